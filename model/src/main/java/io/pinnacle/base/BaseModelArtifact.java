@@ -1,0 +1,231 @@
+package io.pinnacle.base;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The frozen base model as a versioned directory (format documented in model/README.md):
+ * <pre>
+ *   metadata.json    format, formatVersion, version, dataset, dim, counts, config, training summary, sha256 per file
+ *   parameters.bin   SASRec parameters (NamedTensors)
+ *   vectors.bin      user_vectors (users x d) and item_embeddings ((items + 1) x d, row 0 padding)
+ *   ids.bin          external user and item ids in dense order
+ * </pre>
+ * Loading verifies every checksum and fails with a message naming the bad file. Accessors hand out copies: nothing
+ * that reads the base can change it.
+ */
+public final class BaseModelArtifact {
+  public static final String FORMAT = "pinnacle-base-model";
+  public static final int FORMAT_VERSION = 1;
+  static final String METADATA = "metadata.json";
+  static final String PARAMETERS = "parameters.bin";
+  static final String VECTORS = "vectors.bin";
+  static final String IDS = "ids.bin";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What metadata.json holds. */
+  public record Metadata(String format, int formatVersion, String version, String dataset, int dim, int numUsers,
+                         int numItems, SasRecConfig config, Map<String, Object> training,
+                         Map<String, String> sha256) {}
+
+  private final Metadata metadata;
+  private final NamedTensors parameters;
+  private final float[] userVectors;
+  private final float[] itemEmbeddings;
+  private final long[] userIds;
+  private final long[] itemIds;
+  private final Map<Long, Integer> userIndex = new HashMap<>();
+  private final Map<Long, Integer> itemIndex = new HashMap<>();
+
+  private BaseModelArtifact(Metadata metadata, NamedTensors parameters, float[] userVectors, float[] itemEmbeddings,
+                            long[] userIds, long[] itemIds) {
+    this.metadata = metadata;
+    this.parameters = parameters;
+    this.userVectors = userVectors;
+    this.itemEmbeddings = itemEmbeddings;
+    this.userIds = userIds;
+    this.itemIds = itemIds;
+    for (int u = 0; u < userIds.length; u++) {
+      userIndex.put(userIds[u], u);
+    }
+    for (int i = 0; i < itemIds.length; i++) {
+      itemIndex.put(itemIds[i], i + 1);
+    }
+  }
+
+  /** Writes the artifact; {@code itemIds[k]} is the external id of dense item k + 1, {@code userIds[u]} of user u. */
+  public static Metadata save(Path dir, String dataset, SasRec model, float[][] userVectors, long[] userIds,
+                              long[] itemIds, Map<String, Object> training) throws IOException {
+    Files.createDirectories(dir);
+    int d = model.config().dim();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(PARAMETERS, bytes(model.snapshot()));
+    float[] uv = new float[userVectors.length * d];
+    for (int u = 0; u < userVectors.length; u++) {
+      System.arraycopy(userVectors[u], 0, uv, u * d, d);
+    }
+    NamedTensors vectors = new NamedTensors()
+        .put("user_vectors", new long[] {userVectors.length, d}, uv)
+        .put("item_embeddings", new long[] {itemIds.length + 1, d},
+            model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray());
+    files.put(VECTORS, bytes(vectors));
+    files.put(IDS, idBytes(userIds, itemIds));
+    Map<String, String> sha = new LinkedHashMap<>();
+    MessageDigest all = sha256();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      Files.write(dir.resolve(f.getKey()), f.getValue());
+      sha.put(f.getKey(), hex(sha256().digest(f.getValue())));
+      all.update(f.getValue());
+    }
+    String version = dataset + "-" + hex(all.digest()).substring(0, 12);
+    Metadata meta = new Metadata(FORMAT, FORMAT_VERSION, version, dataset, d, userIds.length, itemIds.length,
+        model.config(), training, sha);
+    JSON.writeValue(dir.resolve(METADATA).toFile(), meta);
+    return meta;
+  }
+
+  public static BaseModelArtifact load(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("base model artifact " + dir + " does not exist; run `pinnacle pretrain`"
+          + " first or pass the right --artifact");
+    }
+    try {
+      Metadata meta;
+      try {
+        meta = JSON.readValue(Files.readAllBytes(dir.resolve(METADATA)), Metadata.class);
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("base model artifact " + dir + " has no " + METADATA);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("base model artifact " + dir + ": unreadable " + METADATA + ": "
+            + e.getMessage(), e);
+      }
+      if (!FORMAT.equals(meta.format()) || meta.formatVersion() != FORMAT_VERSION) {
+        throw new IllegalArgumentException("base model artifact " + dir + " has format " + meta.format() + " v"
+            + meta.formatVersion() + "; this build reads " + FORMAT + " v" + FORMAT_VERSION);
+      }
+      Map<String, byte[]> files = new HashMap<>();
+      for (String name : new String[] {PARAMETERS, VECTORS, IDS}) {
+        Path p = dir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+          throw new IllegalArgumentException("base model artifact " + dir + " is missing " + name);
+        }
+        byte[] b = Files.readAllBytes(p);
+        String expected = meta.sha256() == null ? null : meta.sha256().get(name);
+        String actual = hex(sha256().digest(b));
+        if (!actual.equals(expected)) {
+          throw new IllegalArgumentException("base model artifact " + dir + " is corrupt: " + name
+              + " has sha256 " + actual + " but metadata.json expects " + expected);
+        }
+        files.put(name, b);
+      }
+      NamedTensors params = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(PARAMETERS)));
+      NamedTensors vectors = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(VECTORS)));
+      long[][] ids = readIds(new java.io.ByteArrayInputStream(files.get(IDS)));
+      return new BaseModelArtifact(meta, params, vectors.get("user_vectors").data(),
+          vectors.get("item_embeddings").data(), ids[0], ids[1]);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("base model artifact " + dir + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  public Metadata metadata() {
+    return metadata;
+  }
+
+  public String version() {
+    return metadata.version();
+  }
+
+  public int dim() {
+    return metadata.dim();
+  }
+
+  /** A copy of the SASRec parameters (for building a model to fine-tune or to encode histories). */
+  public NamedTensors parameters() {
+    NamedTensors copy = new NamedTensors();
+    for (var e : parameters.all().entrySet()) {
+      copy.put(e.getKey(), e.getValue().shape(), e.getValue().data().clone());
+    }
+    return copy;
+  }
+
+  /** h_u of a known user (external id), or null. */
+  public float[] userVector(long userId) {
+    Integer u = userIndex.get(userId);
+    return u == null ? null : java.util.Arrays.copyOfRange(userVectors, u * dim(), (u + 1) * dim());
+  }
+
+  /** h_i of a known item (external id), or null for an item the base model never saw. */
+  public float[] itemEmbedding(long itemId) {
+    Integer i = itemIndex.get(itemId);
+    return i == null ? null : java.util.Arrays.copyOfRange(itemEmbeddings, i * dim(), (i + 1) * dim());
+  }
+
+  public long[] userIds() {
+    return userIds.clone();
+  }
+
+  public long[] itemIds() {
+    return itemIds.clone();
+  }
+
+  private static byte[] bytes(NamedTensors t) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    t.write(out);
+    return out.toByteArray();
+  }
+
+  private static byte[] idBytes(long[] users, long[] items) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bos);
+    out.writeInt(users.length);
+    for (long u : users) {
+      out.writeLong(u);
+    }
+    out.writeInt(items.length);
+    for (long i : items) {
+      out.writeLong(i);
+    }
+    out.flush();
+    return bos.toByteArray();
+  }
+
+  private static long[][] readIds(InputStream is) throws IOException {
+    DataInputStream in = new DataInputStream(is);
+    long[] users = new long[in.readInt()];
+    for (int k = 0; k < users.length; k++) {
+      users[k] = in.readLong();
+    }
+    long[] items = new long[in.readInt()];
+    for (int k = 0; k < items.length; k++) {
+      items[k] = in.readLong();
+    }
+    return new long[][] {users, items};
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}

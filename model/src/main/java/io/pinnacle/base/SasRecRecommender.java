@@ -1,0 +1,65 @@
+package io.pinnacle.base;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.pinnacle.eval.RankingQuery;
+import io.pinnacle.eval.Recommender;
+import java.util.List;
+
+/** Scores ranking queries with a SASRec: user vector from the history, dot product with item vectors / tau. */
+public final class SasRecRecommender implements Recommender {
+  private static final int BATCH = 512;
+  private final SasRec model;
+
+  public SasRecRecommender(SasRec model) {
+    this.model = model;
+  }
+
+  @Override
+  public float[][] score(List<RankingQuery> queries) {
+    int d = model.config().dim();
+    float[] items = model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray();
+    float[][] users = userVectors(model, queries.stream().map(RankingQuery::history).toList());
+    float[][] out = new float[queries.size()][];
+    for (int q = 0; q < queries.size(); q++) {
+      int[] cand = queries.get(q).candidates();
+      out[q] = new float[cand.length];
+      for (int c = 0; c < cand.length; c++) {
+        float s = 0;
+        int off = cand[c] * d;
+        for (int k = 0; k < d; k++) {
+          s += users[q][k] * items[off + k];
+        }
+        out[q][c] = s / model.config().tau();
+      }
+    }
+    return out;
+  }
+
+  /** User vectors for histories of dense item ids, computed in batches without gradients. */
+  public static float[][] userVectors(SasRec model, List<int[]> histories) {
+    int d = model.config().dim();
+    int len = model.config().maxLen();
+    float[][] out = new float[histories.size()][];
+    for (int start = 0; start < histories.size(); start += BATCH) {
+      int b = Math.min(BATCH, histories.size() - start);
+      long[] seq = new long[b * len];
+      for (int r = 0; r < b; r++) {
+        int[] h = histories.get(start + r);
+        SasRec.fillRow(seq, r, len, h, h.length);
+      }
+      // The scope frees every temporary, including results that DJL attaches to the parameters' manager.
+      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+        scope.suppressNotUsedWarning();
+        NDArray u = model.userVectors(m.create(seq, new Shape(b, len)));
+        float[] flat = u.toFloatArray();
+        for (int r = 0; r < b; r++) {
+          out[start + r] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
+        }
+      }
+    }
+    return out;
+  }
+}

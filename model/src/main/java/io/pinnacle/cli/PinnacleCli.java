@@ -1,0 +1,145 @@
+package io.pinnacle.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.eval.Evaluation;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.pipeline.ColdStartEvaluation;
+import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.report.ColdStartTable;
+import io.pinnacle.report.PaperResults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The {@code pinnacle} command line. */
+@Command(name = "pinnacle", mixinStandardHelpOptions = true,
+    description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
+    subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class})
+public final class PinnacleCli {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new PinnacleCli())
+        .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+          // Expected failures (bad data path, corrupt artifact) get one clear line, not a stack trace.
+          if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+            cmd.getErr().println("pinnacle: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        })
+        .execute(args);
+    System.exit(code);
+  }
+
+  @Command(name = "pretrain", description = "Train the frozen base model (SASRec two-tower) and write its artifact.")
+  static final class Pretrain implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Option(names = "--out", required = true, description = "artifact directory to write")
+    Path out;
+
+    @Option(names = "--epochs", description = "maximum epochs (early stopping on validation)")
+    Integer epochs;
+
+    @Option(names = "--dim", description = "embedding dimension (default 16)")
+    Integer dim;
+
+    @Override
+    public Integer call() throws Exception {
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      System.out.println(split.describe());
+      SasRecConfig config = SasRecConfig.defaults();
+      if (epochs != null) {
+        config = config.withMaxEpochs(epochs);
+      }
+      if (dim != null) {
+        config = config.withDim(dim);
+      }
+      BaseModelArtifact.Metadata meta = Pretraining.run(split, config, out);
+      System.out.printf("base model %s written to %s (best epoch %s, %.0f s)%n", meta.version(), out,
+          meta.training().get("bestEpoch"), ((Number) meta.training().get("seconds")).doubleValue());
+      return 0;
+    }
+  }
+
+  @Command(name = "evaluate", description = "Cold-start evaluation (leave-one-out, 100 sampled negatives).")
+  static final class Evaluate implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Option(names = "--artifact", required = true, description = "base model artifact directory")
+    Path artifact;
+
+    @Option(names = "--json", description = "where to write the JSON results (default: <artifact>/evaluation.json)")
+    Path json;
+
+    @Option(names = "--fine-tune-epochs", defaultValue = "30", description = "maximum fine-tune epochs")
+    int fineTuneEpochs;
+
+    @Override
+    public Integer call() throws Exception {
+      return evaluate(data, artifact, json, fineTuneEpochs);
+    }
+  }
+
+  @Command(name = "demo", description = "Pretrain and evaluate on the built-in synthetic stream (no data needed).")
+  static final class Demo implements Callable<Integer> {
+    @Option(names = "--work", defaultValue = "target/pinnacle-demo", description = "work directory")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      DataOptions data = new DataOptions();
+      data.dataset = "synthetic";
+      Path artifact = work.resolve("base-synthetic");
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      System.out.println(split.describe());
+      BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact);
+      System.out.printf("base model %s written to %s%n", meta.version(), artifact);
+      return evaluate(data, artifact, work.resolve("evaluation.json"), 30);
+    }
+  }
+
+  static int evaluate(DataOptions data, Path artifactDir, Path json, int fineTuneEpochs) throws Exception {
+    long t0 = System.nanoTime();
+    BaseModelArtifact artifact = BaseModelArtifact.load(artifactDir);
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+    System.out.println(split.describe());
+    ColdStartEvaluation.Outcome outcome = ColdStartEvaluation.run(split, artifact, fineTuneEpochs);
+    var reference = PaperResults.forDataset(split.dataset.name());
+    System.out.println();
+    System.out.println("Test stage, " + split.dataset.name() + ", base " + artifact.version()
+        + " (cold = users whose test item is cold):");
+    System.out.print(ColdStartTable.markdown(outcome.test(), reference));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dataset", split.dataset.name());
+    out.put("baseModelVersion", artifact.version());
+    out.put("split", split.describe());
+    out.put("test", outcome.test());
+    out.put("validation", outcome.validation());
+    out.put("fineTuneBestEpoch", outcome.fineTuneEpoch());
+    out.put("reference", reference);
+    out.put("seconds", (System.nanoTime() - t0) / 1e9);
+    Path target = json != null ? json : artifactDir.resolve("evaluation.json");
+    if (target.getParent() != null) {
+      Files.createDirectories(target.getParent());
+    }
+    JSON.writeValue(target.toFile(), out);
+    System.out.println("results written to " + target);
+    for (Evaluation e : outcome.test()) {
+      if (Double.isNaN(e.all().hr10())) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+}

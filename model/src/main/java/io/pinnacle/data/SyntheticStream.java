@@ -1,0 +1,167 @@
+package io.pinnacle.data;
+
+import io.pinnacle.schema.InteractionEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A seeded interaction stream with a known latent-factor ground truth, so that everything runs without external
+ * data. Users and items have latent vectors; item popularity follows a power law; a share of the items is released
+ * during the period (they start cold); each impression is drawn by popularity among released items, and the user
+ * clicks with probability sigmoid(sharpness * affinity + bias). Dwell grows with affinity, and likes, follows,
+ * comments and forwards are rarer signals of high affinity. Content features are a noisy one-hot of the item's
+ * dominant latent dimension.
+ */
+public final class SyntheticStream {
+  public static final String NAME = "synthetic";
+
+  /** Sizes and shape of the stream; {@link #small()} is the default used by the main command and tests. */
+  public record Config(int users, int items, int latentDim, int impressionsPerUser, double popularityExponent,
+                       double lateItemShare, long periodMs, double sharpness, double clickBias, long seed) {
+    public static Config small() {
+      return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -0.6, 42L);
+    }
+
+    public static Config tiny() {
+      return new Config(150, 120, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 7L);
+    }
+  }
+
+  private SyntheticStream() {}
+
+  public static Dataset generate(Config c) {
+    Random rnd = new Random(c.seed());
+    double[][] userF = gaussian(rnd, c.users(), c.latentDim());
+    double[][] itemF = gaussian(rnd, c.items(), c.latentDim());
+    long start = 1_650_000_000_000L;
+
+    // Power-law popularity over a random permutation of items, so popularity and release time are independent.
+    Integer[] perm = new Integer[c.items()];
+    for (int i = 0; i < perm.length; i++) {
+      perm[i] = i;
+    }
+    java.util.Collections.shuffle(Arrays.asList(perm), rnd);
+    double[] weight = new double[c.items()];
+    for (int r = 0; r < c.items(); r++) {
+      weight[perm[r]] = Math.pow(r + 1, -c.popularityExponent());
+    }
+    long[] release = new long[c.items()];
+    long[] durationMs = new long[c.items()];
+    for (int i = 0; i < c.items(); i++) {
+      release[i] = rnd.nextDouble() < c.lateItemShare() ? start + (long) (rnd.nextDouble() * c.periodMs() * 0.8) : start;
+      durationMs[i] = 20_000 + rnd.nextInt(160_000);
+    }
+
+    Map<Long, float[]> features = new HashMap<>();
+    for (int i = 0; i < c.items(); i++) {
+      float[] f = new float[c.latentDim()];
+      int best = 0;
+      for (int k = 1; k < c.latentDim(); k++) {
+        if (itemF[i][k] > itemF[i][best]) {
+          best = k;
+        }
+      }
+      f[rnd.nextDouble() < 0.8 ? best : rnd.nextInt(c.latentDim())] = 1f;
+      features.put(itemId(i), f);
+    }
+
+    List<InteractionEvent> events = new ArrayList<>(c.users() * c.impressionsPerUser());
+    double norm = Math.sqrt(c.latentDim());
+    for (int u = 0; u < c.users(); u++) {
+      Set<Integer> seen = new HashSet<>();
+      long[] times = new long[c.impressionsPerUser()];
+      for (int n = 0; n < times.length; n++) {
+        times[n] = start + (long) (rnd.nextDouble() * c.periodMs());
+      }
+      Arrays.sort(times);
+      for (int n = 0; n < times.length; n++) {
+        int item = drawReleased(rnd, weight, release, times[n], seen);
+        if (item < 0) {
+          continue;
+        }
+        seen.add(item);
+        double affinity = dot(userF[u], itemF[item]) / norm;
+        double pClick = sigmoid(c.sharpness() * affinity + c.clickBias());
+        boolean click = rnd.nextDouble() < pClick;
+        double completion = click ? sigmoid(2 * affinity + rnd.nextGaussian() * 0.5) : rnd.nextDouble() * 0.1;
+        double strong = sigmoid(4 * affinity - 3);
+        events.add(InteractionEvent.newBuilder()
+            .setEventId(NAME + "-" + u + "-" + n)
+            .setUserId(userId(u))
+            .setItemId(itemId(item))
+            .setEventTimeMs(times[n])
+            .setDwellMs((long) (completion * durationMs[item]))
+            .setItemDurationMs(durationMs[item])
+            .setClicked(click)
+            .setLiked(click && rnd.nextDouble() < strong)
+            .setFollowed(click && rnd.nextDouble() < strong * 0.2)
+            .setCommented(click && rnd.nextDouble() < strong * 0.1)
+            .setForwarded(click && rnd.nextDouble() < strong * 0.1)
+            .setHated(!click && rnd.nextDouble() < 0.01)
+            .setSource(NAME)
+            .build());
+      }
+    }
+    events.sort(EventTimeOrder.ORDER);
+    return new Dataset(NAME, events, FeedbackRules.synthetic(), features);
+  }
+
+  /** User ids start at 1 so that 0 stays free as a padding id downstream. */
+  static long userId(int u) {
+    return u + 1L;
+  }
+
+  static long itemId(int i) {
+    return i + 1L;
+  }
+
+  private static int drawReleased(Random rnd, double[] weight, long[] release, long t, Set<Integer> seen) {
+    double total = 0;
+    for (int i = 0; i < weight.length; i++) {
+      if (release[i] <= t && !seen.contains(i)) {
+        total += weight[i];
+      }
+    }
+    if (total <= 0) {
+      return -1;
+    }
+    double x = rnd.nextDouble() * total;
+    for (int i = 0; i < weight.length; i++) {
+      if (release[i] <= t && !seen.contains(i)) {
+        x -= weight[i];
+        if (x <= 0) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static double[][] gaussian(Random rnd, int n, int d) {
+    double[][] m = new double[n][d];
+    for (double[] row : m) {
+      for (int k = 0; k < d; k++) {
+        row[k] = rnd.nextGaussian();
+      }
+    }
+    return m;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+}

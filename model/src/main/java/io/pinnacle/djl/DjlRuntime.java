@@ -1,0 +1,34 @@
+package io.pinnacle.djl;
+
+import ai.djl.engine.Engine;
+
+/**
+ * The one place that prepares DJL before its engine loads: never touch the network (the PyTorch native library
+ * comes from the pytorch-native jar on the classpath) and use one intra-op and one inter-op thread unless told
+ * otherwise (on 2-core machines more threads stalled for hundreds of milliseconds under load). Explicit
+ * {@code -D} settings win.
+ */
+public final class DjlRuntime {
+  private static volatile boolean ready;
+
+  private DjlRuntime() {}
+
+  public static synchronized void init() {
+    if (ready) {
+      return;
+    }
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("ai.djl.pytorch.num_threads", "1");
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    // The JIT graph optimizer only matters for TorchScript models, which we do not load.
+    setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+    Engine.getEngine("PyTorch");
+    ready = true;
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

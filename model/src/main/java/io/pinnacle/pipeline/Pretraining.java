@@ -1,0 +1,53 @@
+package io.pinnacle.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRec;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.base.SasRecRecommender;
+import io.pinnacle.base.SasRecTrainer;
+import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.eval.Evaluator;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Pre-trains the base model on a split's training data and writes the frozen artifact. */
+public final class Pretraining {
+  private Pretraining() {}
+
+  public static BaseModelArtifact.Metadata run(LeaveOneOutSplit split, SasRecConfig config, Path out)
+      throws IOException {
+    DjlRuntime.init();
+    try (NDManager manager = NDManager.newBaseManager();
+         SasRec model = new SasRec(manager, config, split.numItems())) {
+      SasRecTrainer.Result r = new SasRecTrainer(config).pretrain(model, split, new Evaluator(split));
+      // h_u over everything the base model may know: training positives plus the validation item.
+      List<int[]> histories = new ArrayList<>(split.numUsers());
+      for (int u = 0; u < split.numUsers(); u++) {
+        int[] h = split.trainPositives[u];
+        if (split.evaluated(u)) {
+          h = java.util.Arrays.copyOf(h, h.length + 1);
+          h[h.length - 1] = split.validItem[u];
+        }
+        histories.add(h);
+      }
+      float[][] users = SasRecRecommender.userVectors(model, histories);
+      Map<String, Object> training = new LinkedHashMap<>();
+      training.put("bestEpoch", r.bestEpoch());
+      training.put("epochsRun", r.epochsRun());
+      training.put("validationNdcg10All", r.bestValidation());
+      training.put("firstLoss", r.losses().isEmpty() ? null : r.losses().get(0));
+      training.put("lastLoss", r.losses().isEmpty() ? null : r.losses().get(r.losses().size() - 1));
+      training.put("seconds", r.seconds());
+      training.put("coldThreshold", split.dataset.rules().coldThreshold());
+      training.put("trainingInteractions", split.training.size());
+      return BaseModelArtifact.save(out, split.dataset.name(), model, users, split.users.externalIds(),
+          split.items.externalIds(), training);
+    }
+  }
+}
