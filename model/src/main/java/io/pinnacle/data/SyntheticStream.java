@@ -29,7 +29,7 @@ public final class SyntheticStream {
     }
 
     public static Config tiny() {
-      return new Config(150, 120, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 7L);
+      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 7L);
     }
   }
 
