@@ -8,6 +8,9 @@ import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.ColdStartEvaluation;
 import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.pipeline.PromoEvaluation;
+import java.util.ArrayList;
+import java.util.List;
 import io.pinnacle.report.ColdStartTable;
 import io.pinnacle.report.PaperResults;
 import java.nio.file.Files;
@@ -85,9 +88,17 @@ public final class PinnacleCli {
     @Option(names = "--fine-tune-epochs", defaultValue = "30", description = "maximum fine-tune epochs")
     int fineTuneEpochs;
 
+    @Option(names = "--promo", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "add the PROMO rows (prompt stage, PROMO-stream, ablations); --no-promo skips them")
+    boolean promo;
+
+    @Option(names = "--ablations", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "run PROMO-M and the ablations (--no-ablations: PROMO and PROMO-stream only)")
+    boolean ablations;
+
     @Override
     public Integer call() throws Exception {
-      return evaluate(data, artifact, json, fineTuneEpochs);
+      return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations);
     }
   }
 
@@ -105,28 +116,40 @@ public final class PinnacleCli {
       System.out.println(split.describe());
       BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact);
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
-      return evaluate(data, artifact, work.resolve("evaluation.json"), 30);
+      return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
     }
   }
 
-  static int evaluate(DataOptions data, Path artifactDir, Path json, int fineTuneEpochs) throws Exception {
+  static int evaluate(DataOptions data, Path artifactDir, Path json, int fineTuneEpochs, boolean promo,
+                      boolean ablations) throws Exception {
     long t0 = System.nanoTime();
     BaseModelArtifact artifact = BaseModelArtifact.load(artifactDir);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
     System.out.println(split.describe());
     ColdStartEvaluation.Outcome outcome = ColdStartEvaluation.run(split, artifact, fineTuneEpochs);
+    List<Evaluation> test = new ArrayList<>(outcome.test());
+    List<Evaluation> validation = new ArrayList<>(outcome.validation());
+    Map<String, Object> promoDetails = null;
+    if (promo) {
+      PromoEvaluation.Outcome p = PromoEvaluation.run(split, artifact,
+          new PromoEvaluation.Options(256, 1, ablations, 200));
+      test.addAll(p.test());
+      validation.addAll(p.validation());
+      promoDetails = p.details();
+    }
     var reference = PaperResults.forDataset(split.dataset.name());
     System.out.println();
     System.out.println("Test stage, " + split.dataset.name() + ", base " + artifact.version()
         + " (cold = users whose test item is cold):");
-    System.out.print(ColdStartTable.markdown(outcome.test(), reference));
+    System.out.print(ColdStartTable.markdown(test, reference));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("dataset", split.dataset.name());
     out.put("baseModelVersion", artifact.version());
     out.put("split", split.describe());
-    out.put("test", outcome.test());
-    out.put("validation", outcome.validation());
+    out.put("test", test);
+    out.put("validation", validation);
     out.put("fineTuneBestEpoch", outcome.fineTuneEpoch());
+    out.put("promo", promoDetails);
     out.put("reference", reference);
     out.put("seconds", (System.nanoTime() - t0) / 1e9);
     Path target = json != null ? json : artifactDir.resolve("evaluation.json");
@@ -135,7 +158,7 @@ public final class PinnacleCli {
     }
     JSON.writeValue(target.toFile(), out);
     System.out.println("results written to " + target);
-    for (Evaluation e : outcome.test()) {
+    for (Evaluation e : test) {
       if (Double.isNaN(e.all().hr10())) {
         return 1;
       }

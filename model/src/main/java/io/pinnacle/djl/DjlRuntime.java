@@ -10,6 +10,12 @@ import ai.djl.engine.Engine;
  */
 public final class DjlRuntime {
   private static volatile boolean ready;
+  /**
+   * PyTorch's engine allows one open GradientCollector per JVM, and Flink runs several subtasks in one
+   * TaskManager: every gradient computation holds this lock.
+   */
+  private static final java.util.concurrent.locks.ReentrantLock GRADIENT_LOCK =
+      new java.util.concurrent.locks.ReentrantLock();
 
   private DjlRuntime() {}
 
@@ -24,6 +30,10 @@ public final class DjlRuntime {
     setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
     Engine.getEngine("PyTorch");
     ready = true;
+  }
+
+  public static java.util.concurrent.locks.ReentrantLock gradientLock() {
+    return GRADIENT_LOCK;
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -1,0 +1,90 @@
+package io.pinnacle.feedback;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * What one item remembers of its feedback in the stream: counts, the pinnacle top-k, the negative reservoir and a
+ * bounded buffer of recent labelled interactions. The streaming operator and the offline replay both use it, so
+ * they make the same decisions.
+ */
+public final class ItemFeedbackState {
+  private final PinnacleSet pinnacle;
+  private final NegativeReservoir negatives;
+  private final Deque<LabelledSample> recent;
+  private final int recentCapacity;
+  private long positiveCount;
+  private long negativeCount;
+  private long lastEventTimeMs;
+
+  public ItemFeedbackState(int k, PinnacleMode mode, int recentCapacity, long seed) {
+    this.pinnacle = new PinnacleSet(k, mode);
+    this.negatives = new NegativeReservoir(k, seed);
+    this.recent = new ArrayDeque<>(recentCapacity);
+    this.recentCapacity = recentCapacity;
+  }
+
+  public ItemFeedbackState(PinnacleSet pinnacle, NegativeReservoir negatives, List<LabelledSample> recent,
+                           int recentCapacity, long positiveCount, long negativeCount, long lastEventTimeMs) {
+    this.pinnacle = pinnacle;
+    this.negatives = negatives;
+    this.recent = new ArrayDeque<>(recent);
+    this.recentCapacity = recentCapacity;
+    this.positiveCount = positiveCount;
+    this.negativeCount = negativeCount;
+    this.lastEventTimeMs = lastEventTimeMs;
+  }
+
+  /** Records a positive; returns true when the pinnacle set or the negatives changed. */
+  public boolean positive(long userId, float value, long timeMs) {
+    positiveCount++;
+    remember(new LabelledSample(userId, true, timeMs));
+    boolean changed = negatives.removePositive(userId);
+    return pinnacle.offer(new PinnacleEntry(userId, value, timeMs)) || changed;
+  }
+
+  /** Records a negative; returns true when the negative reservoir changed. */
+  public boolean negative(long userId, long timeMs) {
+    negativeCount++;
+    remember(new LabelledSample(userId, false, timeMs));
+    return !pinnacle.contains(userId) && negatives.offer(userId);
+  }
+
+  private void remember(LabelledSample s) {
+    lastEventTimeMs = Math.max(lastEventTimeMs, s.timeMs());
+    if (recent.size() == recentCapacity) {
+      recent.removeFirst();
+    }
+    recent.addLast(s);
+  }
+
+  public PinnacleSet pinnacle() {
+    return pinnacle;
+  }
+
+  public NegativeReservoir negatives() {
+    return negatives;
+  }
+
+  public List<LabelledSample> recent() {
+    return new ArrayList<>(recent);
+  }
+
+  public int recentCapacity() {
+    return recentCapacity;
+  }
+
+  public long positiveCount() {
+    return positiveCount;
+  }
+
+  public long negativeCount() {
+    return negativeCount;
+  }
+
+  public long lastEventTimeMs() {
+    return lastEventTimeMs;
+  }
+}

@@ -1,0 +1,74 @@
+package io.pinnacle.feedback;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A bounded uniform sample (reservoir sampling) of the users who gave an item negative feedback and no positive
+ * one. Deterministic for a given seed and event order. A user who later gives positive feedback is removed.
+ */
+public final class NegativeReservoir {
+  private final int capacity;
+  private final List<Long> users = new ArrayList<>();
+  private long seen;
+  private long rngState;
+
+  public NegativeReservoir(int capacity, long seed) {
+    this.capacity = capacity;
+    this.rngState = seed;
+  }
+
+  /** Restores a reservoir from its serialized parts. */
+  public NegativeReservoir(int capacity, long seen, long rngState, List<Long> users) {
+    this.capacity = capacity;
+    this.seen = seen;
+    this.rngState = rngState;
+    this.users.addAll(users);
+  }
+
+  /** Offers a negative; returns true when the sample changed. */
+  public boolean offer(long userId) {
+    if (users.contains(userId)) {
+      return false;
+    }
+    seen++;
+    if (users.size() < capacity) {
+      users.add(userId);
+      return true;
+    }
+    long j = nextLong(seen);
+    if (j < capacity) {
+      users.set((int) j, userId);
+      return true;
+    }
+    return false;
+  }
+
+  /** The user turned out positive: drop them. Returns true when the sample changed. */
+  public boolean removePositive(long userId) {
+    return users.remove(Long.valueOf(userId));
+  }
+
+  private long nextLong(long bound) {
+    SplittableRandom r = new SplittableRandom(rngState);
+    rngState = r.nextLong();
+    return r.nextLong(bound);
+  }
+
+  public List<Long> users() {
+    return List.copyOf(users);
+  }
+
+  public long seen() {
+    return seen;
+  }
+
+  public long rngState() {
+    return rngState;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+}

@@ -1,0 +1,74 @@
+package io.pinnacle.pipeline;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.eval.Evaluation;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.eval.Stage;
+import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.tuning.PromptStageTrainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PROMO rows of the evaluation: PROMO (prompt stage), PROMO-stream, PROMO-M and the ablations, each selected on
+ * validation (prompt-stage epochs by validation cold HR@10) and then evaluated once on test.
+ */
+public final class PromoEvaluation {
+  private static final Logger LOG = LoggerFactory.getLogger(PromoEvaluation.class);
+
+  /** Options: stream micro-batch size and Adam steps per update, and whether to run the ablations. */
+  public record Options(int streamBatch, int streamSteps, boolean ablations, int maxPromptEpochs) {
+    public static Options defaults() {
+      return new Options(256, 1, true, 200);
+    }
+  }
+
+  /** Test and validation rows, plus details per variant (best epoch, seconds). */
+  public record Outcome(List<Evaluation> test, List<Evaluation> validation, Map<String, Object> details) {}
+
+  private PromoEvaluation() {}
+
+  public static Outcome run(LeaveOneOutSplit split, BaseModelArtifact artifact, Options o) {
+    PromoConfig base = PromoConfig.defaults(artifact.dim()).withPromptEpochs(o.maxPromptEpochs());
+    PromoExperiment x = new PromoExperiment(split, artifact, base.k(), base.warmPool(), base.seed());
+    List<Evaluation> test = new ArrayList<>();
+    List<Evaluation> valid = new ArrayList<>();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("items", x.describe());
+
+    PromptStageTrainer.Trained promo = variant(x, "PROMO", base, test, valid, details);
+    long t0 = System.nanoTime();
+    float[][] streamed = x.streamReplay(base, promo, o.streamBatch(), o.streamSteps());
+    details.put("PROMO-stream", Map.of("batch", o.streamBatch(), "adamSteps", o.streamSteps(),
+        "seconds", (System.nanoTime() - t0) / 1e9));
+    valid.add(x.evaluate("PROMO-stream", streamed, Stage.VALIDATION));
+    test.add(x.evaluate("PROMO-stream", streamed, Stage.TEST));
+    if (o.ablations()) {
+      variant(x, "PROMO-M (one shared prompt network)", base.withSharedPrompt(true), test, valid, details);
+      variant(x, "PROMO, recency pinnacle", base.withPinnacleMode(PinnacleMode.RECENCY), test, valid, details);
+      variant(x, "PROMO without L_pfpe", base.withLambdas(0f, base.lambda2()), test, valid, details);
+      variant(x, "PROMO without L_pape", base.withLambdas(base.lambda1(), 0f), test, valid, details);
+    }
+    return new Outcome(test, valid, details);
+  }
+
+  private static PromptStageTrainer.Trained variant(PromoExperiment x, String name, PromoConfig c,
+                                                    List<Evaluation> test, List<Evaluation> valid,
+                                                    Map<String, Object> details) {
+    PromptStageTrainer.Trained t = x.promptStage(c);
+    float[][] table = x.itemTable(c, t);
+    Evaluation v = x.evaluate(name, table, Stage.VALIDATION);
+    valid.add(v);
+    test.add(x.evaluate(name, table, Stage.TEST));
+    LOG.info(String.format("%s: best epoch %d, validation cold HR@10 %.4f, %.0fs", name, t.bestEpoch(),
+        v.cold().hr10(), t.seconds()));
+    details.put(name, Map.of("bestEpoch", t.bestEpoch(), "validationColdHr10", v.cold().hr10(),
+        "seconds", t.seconds()));
+    return t;
+  }
+}

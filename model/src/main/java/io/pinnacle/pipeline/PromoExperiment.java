@@ -1,0 +1,351 @@
+package io.pinnacle.pipeline;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRec;
+import io.pinnacle.base.SasRecRecommender;
+import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.eval.Evaluation;
+import io.pinnacle.eval.Evaluator;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.eval.Stage;
+import io.pinnacle.feedback.ItemFeedbackState;
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.feedback.PseudoPinnacle;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.tuning.ItemTuningInput;
+import io.pinnacle.tuning.PromptStageTrainer;
+import io.pinnacle.tuning.PromptState;
+import io.pinnacle.tuning.PromptTuner;
+import io.pinnacle.tuning.TuningInputs;
+import io.pinnacle.tuning.WarmPool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PROMO on a leave-one-out split with a frozen base: the prompt stage, its ablations, and PROMO-stream (the training
+ * period replayed in event-time order through {@link PromptTuner} micro-batches, the streaming job's code path).
+ * Cold items get PROMO embeddings, warm items keep their base embeddings; user vectors are the frozen base's (from
+ * training positives for validation, plus the validation item for test).
+ */
+public final class PromoExperiment {
+  private static final Logger LOG = LoggerFactory.getLogger(PromoExperiment.class);
+
+  private final LeaveOneOutSplit split;
+  private final Evaluator evaluator;
+  private final float tau;
+  private final int dim;
+  private final float[][] usersTrain;
+  private final float[][] usersTest;
+  private final float[][] baseItems;
+  private final int[] coldItems;
+  private final int[] coldWithPositives;
+  private final int[] warmItems;
+  private final List<List<Integer>> positives = new ArrayList<>();
+  private final List<List<Integer>> loggedNegatives = new ArrayList<>();
+  private final WarmPool warmPool;
+  private final float[] warmScore;
+  private final Map<PinnacleMode, ItemFeedbackState[]> feedback = new HashMap<>();
+  private final int k;
+
+  public PromoExperiment(LeaveOneOutSplit split, BaseModelArtifact artifact, int k, int warmPoolSize, long seed) {
+    DjlRuntime.init();
+    this.split = split;
+    this.evaluator = new Evaluator(split);
+    this.tau = artifact.metadata().config().tau();
+    this.dim = artifact.dim();
+    this.k = k;
+    int nu = split.numUsers();
+    int ni = split.numItems();
+    List<int[]> histories = new ArrayList<>(nu);
+    for (int u = 0; u < nu; u++) {
+      histories.add(split.trainPositives[u]);
+    }
+    try (NDManager m = NDManager.newBaseManager();
+         SasRec base = new SasRec(m, artifact.metadata().config(), artifact.parameters())) {
+      usersTrain = SasRecRecommender.userVectors(base, histories);
+    }
+    usersTest = new float[nu][];
+    for (int u = 0; u < nu; u++) {
+      usersTest[u] = artifact.userVector(split.users.external(u));
+    }
+    baseItems = new float[ni + 1][];
+    baseItems[0] = new float[dim];
+    for (int i = 1; i <= ni; i++) {
+      baseItems[i] = artifact.itemEmbedding(split.items.external(i));
+    }
+    List<Integer> cold = new ArrayList<>();
+    List<Integer> coldPos = new ArrayList<>();
+    List<Integer> warm = new ArrayList<>();
+    for (int i = 1; i <= ni; i++) {
+      if (split.cold[i]) {
+        cold.add(i);
+        if (split.itemTrainPositives[i] > 0) {
+          coldPos.add(i);
+        }
+      } else {
+        warm.add(i);
+      }
+    }
+    coldItems = cold.stream().mapToInt(Integer::intValue).toArray();
+    coldWithPositives = coldPos.stream().mapToInt(Integer::intValue).toArray();
+    warmItems = warm.stream().mapToInt(Integer::intValue).toArray();
+    Random rnd = new Random(seed);
+    float[][] pool = new float[Math.min(warmPoolSize, warmItems.length)][];
+    for (int w = 0; w < pool.length; w++) {
+      pool[w] = baseItems[warmItems[rnd.nextInt(warmItems.length)]];
+    }
+    warmPool = new WarmPool(pool, tau);
+    warmScore = new float[nu];
+    for (int u = 0; u < nu; u++) {
+      warmScore[u] = warmPool.score(usersTrain[u]);
+    }
+    for (int i = 0; i <= ni; i++) {
+      positives.add(new ArrayList<>());
+      loggedNegatives.add(new ArrayList<>());
+    }
+    LeaveOneOutSplit.TrainingLog log = split.training;
+    for (int e = 0; e < log.size(); e++) {
+      (log.positive()[e] ? positives : loggedNegatives).get(log.item()[e]).add(log.user()[e]);
+    }
+    for (PinnacleMode mode : PinnacleMode.values()) {
+      ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
+      for (int i = 1; i <= ni; i++) {
+        states[i] = new ItemFeedbackState(k, mode, 16, seed * 31 + i);
+      }
+      for (int e = 0; e < log.size(); e++) {
+        ItemFeedbackState s = states[log.item()[e]];
+        if (log.positive()[e]) {
+          s.positive(log.user()[e], log.value()[e], log.timeMs()[e]);
+        } else {
+          s.negative(log.user()[e], log.timeMs()[e]);
+        }
+      }
+      feedback.put(mode, states);
+    }
+  }
+
+  public Evaluation evaluate(String name, float[][] itemTable, Stage stage) {
+    return evaluator.evaluate(name, new EmbeddingRecommender(stage == Stage.TEST ? usersTest : usersTrain,
+        itemTable, tau), stage);
+  }
+
+  public float[][] baseItemTable() {
+    return baseItems.clone();
+  }
+
+  /** Prompt stage, then the item table with PROMO embeddings for every cold item. */
+  public PromptStageTrainer.Trained promptStage(PromoConfig c) {
+    Random rnd = new Random(c.seed() + 1);
+    PromptStageTrainer trainer = new PromptStageTrainer(c, tau);
+    return trainer.train(coldWithPositives, item -> trainingInput(c, item, rnd), split.numItems() + 1,
+        t -> evaluate("validation", itemTable(c, t), Stage.VALIDATION).cold().hr10());
+  }
+
+  /** Base table with cold rows replaced by PROMO embeddings from a trained prompt stage. */
+  public float[][] itemTable(PromoConfig c, PromptStageTrainer.Trained t) {
+    float[][] table = baseItems.clone();
+    try (PromptTuner tuner = new PromptTuner(t.globals(), c, tau, Device.cpu())) {
+      List<ItemTuningInput> batch = new ArrayList<>();
+      for (int item : coldItems) {
+        int row = c.sharedPrompt() ? 0 : item;
+        PromptState st = new PromptState(t.prompt(row), new float[dim], new float[dim], 0);
+        batch.add(servingInput(c, item, st));
+        if (batch.size() == 512) {
+          apply(table, batch, tuner.embed(batch));
+          batch.clear();
+        }
+      }
+      apply(table, batch, tuner.embed(batch));
+    }
+    return table;
+  }
+
+  /**
+   * PROMO-stream: per-item states start from the learned initial prompt; the training period is replayed in event
+   * time; an item becomes dirty when it receives feedback while cold, and dirty items are tuned together once
+   * {@code batchSize} of them are waiting (and at the end).
+   */
+  public float[][] streamReplay(PromoConfig c, PromptStageTrainer.Trained t, int batchSize, int steps) {
+    float[][] table = baseItems.clone();
+    int ni = split.numItems();
+    ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
+    PromptState[] prompts = new PromptState[ni + 1];
+    long[] positivesSoFar = new long[ni + 1];
+    float[] init = t.globals().get(io.pinnacle.prompt.PromoGlobals.PROMPT_INIT).data();
+    java.util.LinkedHashSet<Integer> dirty = new java.util.LinkedHashSet<>();
+    int threshold = split.dataset.rules().coldThreshold();
+    Random rnd = new Random(c.seed() + 2);
+    long updates = 0;
+    long started = System.nanoTime();
+    try (PromptTuner tuner = new PromptTuner(t.globals(), c, tau, Device.cpu())) {
+      LeaveOneOutSplit.TrainingLog log = split.training;
+      for (int e = 0; e < log.size(); e++) {
+        int item = log.item()[e];
+        if (positivesSoFar[item] >= threshold) {
+          continue; // graduated: its embedding is final
+        }
+        if (states[item] == null) {
+          states[item] = new ItemFeedbackState(c.k(), c.pinnacleMode(), 16, c.seed() * 31 + item);
+          prompts[item] = PromptState.initial(init);
+        }
+        if (log.positive()[e]) {
+          positivesSoFar[item]++;
+          states[item].positive(log.user()[e], log.value()[e], log.timeMs()[e]);
+        } else {
+          states[item].negative(log.user()[e], log.timeMs()[e]);
+        }
+        dirty.add(item);
+        if (dirty.size() >= batchSize) {
+          updates += flush(tuner, dirty, states, prompts, table, steps, rnd);
+        }
+      }
+      updates += flush(tuner, dirty, states, prompts, table, steps, rnd);
+      // Cold items the replay never touched (no training feedback) get pseudo-pinnacle embeddings.
+      List<ItemTuningInput> rest = new ArrayList<>();
+      for (int item : coldItems) {
+        if (states[item] == null) {
+          rest.add(TuningInputs.fromState(item, baseItems[item],
+              new ItemFeedbackState(c.k(), c.pinnacleMode(), 16, 0), pseudoPinnacle(c.pinnacleMode(), item),
+              PromptState.initial(init), this::userVector, warmPool, new long[0]));
+        }
+      }
+      apply(table, rest, tuner.embed(rest));
+    }
+    double secs = (System.nanoTime() - started) / 1e9;
+    LOG.info(String.format("PROMO-stream replay: %d events, %d item-updates in %.1fs (%.0f item-updates/s)",
+        split.training.size(), updates, secs, updates / secs));
+    return table;
+  }
+
+  private int flush(PromptTuner tuner, java.util.Set<Integer> dirty, ItemFeedbackState[] states,
+                    PromptState[] prompts, float[][] table, int steps, Random rnd) {
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    List<ItemTuningInput> batch = new ArrayList<>(dirty.size());
+    for (int item : dirty) {
+      batch.add(TuningInputs.fromState(item, baseItems[item], states[item],
+          pseudoPinnacle(tuner.config().pinnacleMode(), item), prompts[item], this::userVector, warmPool,
+          randomUsers(rnd, 4)));
+    }
+    PromptTuner.Result r = tuner.tune(batch, steps);
+    for (int j = 0; j < batch.size(); j++) {
+      int item = (int) batch.get(j).itemId();
+      prompts[item] = r.states().get(j);
+      table[item] = r.embeddings()[j];
+    }
+    int n = dirty.size();
+    dirty.clear();
+    return n;
+  }
+
+  private float[] userVector(long user) {
+    return user >= 0 && user < usersTrain.length ? usersTrain[(int) user] : null;
+  }
+
+  private long[] randomUsers(Random rnd, int n) {
+    long[] out = new long[n];
+    for (int j = 0; j < n; j++) {
+      out[j] = rnd.nextInt(usersTrain.length);
+    }
+    return out;
+  }
+
+  private static void apply(float[][] table, List<ItemTuningInput> batch, float[][] emb) {
+    for (int j = 0; j < batch.size(); j++) {
+      table[(int) batch.get(j).itemId()] = emb[j];
+    }
+  }
+
+  /** Serving input: the item's pinnacle (or pseudo-pinnacle) users and negatives; no samples. */
+  private ItemTuningInput servingInput(PromoConfig c, int item, PromptState st) {
+    ItemFeedbackState s = feedback.get(c.pinnacleMode())[item];
+    ItemFeedbackState noRecent = new ItemFeedbackState(s.pinnacle(), s.negatives(), List.of(), 16,
+        s.positiveCount(), s.negativeCount(), s.lastEventTimeMs());
+    return TuningInputs.fromState(item, baseItems[item], noRecent, pseudoPinnacle(c.pinnacleMode(), item), st,
+        this::userVector, warmPool, new long[0]);
+  }
+
+  /** A fresh training input: pinnacle and negatives as in serving, plus samples drawn from the item's history. */
+  private ItemTuningInput trainingInput(PromoConfig c, int item, Random rnd) {
+    ItemFeedbackState s = feedback.get(c.pinnacleMode())[item];
+    List<PinnacleEntry> pin = s.pinnacle().entries();
+    float[][] pinVec = new float[pin.size()][];
+    List<Long> pinIds = new ArrayList<>();
+    for (int j = 0; j < pin.size(); j++) {
+      pinVec[j] = usersTrain[(int) pin.get(j).userId()];
+      pinIds.add(pin.get(j).userId());
+    }
+    List<float[]> neg = new ArrayList<>();
+    for (long u : s.negatives().users()) {
+      neg.add(usersTrain[(int) u]);
+    }
+    while (neg.size() < c.k()) {
+      neg.add(usersTrain[nonInteracting(item, rnd)]);
+    }
+    int r = c.samples();
+    float[][] su = new float[r][];
+    float[] labels = new float[r];
+    int[] self = new int[r];
+    float[] warm = new float[r];
+    List<Integer> pos = positives.get(item);
+    List<Integer> logged = loggedNegatives.get(item);
+    for (int j = 0; j < r; j++) {
+      int u;
+      if (j < r / 2) {
+        u = pos.get(rnd.nextInt(pos.size()));
+        labels[j] = 1f;
+      } else {
+        u = !logged.isEmpty() && rnd.nextBoolean() ? logged.get(rnd.nextInt(logged.size())) : nonInteracting(item, rnd);
+      }
+      su[j] = usersTrain[u];
+      self[j] = pinIds.indexOf((long) u);
+      warm[j] = warmScore[u];
+    }
+    return new ItemTuningInput(item, baseItems[item], pinVec, neg.toArray(new float[0][]), su, labels, self, warm,
+        null);
+  }
+
+  private int nonInteracting(int item, Random rnd) {
+    for (int tries = 0; tries < 20; tries++) {
+      int u = rnd.nextInt(usersTrain.length);
+      if (!split.hasInteracted(u, item)) {
+        return u;
+      }
+    }
+    return rnd.nextInt(usersTrain.length);
+  }
+
+  private final Map<Long, List<PinnacleEntry>> pseudoCache = new HashMap<>();
+
+  /** Pinnacle users borrowed from the most similar popular item (Tanimoto of base embeddings). */
+  private List<PinnacleEntry> pseudoPinnacle(PinnacleMode mode, int item) {
+    long key = mode.ordinal() * 10_000_000L + item;
+    return pseudoCache.computeIfAbsent(key, x -> {
+      float[][] cands = new float[warmItems.length][];
+      for (int w = 0; w < warmItems.length; w++) {
+        cands[w] = baseItems[warmItems[w]];
+      }
+      int nearest = PseudoPinnacle.nearest(baseItems[item], cands);
+      return nearest < 0 ? List.of() : feedback.get(mode)[warmItems[nearest]].pinnacle().entries();
+    });
+  }
+
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("coldItems", coldItems.length);
+    m.put("coldItemsWithTrainingPositives", coldWithPositives.length);
+    m.put("warmItems", warmItems.length);
+    m.put("k", k);
+    return m;
+  }
+}

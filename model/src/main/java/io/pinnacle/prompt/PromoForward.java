@@ -1,0 +1,85 @@
+package io.pinnacle.prompt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import java.util.Map;
+
+/**
+ * PROMO's forward pass and losses for a stack of B items, shared by the prompt stage and the incremental tuner.
+ *
+ * <p>Inputs per item: base embedding h_i (B, d); pinnacle users (B, k, d) with mask (B, k); negative users
+ * (B, k, d) with mask; labelled samples: user vectors (B, r, d), labels, mask, the one-hot position of the sample's
+ * user in the pinnacle set (B, r, k) and the sample user's mean score on warm items (B, r).
+ *
+ * <p>Each labelled sample is scored with its own user left out of the pinnacle pool, as a test user would be;
+ * the serving embedding pools all pinnacle users.
+ *
+ * <p>Losses: L_rec is BCE. L_pfpe (Eq. 8-9) uses, per item, the mean over (pinnacle, negative) pairs of the L1
+ * distance divided by d, through softplus(-x) = log(1 + exp(-x)); the paper's plain sum over pairs saturates the
+ * log at once (no gradient) and grows with k and d, the mean per dimension stays O(1). L_pape (Eq. 11-12) is
+ * softplus(-(mean score of the item's positives - mean score of warm negatives for the same users)), scores as
+ * probabilities; the warm side is each sample user's mean score over a fixed pool of warm items (frozen, so it is
+ * an input).
+ */
+public final class PromoForward {
+
+  /** All inputs as arrays on one manager; see the class comment for shapes. */
+  public record Inputs(NDArray base, NDArray pinnacle, NDArray pinnacleMask, NDArray negative,
+                       NDArray negativeMask, NDArray sampleUsers, NDArray labels, NDArray sampleMask,
+                       NDArray sampleSelf, NDArray warmScore) {}
+
+  /**
+   * Outputs: the serving embedding (B, d), sample logits (B, r), and per item (B) the three losses and their
+   * weighted total. Losses are per item so that an item's gradient depends on its own data only: the tuner sums
+   * them (each prompt is stepped as if alone), the prompt stage averages them.
+   */
+  public record Outputs(NDArray embedding, NDArray logits, NDArray rec, NDArray pfpe, NDArray pape, NDArray total) {}
+
+  private PromoForward() {}
+
+  public static Outputs run(Map<String, NDArray> g, NDArray prompts, Inputs in, PromoConfig c, float tau) {
+    int d = c.dim();
+    PromptGenerator.Generated net = PromptGenerator.generate(prompts, g.get(PromoGlobals.GEN_WEIGHT),
+        g.get(PromoGlobals.GEN_BIAS), d, c.layers());
+    NDArray pm = in.pinnacleMask().expandDims(2);
+    NDArray pinOut = PersonalizedPromptNetwork.apply(net, in.pinnacle()).mul(pm);
+    NDArray pinSum = pinOut.sum(new int[] {1});
+    NDArray pinCount = in.pinnacleMask().sum(new int[] {1}).expandDims(1);
+    NDArray pooled = pinSum.div(NDArrays.maximum(1f, pinCount));
+    NDArray fixedPart = in.base().matMul(g.get(PromoGlobals.FUSE_BASE))
+        .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)));
+    NDArray embedding = fixedPart.add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+
+    // Per-sample pool without the sample's own user.
+    NDArray selfOut = in.sampleSelf().batchMatMul(pinOut);
+    NDArray selfCount = in.sampleSelf().sum(new int[] {2}).expandDims(2);
+    NDArray samplePooled = pinSum.expandDims(1).sub(selfOut)
+        .div(NDArrays.maximum(1f, pinCount.expandDims(1).sub(selfCount)));
+    NDArray sampleEmb = fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+    NDArray logits = in.sampleUsers().mul(sampleEmb).sum(new int[] {2}).div(tau);
+
+    NDArray mask = in.sampleMask();
+    NDArray y = in.labels();
+    NDArray bce = Activation.softPlus(logits.neg()).mul(y).add(Activation.softPlus(logits).mul(y.neg().add(1f)));
+    NDArray rec = bce.mul(mask).sum(new int[] {1}).div(NDArrays.maximum(1f, mask.sum(new int[] {1})));
+
+    NDArray negOut = PersonalizedPromptNetwork.apply(net, in.negative());
+    NDArray dist = pinOut.expandDims(2).sub(negOut.expandDims(1)).abs().mean(new int[] {3});
+    NDArray pairs = in.pinnacleMask().expandDims(2).mul(in.negativeMask().expandDims(1));
+    NDArray pairCount = pairs.sum(new int[] {1, 2});
+    NDArray perItem = dist.mul(pairs).sum(new int[] {1, 2}).div(NDArrays.maximum(1f, pairCount));
+    NDArray pfpe = Activation.softPlus(perItem.neg()).mul(pairCount.gt(0f).toType(DataType.FLOAT32, false));
+
+    NDArray pos = y.mul(mask);
+    NDArray posCount = pos.sum(new int[] {1});
+    NDArray coldPos = Activation.sigmoid(logits).mul(pos).sum(new int[] {1}).div(NDArrays.maximum(1f, posCount));
+    NDArray warmNeg = in.warmScore().mul(pos).sum(new int[] {1}).div(NDArrays.maximum(1f, posCount));
+    NDArray pape = Activation.softPlus(coldPos.sub(warmNeg).neg())
+        .mul(posCount.gt(0f).toType(DataType.FLOAT32, false));
+
+    NDArray total = rec.add(pfpe.mul(c.lambda1())).add(pape.mul(c.lambda2()));
+    return new Outputs(embedding, logits, rec, pfpe, pape, total);
+  }
+}

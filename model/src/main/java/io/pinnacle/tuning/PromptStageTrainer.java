@@ -1,0 +1,177 @@
+package io.pinnacle.tuning;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Embedding;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.training.GradientCollector;
+import io.pinnacle.base.Adam;
+import io.pinnacle.base.NamedTensors;
+import io.pinnacle.base.TrainingProgress;
+import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoForward;
+import io.pinnacle.prompt.PromoGlobals;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The offline prompt stage: trains the global PROMO parameters and one prompt embedding per item (or a single shared
+ * one for PROMO-M) on the training period, base model frozen. Model selection by a caller-supplied validation score
+ * every few epochs; the best parameters are returned.
+ */
+public final class PromptStageTrainer {
+
+  /** Trained PROMO: frozen globals (with prompt.init = mean learned prompt) and the prompt table (rows x d). */
+  public record Trained(NamedTensors globals, float[] prompts, int rows, int bestEpoch, double bestValidation,
+                        List<Double> losses, double seconds) {
+    public float[] prompt(int row) {
+      int d = globals.get(PromoGlobals.PROMPT_INIT).data().length;
+      return java.util.Arrays.copyOfRange(prompts, row * d, (row + 1) * d);
+    }
+  }
+
+  private final PromoConfig config;
+  private final float tau;
+  private int[] trainedRows = new int[0];
+
+  public PromptStageTrainer(PromoConfig config, float tau) {
+    this.config = config;
+    this.tau = tau;
+  }
+
+  /**
+   * @param items        the items trained (dense ids, prompt table row = id unless shared)
+   * @param inputs       builds an item's training input (fresh samples each call) from its id
+   * @param promptRows   rows of the prompt table (max item id + 1)
+   * @param validation   scores a candidate (higher is better) on the validation stage
+   */
+  public Trained train(int[] items, IntFunction<ItemTuningInput> inputs, int promptRows,
+                       ToDoubleFunction<Trained> validation) {
+    DjlRuntime.init();
+    int d = config.dim();
+    int rows = config.sharedPrompt() ? 1 : promptRows;
+    trainedRows = config.sharedPrompt() ? new int[] {0} : items.clone();
+    Random rnd = new Random(config.seed());
+    float[] table = new float[rows * d];
+    for (int k = 0; k < table.length; k++) {
+      table[k] = (float) (rnd.nextGaussian() * 0.1);
+    }
+    NamedTensors init = PromoGlobals.initial(config);
+    TrainingProgress progress = new TrainingProgress(config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage");
+    List<Double> losses = new ArrayList<>();
+    Trained best = snapshot(init, table, rows, 0, Double.NEGATIVE_INFINITY, losses, 0);
+    best = withValidation(best, validation.applyAsDouble(best));
+    int sinceBest = 0;
+    List<Integer> order = new ArrayList<>();
+    for (int i : items) {
+      order.add(i);
+    }
+    DjlRuntime.gradientLock().lock();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      for (var e : init.all().entrySet()) {
+        if (!e.getKey().equals(PromoGlobals.PROMPT_INIT)) {
+          params.put(e.getKey(), manager.create(e.getValue().data().clone(), new Shape(e.getValue().shape())));
+        }
+      }
+      params.put("prompts", manager.create(table, new Shape(rows, d)));
+      Adam adam = new Adam(manager, params, config.learningRate(), 0.9f, 0.98f);
+      adam.attachGradients();
+      try {
+        for (int epoch = 1; epoch <= config.promptEpochs(); epoch++) {
+          Collections.shuffle(order, rnd);
+          double sum = 0;
+          int batches = 0;
+          for (int start = 0; start < order.size(); start += config.batchItems()) {
+            int b = Math.min(config.batchItems(), order.size() - start);
+            List<ItemTuningInput> batch = new ArrayList<>(b);
+            long[] rowIdx = new long[b];
+            for (int j = 0; j < b; j++) {
+              int item = order.get(start + j);
+              batch.add(inputs.apply(item));
+              rowIdx[j] = config.sharedPrompt() ? 0 : item;
+            }
+            try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
+              scope.suppressNotUsedWarning();
+              PromoForward.Inputs in = ItemBatch.pack(m, batch, d, config.k());
+              NDArray idx = m.create(rowIdx);
+              try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray prompts = Embedding.embedding(idx, params.get("prompts"), SparseFormat.DENSE)
+                    .singletonOrThrow();
+                PromoForward.Outputs out = PromoForward.run(params, prompts, in, config, tau);
+                NDArray loss = out.total().mean();
+                gc.backward(loss);
+                sum += loss.getFloat();
+              }
+              adam.step();
+            }
+            batches++;
+          }
+          losses.add(sum / Math.max(1, batches));
+          if (epoch % config.evalEvery() == 0 || epoch == config.promptEpochs()) {
+            Trained candidate = snapshot(params, rows, epoch, losses);
+            double score = validation.applyAsDouble(candidate);
+            boolean improved = score > best.bestValidation();
+            progress.epoch(epoch, config.promptEpochs(), losses.get(losses.size() - 1), score, improved);
+            if (improved) {
+              best = withValidation(candidate, score);
+              sinceBest = 0;
+            } else if (++sinceBest >= config.patience()) {
+              break;
+            }
+          }
+        }
+      } finally {
+        adam.detachGradients();
+      }
+    } finally {
+      DjlRuntime.gradientLock().unlock();
+    }
+    return new Trained(best.globals(), best.prompts(), rows, best.bestEpoch(), best.bestValidation(),
+        List.copyOf(losses), progress.seconds());
+  }
+
+  private Trained snapshot(Map<String, NDArray> params, int rows, int epoch, List<Double> losses) {
+    NamedTensors g = new NamedTensors();
+    for (var e : params.entrySet()) {
+      if (!e.getKey().equals("prompts")) {
+        g.put(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+      }
+    }
+    return snapshot(g, params.get("prompts").toFloatArray(), rows, epoch, Double.NaN, losses, 0);
+  }
+
+  private Trained snapshot(NamedTensors globals, float[] table, int rows, int epoch, double score,
+                           List<Double> losses, double seconds) {
+    int d = config.dim();
+    // Items first seen in the stream start from the mean prompt of the trained items.
+    float[] mean = new float[d];
+    for (int r : trainedRows) {
+      for (int k = 0; k < d; k++) {
+        mean[k] += table[r * d + k] / Math.max(1, trainedRows.length);
+      }
+    }
+    NamedTensors g = new NamedTensors();
+    for (var e : globals.all().entrySet()) {
+      if (!e.getKey().equals(PromoGlobals.PROMPT_INIT)) {
+        g.put(e.getKey(), e.getValue().shape(), e.getValue().data().clone());
+      }
+    }
+    g.put(PromoGlobals.PROMPT_INIT, new long[] {d}, mean);
+    return new Trained(g, table.clone(), rows, epoch, score, List.copyOf(losses), seconds);
+  }
+
+  private static Trained withValidation(Trained t, double score) {
+    return new Trained(t.globals(), t.prompts(), t.rows(), t.bestEpoch(), score, t.losses(), t.seconds());
+  }
+}

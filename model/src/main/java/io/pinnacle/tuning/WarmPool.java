@@ -1,0 +1,34 @@
+package io.pinnacle.tuning;
+
+/**
+ * A fixed sample of warm (popular) item embeddings. A user's warm score, the mean of sigmoid(h_u . h_w / tau) over
+ * the pool, stands for the popular negatives of the popularity-aware prompt loss.
+ */
+public final class WarmPool {
+  private final float[][] items;
+  private final float tau;
+
+  public WarmPool(float[][] items, float tau) {
+    this.items = items;
+    this.tau = tau;
+  }
+
+  public float score(float[] user) {
+    if (items.length == 0) {
+      return 0f;
+    }
+    double s = 0;
+    for (float[] w : items) {
+      double dot = 0;
+      for (int k = 0; k < w.length; k++) {
+        dot += user[k] * w[k];
+      }
+      s += 1 / (1 + Math.exp(-dot / tau));
+    }
+    return (float) (s / items.length);
+  }
+
+  public int size() {
+    return items.length;
+  }
+}
