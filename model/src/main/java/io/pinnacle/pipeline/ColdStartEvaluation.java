@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The cold-start comparison on the test stage. Pre-train is the frozen base as saved. Fine-tune trains all base
  * parameters further on the training period with the pre-training objective restricted to cold target items (the
- * data the prompt stage also gets), epochs chosen on validation cold HR@10; it works on a copy and never writes
+ * data the prompt stage also gets), epochs chosen on validation (mean of cold and all HR@10, see PromoExperiment.selectionScore); it works on a copy and never writes
  * the artifact.
  */
 public final class ColdStartEvaluation {
@@ -52,9 +52,9 @@ public final class ColdStartEvaluation {
       try (SasRec tuned = new SasRec(manager, config, artifact.parameters())) {
         SasRecConfig ft = config.withEvalEvery(1);
         SasRecTrainer.Result r = new SasRecTrainer(ft).train(tuned, split, evaluator, item -> split.cold[item],
-            e -> e.cold().hr10(), config.learningRate(), fineTuneEpochs, "fine-tune");
+            PromoExperiment::selectionScore, config.learningRate(), fineTuneEpochs, "fine-tune");
         ftEpoch = r.bestEpoch();
-        LOG.info("fine-tune: best validation cold HR@10 {} at epoch {}", String.format("%.4f", r.bestValidation()),
+        LOG.info("fine-tune: best validation score {} at epoch {}", String.format("%.4f", r.bestValidation()),
             r.bestEpoch());
         SasRecRecommender rec = new SasRecRecommender(tuned);
         valid.add(evaluator.evaluate("Fine-tune", rec, Stage.VALIDATION));

@@ -65,8 +65,8 @@ public final class PromoEvaluation {
     Evaluation v = x.evaluate(name, table, Stage.VALIDATION);
     valid.add(v);
     test.add(x.evaluate(name, table, Stage.TEST));
-    LOG.info(String.format("%s: best epoch %d, validation cold HR@10 %.4f, %.0fs", name, t.bestEpoch(),
-        v.cold().hr10(), t.seconds()));
+    LOG.info(String.format("%s: best epoch %d, validation HR@10 cold %.4f all %.4f, %.0fs", name, t.bestEpoch(),
+        v.cold().hr10(), v.all().hr10(), t.seconds()));
     details.put(name, Map.of("bestEpoch", t.bestEpoch(), "validationColdHr10", v.cold().hr10(),
         "seconds", t.seconds()));
     return t;

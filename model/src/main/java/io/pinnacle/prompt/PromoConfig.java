@@ -10,18 +10,20 @@ import io.pinnacle.feedback.PinnacleMode;
  * @param k                pinnacle users and negative users per item
  * @param samples          labelled interactions per item per step (rec loss)
  * @param layers           layers of each personalized prompt network
+ * @param loggedNegativeShare share of rec-loss negatives drawn from logged negative feedback (the rest are random
+ *                         users who never interacted with the item)
  * @param sharedPrompt     PROMO-M: one prompt (hence one network) shared by all items
  * @param warmPool         warm items sampled per step as the negatives of the popularity-aware loss
  * @param promptEpochs     maximum prompt-stage epochs (chosen on validation)
  * @param batchItems       items per prompt-stage step
  */
 public record PromoConfig(int dim, int k, int samples, int layers, float lambda1, float lambda2, float learningRate,
-                          float tuneLearningRate, PinnacleMode pinnacleMode, boolean sharedPrompt, int warmPool,
+                          float tuneLearningRate, float loggedNegativeShare, PinnacleMode pinnacleMode, boolean sharedPrompt, int warmPool,
                           int promptEpochs, int batchItems, int evalEvery, int patience, long seed) {
 
   public static PromoConfig defaults(int dim) {
-    return new PromoConfig(dim, 10, 16, 2, 0.01f, 0.01f, 1e-3f, 1e-2f, PinnacleMode.VALUE, false, 64, 200, 128, 5,
-        4, 7L);
+    return new PromoConfig(dim, 10, 16, 2, 0.01f, 0.1f, 1e-3f, 1e-3f, 0.5f, PinnacleMode.VALUE, false, 64, 200, 128,
+        1, 10, 7L);
   }
 
   public int generatedSize() {
@@ -29,22 +31,22 @@ public record PromoConfig(int dim, int k, int samples, int layers, float lambda1
   }
 
   public PromoConfig withLambdas(float l1, float l2) {
-    return new PromoConfig(dim, k, samples, layers, l1, l2, learningRate, tuneLearningRate, pinnacleMode,
+    return new PromoConfig(dim, k, samples, layers, l1, l2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
         sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
   }
 
   public PromoConfig withPinnacleMode(PinnacleMode mode) {
-    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, mode,
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, mode,
         sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
   }
 
   public PromoConfig withSharedPrompt(boolean shared) {
-    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, pinnacleMode,
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
         shared, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
   }
 
   public PromoConfig withPromptEpochs(int epochs) {
-    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, pinnacleMode,
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
         sharedPrompt, warmPool, epochs, batchItems, evalEvery, patience, seed);
   }
 }

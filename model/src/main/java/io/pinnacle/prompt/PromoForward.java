@@ -19,9 +19,9 @@ import java.util.Map;
  * <p>Losses: L_rec is BCE. L_pfpe (Eq. 8-9) uses, per item, the mean over (pinnacle, negative) pairs of the L1
  * distance divided by d, through softplus(-x) = log(1 + exp(-x)); the paper's plain sum over pairs saturates the
  * log at once (no gradient) and grows with k and d, the mean per dimension stays O(1). L_pape (Eq. 11-12) is
- * softplus(-(mean score of the item's positives - mean score of warm negatives for the same users)), scores as
- * probabilities; the warm side is each sample user's mean score over a fixed pool of warm items (frozen, so it is
- * an input).
+ * the mean over the item's positive samples (u, i) of softplus(-(s(u, i) - s(u, warm))), where s(u, warm) is the
+ * same user's mean logit over a fixed pool of warm items (frozen, hence an input): every cold positive is paired
+ * with warm negatives of the same user, so cold items are pushed above popular ones user by user.
  */
 public final class PromoForward {
 
@@ -74,10 +74,9 @@ public final class PromoForward {
 
     NDArray pos = y.mul(mask);
     NDArray posCount = pos.sum(new int[] {1});
-    NDArray coldPos = Activation.sigmoid(logits).mul(pos).sum(new int[] {1}).div(NDArrays.maximum(1f, posCount));
-    NDArray warmNeg = in.warmScore().mul(pos).sum(new int[] {1}).div(NDArrays.maximum(1f, posCount));
-    NDArray pape = Activation.softPlus(coldPos.sub(warmNeg).neg())
-        .mul(posCount.gt(0f).toType(DataType.FLOAT32, false));
+    NDArray margin = logits.sub(in.warmScore());
+    NDArray pape = Activation.softPlus(margin.neg()).mul(pos).sum(new int[] {1})
+        .div(NDArrays.maximum(1f, posCount));
 
     NDArray total = rec.add(pfpe.mul(c.lambda1())).add(pape.mul(c.lambda2()));
     return new Outputs(embedding, logits, rec, pfpe, pape, total);

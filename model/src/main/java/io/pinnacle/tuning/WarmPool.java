@@ -1,8 +1,8 @@
 package io.pinnacle.tuning;
 
 /**
- * A fixed sample of warm (popular) item embeddings. A user's warm score, the mean of sigmoid(h_u . h_w / tau) over
- * the pool, stands for the popular negatives of the popularity-aware prompt loss.
+ * A fixed sample of warm (popular) item embeddings. A user's warm score, the mean logit h_u . h_w / tau over the
+ * pool, stands for the popular negatives of the popularity-aware prompt loss.
  */
 public final class WarmPool {
   private final float[][] items;
@@ -23,7 +23,7 @@ public final class WarmPool {
       for (int k = 0; k < w.length; k++) {
         dot += user[k] * w[k];
       }
-      s += 1 / (1 + Math.exp(-dot / tau));
+      s += dot / tau;
     }
     return (float) (s / items.length);
   }

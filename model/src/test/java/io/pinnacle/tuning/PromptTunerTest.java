@@ -1,0 +1,124 @@
+package io.pinnacle.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import ai.djl.Device;
+import io.pinnacle.base.NamedTensors;
+import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.prompt.PromoConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PromptTunerTest {
+  private static final int DIM = 16;
+
+  @BeforeAll
+  static void djl() {
+    DjlRuntime.init();
+  }
+
+  @Test
+  void batchedStepsEqualItemsSteppedOneByOne() {
+    PromoConfig c = PromoFixtures.config(DIM);
+    NamedTensors g = PromoFixtures.globals(c, 11);
+    List<ItemTuningInput> items = PromoFixtures.items(24, DIM, c.k(), 13);
+    try (PromptTuner tuner = new PromptTuner(g, c, 1f, Device.cpu())) {
+      PromptTuner.Result batched = tuner.tune(items, 3);
+      for (int i = 0; i < items.size(); i++) {
+        PromptTuner.Result alone = tuner.tune(List.of(items.get(i)), 3);
+        PromptState a = alone.states().get(0);
+        PromptState b = batched.states().get(i);
+        assertEquals(3, b.step());
+        assertClose(a.prompt(), b.prompt(), 1e-5);
+        assertClose(a.m(), b.m(), 1e-5);
+        assertClose(a.v(), b.v(), 1e-5);
+        assertClose(alone.embeddings()[0], batched.embeddings()[i], 1e-5);
+        assertFalse(Arrays.equals(items.get(i).state().prompt(), b.prompt()), "prompt should move");
+      }
+    }
+  }
+
+  @Test
+  void tuningAnItemLeavesOtherItemsAndTheGlobalsUntouched() {
+    PromoConfig c = PromoFixtures.config(DIM);
+    NamedTensors g = PromoFixtures.globals(c, 21);
+    NamedTensors gCopy = copy(g);
+    List<ItemTuningInput> items = PromoFixtures.items(2, DIM, c.k(), 23);
+    ItemTuningInput a = items.get(0);
+    ItemTuningInput b = items.get(1);
+    byte[] bBefore = b.state().toBytes();
+    try (PromptTuner tuner = new PromptTuner(g, c, 1f, Device.cpu())) {
+      float[] bEmbedding = tuner.embed(List.of(b))[0];
+      for (int round = 0; round < 20; round++) {
+        a = withState(a, tuner.tune(List.of(a), 2).states().get(0));
+      }
+      assertArrayEquals(bBefore, b.state().toBytes());
+      assertArrayEquals(bEmbedding, tuner.embed(List.of(b))[0]);
+      assertNotEquals(items.get(0).state(), a.state());
+    }
+    for (var e : g.all().entrySet()) {
+      float[] x = e.getValue().data();
+      float[] y = gCopy.get(e.getKey()).data();
+      for (int k = 0; k < x.length; k++) {
+        assertEquals(Float.floatToRawIntBits(y[k]), Float.floatToRawIntBits(x[k]), e.getKey());
+      }
+    }
+  }
+
+  @Test
+  void tuningLowersTheItemsLoss() {
+    PromoConfig c = PromoFixtures.config(DIM);
+    List<ItemTuningInput> items = PromoFixtures.items(16, DIM, c.k(), 31);
+    try (PromptTuner tuner = new PromptTuner(PromoFixtures.globals(c, 33), c.withLambdas(0f, 0f), 1f,
+        Device.cpu())) {
+      PromptTuner.Result first = tuner.tune(items, 1);
+      List<ItemTuningInput> cur = new ArrayList<>(items);
+      PromptTuner.Result r = first;
+      for (int round = 0; round < 30; round++) {
+        for (int i = 0; i < cur.size(); i++) {
+          cur.set(i, withState(cur.get(i), r.states().get(i)));
+        }
+        r = tuner.tune(cur, 1);
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(r.rec() < first.rec(), first.rec() + " -> " + r.rec());
+    }
+  }
+
+  @Test
+  void stateSerializationIsCompactAndVersioned() {
+    PromptState s = new PromptState(new float[] {1, 2}, new float[] {3, 4}, new float[] {5, 6}, 7);
+    byte[] b = s.toBytes();
+    assertEquals(PromptState.serializedSize(2), b.length);
+    assertEquals(1 + 2 + 4 + 24, b.length);
+    assertEquals(s, PromptState.fromBytes(b));
+    b[0] = 9;
+    byte[] bad = b;
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PromptState.fromBytes(bad));
+  }
+
+  private static ItemTuningInput withState(ItemTuningInput it, PromptState s) {
+    return new ItemTuningInput(it.itemId(), it.base(), it.pinnacle(), it.negatives(), it.sampleUsers(), it.labels(),
+        it.sampleSelf(), it.warmScore(), s);
+  }
+
+  private static NamedTensors copy(NamedTensors t) {
+    NamedTensors out = new NamedTensors();
+    for (var e : t.all().entrySet()) {
+      out.put(e.getKey(), e.getValue().shape(), e.getValue().data().clone());
+    }
+    return out;
+  }
+
+  private static void assertClose(float[] a, float[] b, double tol) {
+    assertEquals(a.length, b.length);
+    for (int k = 0; k < a.length; k++) {
+      assertEquals(a[k], b[k], tol * Math.max(1, Math.abs(a[k])), "index " + k);
+    }
+  }
+}
