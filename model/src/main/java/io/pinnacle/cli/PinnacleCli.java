@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /** The {@code pinnacle} command line. */
 @Command(name = "pinnacle", mixinStandardHelpOptions = true,
     description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
-    subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class})
+    subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
+        PinnacleCli.Bench.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -117,6 +118,32 @@ public final class PinnacleCli {
       BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact);
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
       return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
+    }
+  }
+
+  @Command(name = "bench", description = "PromptTuner throughput per micro-batch size; writes JSON.")
+  static final class Bench implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "target/bench/prompt-tuner.json", description = "JSON output")
+    Path out;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256,1024")
+    int[] batchSizes;
+
+    @Option(names = "--steps", defaultValue = "1", description = "Adam steps per update")
+    int steps;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "measuring time per case")
+    double seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> r = io.pinnacle.bench.TunerBenchmark.run(batchSizes, steps, seconds, 1L);
+      if (out.getParent() != null) {
+        Files.createDirectories(out.getParent());
+      }
+      JSON.writeValue(out.toFile(), r);
+      System.out.println("benchmark written to " + out);
+      return 0;
     }
   }
 

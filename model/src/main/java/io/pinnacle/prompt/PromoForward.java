@@ -39,6 +39,19 @@ public final class PromoForward {
 
   private PromoForward() {}
 
+  /** Only the serving embedding (B, d): generator, pinnacle pooling and fusion; no samples, no losses. */
+  public static NDArray embed(Map<String, NDArray> g, NDArray prompts, NDArray base, NDArray pinnacle,
+                              NDArray pinnacleMask, PromoConfig c) {
+    PromptGenerator.Generated net = PromptGenerator.generate(prompts, g.get(PromoGlobals.GEN_WEIGHT),
+        g.get(PromoGlobals.GEN_BIAS), c.dim(), c.layers());
+    NDArray pinOut = PersonalizedPromptNetwork.apply(net, pinnacle).mul(pinnacleMask.expandDims(2));
+    NDArray pooled = pinOut.sum(new int[] {1})
+        .div(NDArrays.maximum(1f, pinnacleMask.sum(new int[] {1}).expandDims(1)));
+    return base.matMul(g.get(PromoGlobals.FUSE_BASE))
+        .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)))
+        .add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+  }
+
   public static Outputs run(Map<String, NDArray> g, NDArray prompts, Inputs in, PromoConfig c, float tau) {
     int d = c.dim();
     PromptGenerator.Generated net = PromptGenerator.generate(prompts, g.get(PromoGlobals.GEN_WEIGHT),

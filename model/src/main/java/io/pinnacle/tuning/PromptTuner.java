@@ -33,7 +33,7 @@ public final class PromptTuner implements AutoCloseable {
   private final float beta2 = 0.98f;
   private final float eps = 1e-8f;
 
-  /** Result of one call: new states, serving embeddings, and the batch-mean losses after the last step. */
+  /** Result of one call: new states, serving embeddings, and the batch-mean losses of the last step (NaN if none). */
   public record Result(List<PromptState> states, float[][] embeddings, float rec, float pfpe, float pape) {}
 
   public PromptTuner(NamedTensors frozenGlobals, PromoConfig config, float tau, Device device) {
@@ -67,12 +67,20 @@ public final class PromptTuner implements AutoCloseable {
     try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
       scope.suppressNotUsedWarning();
       PromoForward.Inputs in = ItemBatch.pack(m, items, d, config.k());
+      float rec = Float.NaN;
+      float pfpe = Float.NaN;
+      float pape = Float.NaN;
       for (int step = 0; step < steps; step++) {
         NDArray prompts = m.create(flatten(states, d), new Shape(b, d));
         prompts.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
           PromoForward.Outputs out = PromoForward.run(globals, prompts, in, config, tau);
           gc.backward(out.total().sum());
+          if (step == steps - 1) {
+            rec = out.rec().mean().getFloat();
+            pfpe = out.pfpe().mean().getFloat();
+            pape = out.pape().mean().getFloat();
+          }
         }
         float[] grad = prompts.getGradient().toFloatArray();
         prompts.setRequiresGradient(false);
@@ -81,14 +89,13 @@ public final class PromptTuner implements AutoCloseable {
         }
       }
       NDArray prompts = m.create(flatten(states, d), new Shape(b, d));
-      PromoForward.Outputs out = PromoForward.run(globals, prompts, in, config, tau);
-      float[] emb = out.embedding().toFloatArray();
+      float[] emb = PromoForward.embed(globals, prompts, in.base(), in.pinnacle(), in.pinnacleMask(), config)
+          .toFloatArray();
       float[][] embeddings = new float[b][];
       for (int i = 0; i < b; i++) {
         embeddings[i] = java.util.Arrays.copyOfRange(emb, i * d, (i + 1) * d);
       }
-      return new Result(states, embeddings, out.rec().mean().getFloat(), out.pfpe().mean().getFloat(),
-          out.pape().mean().getFloat());
+      return new Result(states, embeddings, rec, pfpe, pape);
     } finally {
       lock.unlock();
     }
