@@ -10,10 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -84,14 +81,8 @@ public final class BaseModelArtifact {
             model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray());
     files.put(VECTORS, bytes(vectors));
     files.put(IDS, idBytes(userIds, itemIds));
-    Map<String, String> sha = new LinkedHashMap<>();
-    MessageDigest all = sha256();
-    for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      Files.write(dir.resolve(f.getKey()), f.getValue());
-      sha.put(f.getKey(), hex(sha256().digest(f.getValue())));
-      all.update(f.getValue());
-    }
-    String version = dataset + "-" + hex(all.digest()).substring(0, 12);
+    Map<String, String> sha = ArtifactFiles.write(dir, files);
+    String version = dataset + "-" + ArtifactFiles.sha256(files.values().toArray(new byte[0][])).substring(0, 12);
     Metadata meta = new Metadata(FORMAT, FORMAT_VERSION, version, dataset, d, userIds.length, itemIds.length,
         model.config(), training, sha);
     JSON.writeValue(dir.resolve(METADATA).toFile(), meta);
@@ -117,21 +108,8 @@ public final class BaseModelArtifact {
         throw new IllegalArgumentException("base model artifact " + dir + " has format " + meta.format() + " v"
             + meta.formatVersion() + "; this build reads " + FORMAT + " v" + FORMAT_VERSION);
       }
-      Map<String, byte[]> files = new HashMap<>();
-      for (String name : new String[] {PARAMETERS, VECTORS, IDS}) {
-        Path p = dir.resolve(name);
-        if (!Files.isRegularFile(p)) {
-          throw new IllegalArgumentException("base model artifact " + dir + " is missing " + name);
-        }
-        byte[] b = Files.readAllBytes(p);
-        String expected = meta.sha256() == null ? null : meta.sha256().get(name);
-        String actual = hex(sha256().digest(b));
-        if (!actual.equals(expected)) {
-          throw new IllegalArgumentException("base model artifact " + dir + " is corrupt: " + name
-              + " has sha256 " + actual + " but metadata.json expects " + expected);
-        }
-        files.put(name, b);
-      }
+      Map<String, byte[]> files = ArtifactFiles.readVerified(dir, "base model artifact", meta.sha256(), PARAMETERS,
+          VECTORS, IDS);
       NamedTensors params = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(PARAMETERS)));
       NamedTensors vectors = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(VECTORS)));
       long[][] ids = readIds(new java.io.ByteArrayInputStream(files.get(IDS)));
@@ -217,15 +195,4 @@ public final class BaseModelArtifact {
     return new long[][] {users, items};
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
-  }
 }

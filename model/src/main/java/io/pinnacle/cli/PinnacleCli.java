@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "pinnacle", mixinStandardHelpOptions = true,
     description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
-        PinnacleCli.Bench.class})
+        PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -119,6 +119,35 @@ public final class PinnacleCli {
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
       return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
     }
+  }
+
+  @Command(name = "prompt-train", description = "Run PROMO's prompt stage on a base model and write the PROMO artifact.")
+  static final class PromptTrain implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Option(names = "--artifact", required = true, description = "base model artifact directory")
+    Path artifact;
+
+    @Option(names = "--out", required = true, description = "PROMO artifact directory to write")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      System.out.println(split.describe());
+      io.pinnacle.prompt.PromoArtifact.Metadata meta = promptTrain(split, BaseModelArtifact.load(artifact), out);
+      System.out.println("PROMO artifact " + meta.version() + " written to " + out);
+      return 0;
+    }
+  }
+
+  /** The prompt stage with default settings, selected on validation, saved for the streaming job. */
+  public static io.pinnacle.prompt.PromoArtifact.Metadata promptTrain(LeaveOneOutSplit split, BaseModelArtifact base,
+                                                                    Path out) throws java.io.IOException {
+    io.pinnacle.prompt.PromoConfig c = io.pinnacle.prompt.PromoConfig.defaults(base.dim());
+    io.pinnacle.pipeline.PromoExperiment x = new io.pinnacle.pipeline.PromoExperiment(split, base, c.k(),
+        c.warmPool(), c.seed());
+    return x.saveArtifact(out, c, x.promptStage(c));
   }
 
   @Command(name = "bench", description = "PromptTuner throughput per micro-batch size; writes JSON.")

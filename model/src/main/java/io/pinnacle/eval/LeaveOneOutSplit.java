@@ -30,6 +30,8 @@ public final class LeaveOneOutSplit {
   public final boolean[] cold;
   /** Training interactions (positive and negative) in event-time order, dense ids. */
   public final TrainingLog training;
+  /** The same training interactions as the original events (what a replay of the training period sends). */
+  public final List<InteractionEvent> trainingEvents;
 
   /** Labelled training interactions, struct-of-arrays. */
   public record TrainingLog(int[] user, int[] item, long[] timeMs, boolean[] positive, float[] value) {
@@ -40,7 +42,7 @@ public final class LeaveOneOutSplit {
 
   private LeaveOneOutSplit(Dataset dataset, IdIndex users, IdIndex items, int[][] trainPositives, int[] validItem,
                            int[] testItem, int[][] interacted, int[] itemTrainPositives, boolean[] cold,
-                           TrainingLog training) {
+                           TrainingLog training, List<InteractionEvent> trainingEvents) {
     this.dataset = dataset;
     this.users = users;
     this.items = items;
@@ -51,6 +53,7 @@ public final class LeaveOneOutSplit {
     this.itemTrainPositives = itemTrainPositives;
     this.cold = cold;
     this.training = training;
+    this.trainingEvents = trainingEvents;
   }
 
   public static LeaveOneOutSplit of(Dataset d) {
@@ -117,6 +120,7 @@ public final class LeaveOneOutSplit {
       seen.add(new java.util.HashSet<>());
     }
     int w = 0;
+    List<InteractionEvent> trainingEvents = new ArrayList<>(trainSize);
     for (int k = 0; k < labelled.size(); k++) {
       InteractionEvent e = labelled.get(k);
       int u = users.dense(e.getUserId());
@@ -126,6 +130,7 @@ public final class LeaveOneOutSplit {
         continue;
       }
       boolean pos = labels.get(k) == Label.POSITIVE;
+      trainingEvents.add(e);
       tu[w] = u;
       ti[w] = i;
       tt[w] = e.getEventTimeMs();
@@ -148,7 +153,7 @@ public final class LeaveOneOutSplit {
       cold[i] = itemPos[i] < rules.coldThreshold();
     }
     return new LeaveOneOutSplit(d, users, items, trainPositives, validItem, testItem, interacted, itemPos, cold,
-        new TrainingLog(tu, ti, tt, tp, tv));
+        new TrainingLog(tu, ti, tt, tp, tv), List.copyOf(trainingEvents));
   }
 
   public int numUsers() {

@@ -52,6 +52,8 @@ public final class PromoExperiment {
   private final List<List<Integer>> positives = new ArrayList<>();
   private final List<List<Integer>> loggedNegatives = new ArrayList<>();
   private final WarmPool warmPool;
+  private final float[][] warmPoolVectors;
+  private final String baseVersion;
   private final float[] warmScore;
   private final Map<PinnacleMode, ItemFeedbackState[]> feedback = new HashMap<>();
   private final int k;
@@ -104,6 +106,8 @@ public final class PromoExperiment {
       pool[w] = baseItems[warmItems[rnd.nextInt(warmItems.length)]];
     }
     warmPool = new WarmPool(pool, tau);
+    warmPoolVectors = pool;
+    baseVersion = artifact.version();
     warmScore = new float[nu];
     for (int u = 0; u < nu; u++) {
       warmScore[u] = warmPool.score(usersTrain[u]);
@@ -352,6 +356,30 @@ public final class PromoExperiment {
       int nearest = PseudoPinnacle.nearest(baseItems[item], cands);
       return nearest < 0 ? List.of() : feedback.get(mode)[warmItems[nearest]].pinnacle().entries();
     });
+  }
+
+  /** Writes the prompt stage's result as the artifact the streaming job loads. */
+  public io.pinnacle.prompt.PromoArtifact.Metadata saveArtifact(java.nio.file.Path dir, PromoConfig c,
+                                                               PromptStageTrainer.Trained t) throws java.io.IOException {
+    int ni = split.numItems();
+    long[] ids = split.items.externalIds();
+    long[] counts = new long[ni];
+    for (int i = 1; i <= ni; i++) {
+      counts[i - 1] = split.itemTrainPositives[i];
+    }
+    long[] popular = new long[warmItems.length];
+    long[][] pin = new long[warmItems.length][];
+    for (int w = 0; w < warmItems.length; w++) {
+      popular[w] = split.items.external(warmItems[w]);
+      pin[w] = feedback.get(c.pinnacleMode())[warmItems[w]].pinnacle().entries().stream()
+          .mapToLong(e -> split.users.external((int) e.userId())).toArray();
+    }
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("bestEpoch", t.bestEpoch());
+    training.put("validationScore", t.bestValidation());
+    training.put("seconds", t.seconds());
+    return io.pinnacle.prompt.PromoArtifact.save(dir, baseVersion, split.dataset.name(), tau,
+        split.dataset.rules().coldThreshold(), c, t.globals(), warmPoolVectors, ids, counts, popular, pin, training);
   }
 
   public Map<String, Object> describe() {
