@@ -22,7 +22,7 @@ public record FeedbackRules(
     double commentWeight,
     double forwardWeight,
     int coldThreshold,
-    int minUserPositives) {
+    int minUserPositives) implements java.io.Serializable {
 
   /** MovieLens: rating >= 4 positive, IR = rating, no CR; cold below 20 positives (the paper's ML-100K rule). */
   public static FeedbackRules movieLens() {

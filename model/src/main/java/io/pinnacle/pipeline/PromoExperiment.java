@@ -154,6 +154,22 @@ public final class PromoExperiment {
     return baseItems.clone();
   }
 
+  /**
+   * The base table with the given embeddings (by external item id) for the split's cold items; returns the
+   * number of cold items that got one.
+   */
+  public int overrideColdItems(float[][] table, Map<Long, float[]> byExternalId) {
+    int n = 0;
+    for (int item : coldItems) {
+      float[] e = byExternalId.get(split.items.external(item));
+      if (e != null) {
+        table[item] = e;
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Prompt stage, then the item table with PROMO embeddings for every cold item. */
   public PromptStageTrainer.Trained promptStage(PromoConfig c) {
     Random rnd = new Random(c.seed() + 1);
@@ -187,18 +203,23 @@ public final class PromoExperiment {
    * {@code batchSize} of them are waiting (and at the end).
    */
   public float[][] streamReplay(PromoConfig c, PromptStageTrainer.Trained t, int batchSize, int steps) {
+    return streamReplay(c, t.globals(), batchSize, steps);
+  }
+
+  /** As above, from frozen globals (for example those of a PROMO artifact). */
+  public float[][] streamReplay(PromoConfig c, io.pinnacle.base.NamedTensors globals, int batchSize, int steps) {
     float[][] table = baseItems.clone();
     int ni = split.numItems();
     ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
     PromptState[] prompts = new PromptState[ni + 1];
     long[] positivesSoFar = new long[ni + 1];
-    float[] init = t.globals().get(io.pinnacle.prompt.PromoGlobals.PROMPT_INIT).data();
+    float[] init = globals.get(io.pinnacle.prompt.PromoGlobals.PROMPT_INIT).data();
     java.util.LinkedHashSet<Integer> dirty = new java.util.LinkedHashSet<>();
     int threshold = split.dataset.rules().coldThreshold();
     Random rnd = new Random(c.seed() + 2);
     long updates = 0;
     long started = System.nanoTime();
-    try (PromptTuner tuner = new PromptTuner(t.globals(), c, tau, Device.cpu())) {
+    try (PromptTuner tuner = new PromptTuner(globals, c, tau, Device.cpu())) {
       LeaveOneOutSplit.TrainingLog log = split.training;
       for (int e = 0; e < log.size(); e++) {
         int item = log.item()[e];

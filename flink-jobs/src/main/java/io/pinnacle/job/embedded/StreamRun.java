@@ -1,0 +1,125 @@
+package io.pinnacle.job.embedded;
+
+import io.pinnacle.data.FeedbackRules;
+import io.pinnacle.job.PinnacleJob;
+import io.pinnacle.job.config.PinnacleJobConfig;
+import io.pinnacle.job.ingest.DecodeAndValidate;
+import io.pinnacle.job.ingest.Deduplicate;
+import io.pinnacle.job.tuning.PromptTuningOperator;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.ItemEmbedding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One end-to-end run on a local Flink MiniCluster (RocksDB, checkpoints under the work directory) against a real
+ * broker: start the job, replay events into the input topic, follow the committed output, and stop once every
+ * input record is accounted for and the output has caught up with what the job emitted.
+ */
+public final class StreamRun {
+
+  /** What a run measured. */
+  public record Result(long sent, long received, long deadLettered, long duplicates, long processed, long emitted,
+                       long embeddingsRead, Map<Long, ItemEmbedding> latest, List<String> sequenceErrors,
+                       double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem) {
+    /** Events per second while the job was consuming (first to last record processed, 200 ms resolution). */
+    public double eventsPerSecond() {
+      return received / seconds;
+    }
+
+    public double updatesPerSecond() {
+      return emitted / seconds;
+    }
+  }
+
+  private StreamRun() {}
+
+  public static Result run(String bootstrap, PinnacleJobConfig config, FeedbackRules rules,
+                           List<InteractionEvent> events, List<byte[]> badRecords, double rate, Path work,
+                           boolean printProgress, Duration timeout) throws Exception {
+    Files.createDirectories(work);
+    Configuration conf = Configuration.fromMap(PinnacleJob.flinkSettings(config));
+    conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
+    conf.setString("io.tmp.dirs", work.resolve("tmp").toAbsolutePath().toString());
+    conf.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toAbsolutePath().toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+    PinnacleJob.build(env, config, rules, false);
+    long started = System.nanoTime();
+    JobClient job = env.executeAsync("pinnacle-updater");
+    ReplayProducer producer = new ReplayProducer(bootstrap, config.get("topic.interactions"));
+    Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
+    replay.setDaemon(true);
+    replay.start();
+    long total = events.size() + badRecords.size();
+    long stableFor = config.getDuration("checkpoint.interval").toMillis() * 2
+        + config.getDuration("tuning.max-delay").toMillis() + 2_000;
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    Map<String, Object> acc = Map.of();
+    try (EmbeddingMonitor monitor = new EmbeddingMonitor(bootstrap, config.get("topic.item-embeddings"))) {
+      long lastChange = System.currentTimeMillis();
+      long lastPrint = 0;
+      long firstProcessedNs = 0;
+      long allProcessedNs = 0;
+      String lastSignature = "";
+      while (true) {
+        monitor.poll(Duration.ofMillis(200));
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+          throw new IllegalStateException("the job stopped unexpectedly: " + job.getJobStatus().get());
+        }
+        acc = job.getAccumulators().get();
+        long received = get(acc, DecodeAndValidate.RECEIVED);
+        long emitted = get(acc, PromptTuningOperator.EMITTED);
+        String signature = received + "/" + emitted + "/" + monitor.records();
+        long now = System.currentTimeMillis();
+        if (received > 0 && firstProcessedNs == 0) {
+          firstProcessedNs = System.nanoTime();
+        }
+        if (received >= total && allProcessedNs == 0) {
+          allProcessedNs = System.nanoTime();
+        }
+        if (!signature.equals(lastSignature)) {
+          lastSignature = signature;
+          lastChange = now;
+        }
+        if (printProgress && now - lastPrint >= 2_000) {
+          lastPrint = now;
+          double secs = (System.nanoTime() - started) / 1e9;
+          System.err.printf("[%4.0fs] sent %,d/%,d  processed %,d (%,.0f events/s)  dead-lettered %,d  "
+                  + "item updates %,d  items with embeddings %,d  freshness p50 %.0f ms p99 %.0f ms%n", secs,
+              producer.sent.get(), total, received, received / secs, get(acc, DecodeAndValidate.DEAD_LETTERED)
+                  + get(acc, Deduplicate.DUPLICATES), emitted, monitor.latest().size(),
+              monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99));
+        }
+        boolean done = !replay.isAlive() && received == total && monitor.records() == emitted
+            && now - lastChange >= stableFor;
+        if (done) {
+          break;
+        }
+        if (now > deadline) {
+          throw new IllegalStateException("timed out: sent " + producer.sent.get() + ", received " + received
+              + ", emitted " + emitted + ", read " + monitor.records());
+        }
+      }
+      // Throughput over the time the job was actually consuming (job start-up excluded), at poll resolution.
+      double seconds = Math.max(0.2, (allProcessedNs - firstProcessedNs) / 1e9);
+      job.cancel().get();
+      Object avg = acc.get(PromptTuningOperator.STATE_BYTES);
+      return new Result(producer.sent.get(), get(acc, DecodeAndValidate.RECEIVED),
+          get(acc, DecodeAndValidate.DEAD_LETTERED), get(acc, Deduplicate.DUPLICATES),
+          get(acc, PromptTuningOperator.PROCESSED), get(acc, PromptTuningOperator.EMITTED), monitor.records(),
+          Map.copyOf(monitor.latest()), List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5),
+          monitor.freshnessPercentile(0.99), seconds, avg instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+  }
+
+  private static long get(Map<String, Object> acc, String name) {
+    Object v = acc.get(name);
+    return v instanceof Number n ? n.longValue() : 0L;
+  }
+}
