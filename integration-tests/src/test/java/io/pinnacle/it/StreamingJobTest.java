@@ -1,0 +1,177 @@
+package io.pinnacle.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.data.Dataset;
+import io.pinnacle.data.MovieLens100kReader;
+import io.pinnacle.data.SyntheticStream;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.job.PinnacleJob;
+import io.pinnacle.job.config.PinnacleJobConfig;
+import io.pinnacle.job.embedded.EmbeddedKafka;
+import io.pinnacle.job.embedded.StreamRun;
+import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.pipeline.PromoExperiment;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.schema.DeadLetter;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.codec.Codecs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job end to end: a real broker, the Flink MiniCluster with RocksDB and checkpoints, a replay into the input
+ * topic, and the output read back with a read_committed consumer.
+ */
+class StreamingJobTest {
+
+  @Test
+  void syntheticReplayWithBadAndDuplicateRecords() throws Exception {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
+    List<InteractionEvent> events = new ArrayList<>(split.trainingEvents);
+    for (int k = 0; k < 20; k++) {
+      events.add(split.trainingEvents.get(k * 7)); // re-sent: same eventId
+    }
+    List<byte[]> bad = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      bad.add(new byte[] {(byte) k, 1, 2});
+    }
+    InteractionEvent ok = split.trainingEvents.get(0);
+    bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("neg-dwell")
+        .setDwellMs(-5).build()));
+    bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("no-user")
+        .setUserId(0).build()));
+    bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("future")
+        .setEventTimeMs(System.currentTimeMillis() + 86_400_000L * 30).build()));
+    check("synthetic", split, events, bad, 20, 8);
+  }
+
+  @Test
+  void movieLensReplay() throws Exception {
+    Path dir = sharedData("ml-100k");
+    assumeTrue(dir != null, "shared ml-100k not present");
+    Dataset ml = MovieLens100kReader.read(dir);
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(ml);
+    check("ml-100k", split, split.trainingEvents, List.of(), 0, 0);
+  }
+
+  private static void check(String name, LeaveOneOutSplit split, List<InteractionEvent> events, List<byte[]> bad,
+                            long duplicates, long deadLettered) throws Exception {
+    Path work = Path.of("target", "it-" + name + "-" + System.currentTimeMillis());
+    Path base = work.resolve("base");
+    Path promo = work.resolve("promo");
+    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), base);
+    BaseModelArtifact baseArtifact = BaseModelArtifact.load(base);
+    PromoConfig pc = PromoConfig.defaults(baseArtifact.dim()).withPromptEpochs(2);
+    PromoExperiment x = new PromoExperiment(split, baseArtifact, pc.k(), pc.warmPool(), pc.seed());
+    x.saveArtifact(promo, pc, x.promptStage(pc));
+
+    EmbeddedKafka kafka = SharedKafka.get();
+    PinnacleJobConfig config = PinnacleJobConfig.defaults()
+        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
+        .with("topic.interactions", name + "-interactions")
+        .with("topic.item-embeddings", name + "-item-embeddings")
+        .with("topic.dead-letter", name + "-dlq")
+        .with("kafka.group.id", name + "-updater")
+        .with("transactional.id.prefix", name + "-updater")
+        .with("artifact.base", base.toString())
+        .with("artifact.promo", promo.toString())
+        .with("checkpoint.interval", "PT2S")
+        .with("tuning.batch-size", "64")
+        .with("tuning.max-delay", "PT0.5S")
+        .with("feedback.rules", name.startsWith("ml") ? "movielens" : "synthetic");
+    kafka.createTopics(List.of(config.get("topic.interactions"), config.get("topic.dead-letter")),
+        List.of(config.get("topic.item-embeddings")), 1);
+    StreamRun.Result r = StreamRun.run(kafka.bootstrapServers(), config,
+        PinnacleJob.rulesFor(config.get("feedback.rules")), events, bad, 0, work.resolve("flink"), false,
+        Duration.ofMinutes(10));
+
+    long total = events.size() + bad.size();
+    assertEquals(total, r.sent());
+    assertEquals(total, r.received(), "every input record reached the job");
+    assertEquals(r.received(), r.processed() + r.deadLettered() + r.duplicates(),
+        "input = processed + dead-lettered + duplicates");
+    assertEquals(deadLettered, r.deadLettered());
+    assertEquals(duplicates, r.duplicates());
+    assertEquals(List.of(), r.sequenceErrors(), "updateSeq per item has no gaps or duplicates");
+    assertEquals(r.emitted(), r.embeddingsRead(), "every emitted update is committed and readable");
+
+    Map<String, Integer> reasons = deadLetterReasons(kafka, config.get("topic.dead-letter"),
+        (int) (deadLettered + duplicates));
+    assertEquals(duplicates, (long) reasons.getOrDefault("duplicate", 0));
+    assertEquals(deadLettered, reasons.values().stream().mapToLong(Integer::longValue).sum() - duplicates);
+
+    PromoArtifact promoArtifact = PromoArtifact.load(promo);
+    int threshold = promoArtifact.metadata().coldThreshold();
+    Set<Long> coldWithFeedback = new HashSet<>();
+    for (InteractionEvent e : split.trainingEvents) {
+      if (promoArtifact.trainPositives(e.getItemId()) < threshold
+          && split.dataset.rules().label(e) != io.pinnacle.data.Label.IGNORED) {
+        coldWithFeedback.add(e.getItemId());
+      }
+    }
+    assertTrue(coldWithFeedback.size() > 10);
+    Set<Long> missing = new HashSet<>(coldWithFeedback);
+    missing.removeAll(r.latest().keySet());
+    assertEquals(Set.of(), missing, "every cold item that received feedback has an embedding");
+  }
+
+  private static Map<String, Integer> deadLetterReasons(EmbeddedKafka kafka, String topic, int expected) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Integer> reasons = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 30_000;
+      int n = 0;
+      while (n < expected && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
+          try {
+            DeadLetter d = Codecs.deadLetter().decode(rec.value());
+            reasons.merge(d.getReason(), 1, Integer::sum);
+            n++;
+          } catch (java.io.IOException e) {
+            throw new AssertionError("undecodable dead letter", e);
+          }
+        }
+      }
+      // Nothing beyond the expected records arrives.
+      for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+        reasons.merge("unexpected", 1, Integer::sum);
+      }
+    }
+    return reasons;
+  }
+
+  private static Path sharedData(String name) {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path c = p.resolve("shared").resolve("data").resolve(name);
+      if (Files.isDirectory(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+}
