@@ -7,7 +7,7 @@ package io.pinnacle.base;
 public record SasRecConfig(int dim, int maxLen, int blocks, float dropout, float learningRate, int batchSize,
                            int maxEpochs, int patience, int evalEvery, float tau, float l2, long seed) {
   public static SasRecConfig defaults() {
-    return new SasRecConfig(16, 50, 2, 0.2f, 1e-3f, 128, 500, 5, 5, 1f, 0f, 42L);
+    return new SasRecConfig(16, 50, 2, 0.2f, 1e-3f, 128, 500, 10, 5, 1f, 0f, 42L);
   }
 
   public SasRecConfig withMaxEpochs(int epochs) {

@@ -44,6 +44,7 @@ public final class SasRecTrainer {
                       ToDoubleFunction<Evaluation> selection, float lr, int maxEpochs, String task) {
     List<int[]> windows = windows(split);
     Random rnd = new Random(config.seed() + 17);
+    Engine.getEngine("PyTorch").setRandomSeed((int) config.seed()); // dropout masks
     int len = config.maxLen();
     TrainingProgress progress = new TrainingProgress(task);
     List<Double> losses = new ArrayList<>();

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Creates the job's topics on an external cluster. Usage: create-topics.sh BOOTSTRAP [PARTITIONS] [REPLICATION]
+set -euo pipefail
+BOOTSTRAP=${1:?bootstrap servers}
+PARTITIONS=${2:-12}
+REPLICATION=${3:-3}
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic interactions \
+  --partitions "$PARTITIONS" --replication-factor "$REPLICATION"
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic interactions-dlq \
+  --partitions "$PARTITIONS" --replication-factor "$REPLICATION" --config retention.ms=2592000000
+# Compacted: consumers read the latest embedding per item (key = item id).
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic item-embeddings \
+  --partitions "$PARTITIONS" --replication-factor "$REPLICATION" \
+  --config cleanup.policy=compact --config min.compaction.lag.ms=60000
