@@ -27,6 +27,7 @@ public final class EmbeddingMonitor implements AutoCloseable {
   private final List<String> sequenceErrors = new ArrayList<>();
   private final List<Long> freshnessMs = new ArrayList<>();
   private long records;
+  private long mark;
 
   public EmbeddingMonitor(String bootstrap, String topic) {
     Properties p = new Properties();
@@ -68,6 +69,15 @@ public final class EmbeddingMonitor implements AutoCloseable {
 
   public long records() {
     return records;
+  }
+
+  /** Starts counting anew (a new job run emits from zero). */
+  public void mark() {
+    mark = records;
+  }
+
+  public long recordsSinceMark() {
+    return records - mark;
   }
 
   public Map<Long, ItemEmbedding> latest() {

@@ -18,6 +18,10 @@ public final class ReplayProducer {
   private final String topic;
   final AtomicLong sent = new AtomicLong();
 
+  public long sent() {
+    return sent.get();
+  }
+
   public ReplayProducer(String bootstrap, String topic) {
     this.bootstrap = bootstrap;
     this.topic = topic;

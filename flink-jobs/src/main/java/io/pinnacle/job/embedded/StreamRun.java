@@ -43,79 +43,107 @@ public final class StreamRun {
   public static Result run(String bootstrap, PinnacleJobConfig config, FeedbackRules rules,
                            List<InteractionEvent> events, List<byte[]> badRecords, double rate, Path work,
                            boolean printProgress, Duration timeout) throws Exception {
+    long started = System.nanoTime();
+    JobClient job = start(config, rules, work, Map.of());
+    ReplayProducer producer = new ReplayProducer(bootstrap, config.get("topic.interactions"));
+    Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
+    replay.setDaemon(true);
+    replay.start();
+    try (EmbeddingMonitor monitor = new EmbeddingMonitor(bootstrap, config.get("topic.item-embeddings"))) {
+      Quiet q = awaitQuiet(job, monitor, config, replay, producer, events.size() + badRecords.size(),
+          printProgress, started, timeout);
+      job.cancel().get();
+      return result(producer.sent.get(), q, monitor);
+    }
+  }
+
+  /** Starts the job on a local MiniCluster; {@code extra} adds Flink settings (for example a restore path). */
+  public static JobClient start(PinnacleJobConfig config, FeedbackRules rules, Path work, Map<String, String> extra)
+      throws Exception {
     Files.createDirectories(work);
     Configuration conf = Configuration.fromMap(PinnacleJob.flinkSettings(config));
     conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
     conf.setString("io.tmp.dirs", work.resolve("tmp").toAbsolutePath().toString());
     conf.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toAbsolutePath().toString());
+    extra.forEach(conf::setString);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
     PinnacleJob.build(env, config, rules, false);
-    long started = System.nanoTime();
-    JobClient job = env.executeAsync("pinnacle-updater");
-    ReplayProducer producer = new ReplayProducer(bootstrap, config.get("topic.interactions"));
-    Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
-    replay.setDaemon(true);
-    replay.start();
-    long total = events.size() + badRecords.size();
+    return env.executeAsync("pinnacle-updater");
+  }
+
+  /** Accumulators and timing when the job went quiet. */
+  public record Quiet(Map<String, Object> accumulators, double seconds) {}
+
+  /**
+   * Waits until the replay finished, the job received {@code total} records, everything it emitted is readable
+   * (committed), and nothing changed for two checkpoint intervals plus the max delay (so the last checkpoint
+   * covers all of it). Prints a progress line every 2 s when asked.
+   */
+  public static Quiet awaitQuiet(JobClient job, EmbeddingMonitor monitor, PinnacleJobConfig config, Thread replay,
+                                 ReplayProducer producer, long total, boolean printProgress, long startedNs,
+                                 Duration timeout) throws Exception {
     long stableFor = config.getDuration("checkpoint.interval").toMillis() * 2
         + config.getDuration("tuning.max-delay").toMillis() + 2_000;
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    Map<String, Object> acc = Map.of();
-    try (EmbeddingMonitor monitor = new EmbeddingMonitor(bootstrap, config.get("topic.item-embeddings"))) {
-      long lastChange = System.currentTimeMillis();
-      long lastPrint = 0;
-      long firstProcessedNs = 0;
-      long allProcessedNs = 0;
-      String lastSignature = "";
-      while (true) {
-        monitor.poll(Duration.ofMillis(200));
-        if (job.getJobStatus().get().isGloballyTerminalState()) {
-          throw new IllegalStateException("the job stopped unexpectedly: " + job.getJobStatus().get());
-        }
-        acc = job.getAccumulators().get();
-        long received = get(acc, DecodeAndValidate.RECEIVED);
-        long emitted = get(acc, PromptTuningOperator.EMITTED);
-        String signature = received + "/" + emitted + "/" + monitor.records();
-        long now = System.currentTimeMillis();
-        if (received > 0 && firstProcessedNs == 0) {
-          firstProcessedNs = System.nanoTime();
-        }
-        if (received >= total && allProcessedNs == 0) {
-          allProcessedNs = System.nanoTime();
-        }
-        if (!signature.equals(lastSignature)) {
-          lastSignature = signature;
-          lastChange = now;
-        }
-        if (printProgress && now - lastPrint >= 2_000) {
-          lastPrint = now;
-          double secs = (System.nanoTime() - started) / 1e9;
-          System.err.printf("[%4.0fs] sent %,d/%,d  processed %,d (%,.0f events/s)  dead-lettered %,d  "
-                  + "item updates %,d  items with embeddings %,d  freshness p50 %.0f ms p99 %.0f ms%n", secs,
-              producer.sent.get(), total, received, received / secs, get(acc, DecodeAndValidate.DEAD_LETTERED)
-                  + get(acc, Deduplicate.DUPLICATES), emitted, monitor.latest().size(),
-              monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99));
-        }
-        boolean done = !replay.isAlive() && received == total && monitor.records() == emitted
-            && now - lastChange >= stableFor;
-        if (done) {
-          break;
-        }
-        if (now > deadline) {
-          throw new IllegalStateException("timed out: sent " + producer.sent.get() + ", received " + received
-              + ", emitted " + emitted + ", read " + monitor.records());
-        }
+    long lastChange = System.currentTimeMillis();
+    long lastPrint = 0;
+    long firstProcessedNs = 0;
+    long allProcessedNs = 0;
+    String lastSignature = "";
+    Map<String, Object> acc;
+    while (true) {
+      monitor.poll(Duration.ofMillis(200));
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        throw new IllegalStateException("the job stopped unexpectedly: " + job.getJobStatus().get());
       }
-      // Throughput over the time the job was actually consuming (job start-up excluded), at poll resolution.
-      double seconds = Math.max(0.2, (allProcessedNs - firstProcessedNs) / 1e9);
-      job.cancel().get();
-      Object avg = acc.get(PromptTuningOperator.STATE_BYTES);
-      return new Result(producer.sent.get(), get(acc, DecodeAndValidate.RECEIVED),
-          get(acc, DecodeAndValidate.DEAD_LETTERED), get(acc, Deduplicate.DUPLICATES),
-          get(acc, PromptTuningOperator.PROCESSED), get(acc, PromptTuningOperator.EMITTED), monitor.records(),
-          Map.copyOf(monitor.latest()), List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5),
-          monitor.freshnessPercentile(0.99), seconds, avg instanceof Number n ? n.doubleValue() : Double.NaN);
+      acc = job.getAccumulators().get();
+      long received = get(acc, DecodeAndValidate.RECEIVED);
+      long emitted = get(acc, PromptTuningOperator.EMITTED);
+      String signature = received + "/" + emitted + "/" + monitor.records();
+      long now = System.currentTimeMillis();
+      if (received > 0 && firstProcessedNs == 0) {
+        firstProcessedNs = System.nanoTime();
+      }
+      if (received >= total && allProcessedNs == 0) {
+        allProcessedNs = System.nanoTime();
+      }
+      if (!signature.equals(lastSignature)) {
+        lastSignature = signature;
+        lastChange = now;
+      }
+      if (printProgress && now - lastPrint >= 2_000) {
+        lastPrint = now;
+        double secs = (System.nanoTime() - startedNs) / 1e9;
+        System.err.printf("[%4.0fs] sent %,d/%,d  processed %,d (%,.0f events/s)  dead-lettered %,d  "
+                + "item updates %,d  items with embeddings %,d  freshness p50 %.0f ms p99 %.0f ms%n", secs,
+            producer.sent.get(), total, received, received / secs, get(acc, DecodeAndValidate.DEAD_LETTERED)
+                + get(acc, Deduplicate.DUPLICATES), emitted, monitor.latest().size(),
+            monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99));
+      }
+      // Counts are per job run: compare with what this run emitted, on top of what was read before it started.
+      boolean done = !replay.isAlive() && received == total && monitor.recordsSinceMark() == emitted
+          && now - lastChange >= stableFor;
+      if (done) {
+        break;
+      }
+      if (now > deadline) {
+        throw new IllegalStateException("timed out: sent " + producer.sent.get() + ", received " + received
+            + ", emitted " + emitted + ", read " + monitor.recordsSinceMark());
+      }
     }
+    // Throughput over the time the job was actually consuming (job start-up excluded), at poll resolution.
+    double seconds = Math.max(0.2, (allProcessedNs - firstProcessedNs) / 1e9);
+    return new Quiet(acc, seconds);
+  }
+
+  private static Result result(long sent, Quiet q, EmbeddingMonitor monitor) {
+    Map<String, Object> acc = q.accumulators();
+    Object avg = acc.get(PromptTuningOperator.STATE_BYTES);
+    return new Result(sent, get(acc, DecodeAndValidate.RECEIVED), get(acc, DecodeAndValidate.DEAD_LETTERED),
+        get(acc, Deduplicate.DUPLICATES), get(acc, PromptTuningOperator.PROCESSED),
+        get(acc, PromptTuningOperator.EMITTED), monitor.records(), Map.copyOf(monitor.latest()),
+        List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99),
+        q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN);
   }
 
   private static long get(Map<String, Object> acc, String name) {
