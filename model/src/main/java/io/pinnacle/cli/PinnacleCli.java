@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pinnacle", mixinStandardHelpOptions = true,
     description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
-        PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class})
+        PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class,
+        PinnacleCli.RetentionCompare.class, RetentionReportCommand.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -148,6 +149,45 @@ public final class PinnacleCli {
     io.pinnacle.pipeline.PromoExperiment x = new io.pinnacle.pipeline.PromoExperiment(split, base, c.k(),
         c.warmPool(), c.seed());
     return x.saveArtifact(out, c, x.promptStage(c));
+  }
+
+  @Command(name = "retention-compare",
+      description = "Pinnacle-memory retention of PROMO-stream vs an online-SGD baseline on one replay; JSON, PNG, table.")
+  static final class RetentionCompare implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Option(names = "--artifact", required = true, description = "base model artifact directory")
+    Path artifact;
+
+    @Option(names = "--promo", required = true, description = "PROMO artifact directory")
+    Path promo;
+
+    @Option(names = "--out", defaultValue = "target/retention", description = "output directory")
+    Path out;
+
+    @Option(names = "--sample-rate", defaultValue = "1.0", description = "share of pinnacle pairs tracked")
+    double sampleRate;
+
+    @Option(names = "--max-per-item", defaultValue = "10")
+    int maxPerItem;
+
+    @Option(names = "--sgd-lr", defaultValue = "0.05", description = "learning rate of the SGD baseline")
+    float sgdLr;
+
+    @Override
+    public Integer call() throws Exception {
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      var series = io.pinnacle.retention.RetentionComparison.run(split, BaseModelArtifact.load(artifact),
+          io.pinnacle.prompt.PromoArtifact.load(promo), sampleRate, maxPerItem, sgdLr);
+      Files.createDirectories(out);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("dataset", split.dataset.name());
+      json.put("series", io.pinnacle.retention.RetentionReport.json(series));
+      Path j = out.resolve("retention-" + split.dataset.name() + ".json");
+      JSON.writeValue(j.toFile(), json);
+      return RetentionReportCommand.write(series, "Pinnacle memory retention, " + split.dataset.name(),
+          out.resolve("retention-" + split.dataset.name()));
+    }
   }
 
   @Command(name = "bench", description = "PromptTuner throughput per micro-batch size; writes JSON.")

@@ -15,6 +15,9 @@ import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.feedback.PseudoPinnacle;
 import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.retention.TrackedPair;
 import io.pinnacle.tuning.ItemTuningInput;
 import io.pinnacle.tuning.PromptStageTrainer;
 import io.pinnacle.tuning.PromptState;
@@ -203,11 +206,14 @@ public final class PromoExperiment {
    * {@code batchSize} of them are waiting (and at the end).
    */
   public float[][] streamReplay(PromoConfig c, PromptStageTrainer.Trained t, int batchSize, int steps) {
-    return streamReplay(c, t.globals(), batchSize, steps);
+    return streamReplay(c, t.globals(), batchSize, steps, null, null);
   }
 
   /** As above, from frozen globals (for example those of a PROMO artifact). */
-  public float[][] streamReplay(PromoConfig c, io.pinnacle.base.NamedTensors globals, int batchSize, int steps) {
+  public float[][] streamReplay(PromoConfig c, io.pinnacle.base.NamedTensors globals, int batchSize, int steps,
+                                RetentionTracker tracker, RetentionStats stats) {
+    @SuppressWarnings("unchecked")
+    List<TrackedPair>[] pairs = new List[split.numItems() + 1];
     float[][] table = baseItems.clone();
     int ni = split.numItems();
     ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
@@ -233,15 +239,16 @@ public final class PromoExperiment {
         if (log.positive()[e]) {
           positivesSoFar[item]++;
           states[item].positive(log.user()[e], log.value()[e], log.timeMs()[e]);
+          track(tracker, stats, pairs, states[item], item, log.user()[e], table[item]);
         } else {
           states[item].negative(log.user()[e], log.timeMs()[e]);
         }
         dirty.add(item);
         if (dirty.size() >= batchSize) {
-          updates += flush(tuner, dirty, states, prompts, table, steps, rnd);
+          updates += flush(tuner, dirty, states, prompts, table, steps, rnd, tracker, stats, pairs);
         }
       }
-      updates += flush(tuner, dirty, states, prompts, table, steps, rnd);
+      updates += flush(tuner, dirty, states, prompts, table, steps, rnd, tracker, stats, pairs);
       // Cold items the replay never touched (no training feedback) get pseudo-pinnacle embeddings.
       List<ItemTuningInput> rest = new ArrayList<>();
       for (int item : coldItems) {
@@ -265,7 +272,8 @@ public final class PromoExperiment {
   }
 
   private int flush(PromptTuner tuner, java.util.Set<Integer> dirty, ItemFeedbackState[] states,
-                    PromptState[] prompts, float[][] table, int steps, Random rnd) {
+                    PromptState[] prompts, float[][] table, int steps, Random rnd, RetentionTracker tracker,
+                    RetentionStats stats, List<TrackedPair>[] pairs) {
     if (dirty.isEmpty()) {
       return 0;
     }
@@ -280,10 +288,96 @@ public final class PromoExperiment {
       int item = (int) batch.get(j).itemId();
       prompts[item] = r.states().get(j);
       table[item] = r.embeddings()[j];
+      if (tracker != null && pairs[item] != null) {
+        tracker.afterUpdate(item, pairs[item], table[item], states[item].negativeCount(), stats);
+      }
     }
     int n = dirty.size();
     dirty.clear();
     return n;
+  }
+
+  /** Starts following (user, item) if the user just entered the item's pinnacle set and the pair is sampled. */
+  private void track(RetentionTracker tracker, RetentionStats stats, List<TrackedPair>[] pairs,
+                     ItemFeedbackState state, int item, int user, float[] currentEmbedding) {
+    if (tracker == null || !state.pinnacle().contains(user)) {
+      return;
+    }
+    if (pairs[item] == null) {
+      pairs[item] = new ArrayList<>();
+    }
+    for (TrackedPair p : pairs[item]) {
+      if (p.userId() == user) {
+        return;
+      }
+    }
+    if (tracker.sampled(item, user, pairs[item].size())) {
+      pairs[item].add(tracker.start(item, user, usersTrain[user], state.negativeCount(), currentEmbedding, stats));
+    }
+  }
+
+  /** The retention tracker over this split's catalogue (base item embeddings, dense ids). */
+  public RetentionTracker retentionTracker(double rate, int maxPerItem, long seed) {
+    long[] ids = new long[baseItems.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i;
+    }
+    float[][] cat = baseItems.clone();
+    cat[0] = null;
+    return new RetentionTracker(rate, maxPerItem, 10, 100, seed, ids, cat);
+  }
+
+  /**
+   * The forgetting baseline: the same replay, but each cold item's embedding (starting from its base embedding) is
+   * updated by online SGD on every labelled event (BCE of sigmoid(h_u . e_i / tau)), as a CF model trained online
+   * would; retention is tracked exactly as for PROMO-stream.
+   */
+  public float[][] sgdReplay(float lr, RetentionTracker tracker, RetentionStats stats, int k) {
+    float[][] table = baseItems.clone();
+    int ni = split.numItems();
+    @SuppressWarnings("unchecked")
+    List<TrackedPair>[] pairs = new List[ni + 1];
+    ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
+    long[] positivesSoFar = new long[ni + 1];
+    int threshold = split.dataset.rules().coldThreshold();
+    LeaveOneOutSplit.TrainingLog log = split.training;
+    for (int e = 0; e < log.size(); e++) {
+      int item = log.item()[e];
+      if (positivesSoFar[item] >= threshold) {
+        continue;
+      }
+      if (states[item] == null) {
+        states[item] = new ItemFeedbackState(k, PinnacleMode.VALUE, 16, 31L * item);
+        table[item] = baseItems[item].clone();
+      }
+      int u = log.user()[e];
+      float y = log.positive()[e] ? 1f : 0f;
+      if (log.positive()[e]) {
+        positivesSoFar[item]++;
+        states[item].positive(u, log.value()[e], log.timeMs()[e]);
+        track(tracker, stats, pairs, states[item], item, u, table[item]);
+      } else {
+        states[item].negative(u, log.timeMs()[e]);
+      }
+      float[] h = usersTrain[u];
+      float[] v = table[item].clone();
+      float z = 0;
+      for (int d = 0; d < v.length; d++) {
+        z += h[d] * v[d];
+      }
+      float g = (float) (1 / (1 + Math.exp(-z / tau))) - y;
+      for (int d = 0; d < v.length; d++) {
+        v[d] -= lr * g * h[d] / tau;
+      }
+      table[item] = v;
+      if (pairs[item] != null) {
+        tracker.afterUpdate(item, pairs[item], v, states[item].negativeCount(), stats);
+      }
+    }
+    for (int item : warmItems) {
+      table[item] = baseItems[item];
+    }
+    return table;
   }
 
   private float[] userVector(long user) {

@@ -126,7 +126,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
     float[][] streamTable = x.baseItemTable();
     int covered = x.overrideColdItems(streamTable, streamed);
     float[][] replayTable = x.streamReplay(pc, promo.globals(), config.getInt("tuning.batch-size"),
-        config.getInt("promo.adam-steps"));
+        config.getInt("promo.adam-steps"), null, null);
     List<Evaluation> rows = new ArrayList<>();
     rows.add(x.evaluate("Pre-train", x.baseItemTable(), Stage.TEST));
     rows.add(x.evaluate("PROMO-stream (offline replay)", replayTable, Stage.TEST));

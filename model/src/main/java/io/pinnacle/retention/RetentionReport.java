@@ -1,0 +1,77 @@
+package io.pinnacle.retention;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/** Retention by accumulated negatives as a Markdown table and a PNG bar chart (one series per model). */
+public final class RetentionReport {
+  public static final int WIDTH = 900;
+  public static final int HEIGHT = 500;
+
+  private RetentionReport() {}
+
+  public static String markdown(Map<String, RetentionStats> series) {
+    StringBuilder sb = new StringBuilder("| negatives since t0 |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (String name : series.keySet()) {
+      sb.append(' ').append(name).append(" retention (memorized/evaluated) |");
+      rule.append("---|");
+    }
+    sb.append('\n').append(rule).append('\n');
+    for (int b = 0; b < RetentionStats.BUCKETS; b++) {
+      sb.append("| ").append(RetentionStats.label(b)).append(" |");
+      for (RetentionStats s : series.values()) {
+        long n = s.memorized(b) + s.forgotten(b);
+        sb.append(n == 0 ? " - (0) |"
+            : String.format(Locale.ROOT, " %.3f (%d/%d) |", s.rate(b), s.memorized(b), n));
+      }
+      sb.append('\n');
+    }
+    sb.append("| tracked pairs / correct at t0 |");
+    for (RetentionStats s : series.values()) {
+      sb.append(' ').append(s.trackedCount()).append(" / ").append(s.correctAtT0Count()).append(" |");
+    }
+    return sb.append('\n').toString();
+  }
+
+  /** Writes the chart; empty buckets are drawn as 0 and marked n=0 in the table. */
+  public static void png(Map<String, RetentionStats> series, String title, Path out) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle("negative feedback accumulated since the pair entered the pinnacle set")
+        .yAxisTitle("retention rate").build();
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setChartBackgroundColor(Color.WHITE)
+        .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < RetentionStats.BUCKETS; b++) {
+      labels.add(RetentionStats.label(b));
+    }
+    for (Map.Entry<String, RetentionStats> e : series.entrySet()) {
+      List<Double> rates = new ArrayList<>();
+      for (int b = 0; b < RetentionStats.BUCKETS; b++) {
+        double r = e.getValue().rate(b);
+        rates.add(Double.isNaN(r) ? 0.0 : r);
+      }
+      chart.addSeries(e.getKey(), labels, rates);
+    }
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  public static Map<String, Object> json(Map<String, RetentionStats> series) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    series.forEach((k, v) -> m.put(k, v.toMap()));
+    return m;
+  }
+}

@@ -1,0 +1,105 @@
+package io.pinnacle.retention;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The retention measurement, shared by the streaming operator and the offline comparison:
+ * <ul>
+ *   <li>a pair (u, i) is tracked when u enters i's pinnacle set and a deterministic hash of (u, i) falls under the
+ *       sample rate, at most {@code maxPerItem} pairs per item;</li>
+ *   <li>at t0 it is correct if the item's embedding at that moment ranks i within the top K for u among m candidate
+ *       items (scored with their base embeddings), drawn from the catalogue with a seed of the pair, so every
+ *       re-evaluation uses the same candidates; the catalogue stands in for "items u never interacted with"
+ *       because the stream does not know each user's full history;</li>
+ *   <li>at every later update of i, each pair correct at t0 is re-evaluated and counted memorized or forgotten in
+ *       the bucket of negatives i received since t0.</li>
+ * </ul>
+ */
+public final class RetentionTracker {
+  private final double sampleRate;
+  private final int maxPerItem;
+  private final int topK;
+  private final int candidates;
+  private final long seed;
+  private final float[][] catalogue;
+  private final long[] catalogueIds;
+
+  public RetentionTracker(double sampleRate, int maxPerItem, int topK, int candidates, long seed, long[] catalogueIds,
+                          float[][] catalogue) {
+    this.sampleRate = sampleRate;
+    this.maxPerItem = maxPerItem;
+    this.topK = topK;
+    this.candidates = candidates;
+    this.seed = seed;
+    this.catalogueIds = catalogueIds;
+    this.catalogue = catalogue;
+  }
+
+  public boolean sampled(long itemId, long userId, int alreadyTracked) {
+    if (alreadyTracked >= maxPerItem) {
+      return false;
+    }
+    long h = mix(itemId * 0x9E3779B97F4A7C15L ^ userId ^ seed);
+    return (h >>> 11) * 0x1.0p-53 < sampleRate;
+  }
+
+  /** Evaluates at t0 with the item's embedding at that moment (base or last emitted). */
+  public TrackedPair start(long itemId, long userId, float[] userVector, long negativesNow, float[] itemEmbedding,
+                           RetentionStats stats) {
+    stats.tracked();
+    float score = dot(userVector, itemEmbedding);
+    boolean correct = rank(itemId, userId, userVector, score) < topK;
+    stats.atT0(correct);
+    return new TrackedPair(userId, userVector, negativesNow, TrackedPair.PENDING, score).withT0(correct, score);
+  }
+
+  /** Re-evaluates the item's pairs that were correct at t0 after an update of its embedding. */
+  public void afterUpdate(long itemId, List<TrackedPair> pairs, float[] itemEmbedding, long negativesNow,
+                          RetentionStats stats) {
+    for (TrackedPair p : pairs) {
+      if (p.state() != TrackedPair.CORRECT) {
+        continue;
+      }
+      float score = dot(p.userVector(), itemEmbedding);
+      stats.later(negativesNow - p.negativesAtT0(), rank(itemId, p.userId(), p.userVector(), score) < topK);
+    }
+  }
+
+  /** Number of candidates scoring at least {@code score} (ties count against the item). */
+  int rank(long itemId, long userId, float[] user, float score) {
+    SplittableRandom rnd = new SplittableRandom(mix(itemId * 31 + userId * 1_000_003L + seed));
+    int rank = 0;
+    int drawn = 0;
+    for (int tries = 0; drawn < candidates && tries < candidates * 4; tries++) {
+      int c = rnd.nextInt(catalogue.length);
+      if (catalogueIds[c] == itemId || catalogue[c] == null) {
+        continue;
+      }
+      drawn++;
+      if (dot(user, catalogue[c]) >= score) {
+        rank++;
+      }
+    }
+    return rank;
+  }
+
+  public static List<TrackedPair> copy(List<TrackedPair> pairs) {
+    return new ArrayList<>(pairs);
+  }
+
+  static float dot(float[] a, float[] b) {
+    float s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
