@@ -82,6 +82,15 @@ public final class PinnacleJob {
             .setKafkaProducerConfig(producer)
             .build())
         .uid("item-embeddings-sink").name("item embeddings");
+    embeddings.getSideOutput(PromptTuningOperator.RETENTION)
+        .sinkTo(KafkaSink.<io.pinnacle.schema.PinnacleRetention>builder()
+            .setBootstrapServers(servers)
+            .setRecordSerializer(new io.pinnacle.job.output.RetentionSerializer(c.get("topic.retention")))
+            .setDeliveryGuarantee(guarantee)
+            .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-retention")
+            .setKafkaProducerConfig(producer)
+            .build())
+        .uid("retention-sink").name("retention reports");
     valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG))
         .sinkTo(KafkaSink.<io.pinnacle.schema.DeadLetter>builder()
             .setBootstrapServers(servers)

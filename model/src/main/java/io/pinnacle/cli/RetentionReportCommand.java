@@ -43,7 +43,7 @@ public final class RetentionReportCommand implements Callable<Integer> {
     return write(series, "Pinnacle memory retention", out);
   }
 
-  static int write(Map<String, RetentionStats> series, String title, Path out) throws Exception {
+  public static int write(Map<String, RetentionStats> series, String title, Path out) throws Exception {
     Path png = Path.of(out + ".png");
     RetentionReport.png(series, title, png);
     String md = RetentionReport.markdown(series);
@@ -67,7 +67,7 @@ public final class RetentionReportCommand implements Callable<Integer> {
   }
 
   /** Sums every PinnacleRetention report in the topic per model. */
-  static Map<String, RetentionStats> fromTopic(String bootstrap, String topic) throws Exception {
+  public static Map<String, RetentionStats> fromTopic(String bootstrap, String topic) throws Exception {
     if (bootstrap == null) {
       throw new IllegalArgumentException("pass --json FILE or --bootstrap HOST:PORT");
     }

@@ -97,16 +97,30 @@ public final class EmbeddedRunner implements Callable<Integer> {
       settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
       PinnacleJobConfig config = PinnacleJobConfig.load(configFile, settings);
       int partitions = config.getInt("parallelism");
-      kafka.createTopics(List.of(config.get("topic.interactions"), config.get("topic.dead-letter")),
+      kafka.createTopics(List.of(config.get("topic.interactions"), config.get("topic.dead-letter"),
+              config.get("topic.retention")),
           List.of(config.get("topic.item-embeddings")), partitions);
       System.out.println("embedded Kafka at " + kafka.bootstrapServers() + "; replaying " + split.trainingEvents.size()
           + " training-period events of " + name + (rate > 0 ? " at " + rate + " events/s" : " at full speed")
           + " (" + config.get("delivery.guarantee") + ", checkpoint every " + config.get("checkpoint.interval")
           + ")");
+      int promPort = freePort();
+      System.out.println("Prometheus metrics at http://localhost:" + promPort + "/metrics (while the job runs)");
       StreamRun.Result r = StreamRun.run(kafka.bootstrapServers(), config, PinnacleJob.rulesFor(
-          config.get("feedback.rules")), split.trainingEvents, List.of(), rate, runDir.resolve("flink"), true, timeout);
+          config.get("feedback.rules")), split.trainingEvents, List.of(), rate, runDir.resolve("flink"), true, timeout,
+          StreamRun.prometheus(promPort));
+      retention = io.pinnacle.cli.RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
+          config.get("topic.retention"));
       report(split, base, promoDir, r, config, runDir);
       return r.sequenceErrors().isEmpty() ? 0 : 1;
+    }
+  }
+
+  private Map<String, io.pinnacle.retention.RetentionStats> retention = Map.of();
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 
@@ -158,6 +172,18 @@ public final class EmbeddedRunner implements Callable<Integer> {
     summary.put("coldItemsWithEmbeddings", covered);
     summary.put("updateSeqErrors", r.sequenceErrors());
     summary.put("quality", rows);
+    // Retention: this run's reports from the topic, beside the online-SGD baseline on the same replay.
+    Map<String, io.pinnacle.retention.RetentionStats> series = new LinkedHashMap<>();
+    retention.forEach((k, v) -> series.put("PROMO (this run)", v));
+    series.put(io.pinnacle.retention.RetentionComparison.BASELINE, io.pinnacle.retention.RetentionComparison.run(
+        split, base, promo, Double.parseDouble(config.get("retention.sample-rate")),
+        config.getInt("retention.max-per-item"), 0.05f).get(io.pinnacle.retention.RetentionComparison.BASELINE));
+    Path chart = work.resolve("retention-" + split.dataset.name());
+    System.out.println();
+    System.out.println("Pinnacle memory retention (" + split.dataset.name() + "):");
+    io.pinnacle.cli.RetentionReportCommand.write(series, "Pinnacle memory retention, " + split.dataset.name(), chart);
+    summary.put("retention", Map.of("series", io.pinnacle.retention.RetentionReport.json(series),
+        "chart", chart + ".png"));
     Path out = work.resolve("summary-" + split.dataset.name() + ".json");
     JSON.writeValue(out.toFile(), summary);
     System.out.println("summary written to " + out);

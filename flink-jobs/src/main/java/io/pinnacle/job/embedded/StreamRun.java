@@ -43,8 +43,21 @@ public final class StreamRun {
   public static Result run(String bootstrap, PinnacleJobConfig config, FeedbackRules rules,
                            List<InteractionEvent> events, List<byte[]> badRecords, double rate, Path work,
                            boolean printProgress, Duration timeout) throws Exception {
+    return run(bootstrap, config, rules, events, badRecords, rate, work, printProgress, timeout, Map.of());
+  }
+
+  /** Flink settings for the Prometheus reporter on a local port. */
+  public static Map<String, String> prometheus(int port) {
+    return Map.of("metrics.reporter.prom.factory.class",
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory", "metrics.reporter.prom.port",
+        Integer.toString(port));
+  }
+
+  public static Result run(String bootstrap, PinnacleJobConfig config, FeedbackRules rules,
+                           List<InteractionEvent> events, List<byte[]> badRecords, double rate, Path work,
+                           boolean printProgress, Duration timeout, Map<String, String> flinkExtra) throws Exception {
     long started = System.nanoTime();
-    JobClient job = start(config, rules, work, Map.of());
+    JobClient job = start(config, rules, work, flinkExtra);
     ReplayProducer producer = new ReplayProducer(bootstrap, config.get("topic.interactions"));
     Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
     replay.setDaemon(true);

@@ -39,6 +39,10 @@ public final class ItemState {
   public ItemFeedbackState feedback;
   public PromptState prompt;
   public final Map<Long, float[]> vectors = new HashMap<>();
+  /** Pinnacle pairs followed for the retention measurement. */
+  public List<io.pinnacle.retention.TrackedPair> tracked = new ArrayList<>();
+  /** The last emitted embedding (null before the first update). */
+  public float[] lastEmbedding;
   /** Counters for an item without feedback state (warm or graduated). */
   public long positiveCount;
   public long negativeCount;
@@ -69,6 +73,8 @@ public final class ItemState {
     feedback = null;
     prompt = null;
     vectors.clear();
+    tracked = new ArrayList<>();
+    lastEmbedding = null;
     phase = Phase.GRADUATED;
     dirty = false;
   }
@@ -132,11 +138,38 @@ public final class ItemState {
           out.writeFloat(x);
         }
       }
+      out.writeShort(tracked.size());
+      for (io.pinnacle.retention.TrackedPair p : tracked) {
+        out.writeLong(p.userId());
+        writeFloats(out, p.userVector());
+        out.writeLong(p.negativesAtT0());
+        out.writeByte(p.state());
+        out.writeFloat(p.scoreAtT0());
+      }
+      out.writeBoolean(lastEmbedding != null);
+      if (lastEmbedding != null) {
+        writeFloats(out, lastEmbedding);
+      }
       out.flush();
       return bos.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
+    out.writeShort(v.length);
+    for (float x : v) {
+      out.writeFloat(x);
+    }
+  }
+
+  private static float[] readFloats(DataInputStream in) throws IOException {
+    float[] v = new float[in.readShort()];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = in.readFloat();
+    }
+    return v;
   }
 
   public static ItemState fromBytes(byte[] bytes) {
@@ -195,6 +228,14 @@ public final class ItemState {
           v[k] = in.readFloat();
         }
         s.vectors.put(u, v);
+      }
+      int nt = in.readShort();
+      for (int j = 0; j < nt; j++) {
+        s.tracked.add(new io.pinnacle.retention.TrackedPair(in.readLong(), readFloats(in), in.readLong(),
+            in.readByte(), in.readFloat()));
+      }
+      if (in.readBoolean()) {
+        s.lastEmbedding = readFloats(in);
       }
       return s;
     } catch (IOException e) {

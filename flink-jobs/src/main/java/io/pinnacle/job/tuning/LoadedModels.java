@@ -28,6 +28,9 @@ public final class LoadedModels implements AutoCloseable {
   public final WarmPool warmPool;
   public final long[] userIds;
   private final float[][] popularEmbeddings;
+  /** Every item known to the base model with its embedding: the retention measurement's candidates. */
+  public final long[] catalogueIds;
+  public final float[][] catalogue;
   private final long[] popularItems;
 
   private LoadedModels(String key, BaseModelArtifact base, PromoArtifact promo, PromoConfig config, Device device) {
@@ -45,6 +48,11 @@ public final class LoadedModels implements AutoCloseable {
     this.popularEmbeddings = new float[popularItems.length][];
     for (int p = 0; p < popularItems.length; p++) {
       popularEmbeddings[p] = base.itemEmbedding(popularItems[p]);
+    }
+    this.catalogueIds = base.itemIds();
+    this.catalogue = new float[catalogueIds.length][];
+    for (int i = 0; i < catalogueIds.length; i++) {
+      catalogue[i] = base.itemEmbedding(catalogueIds[i]);
     }
   }
 

@@ -50,6 +50,10 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
   /** Mean serialized state of a cold item, sampled at each of its updates. */
   public static final String STATE_BYTES = "stateBytesPerColdItem";
   private static final String IDLE_TIMERS = "idle";
+  /** Periodic pinnacle-memory retention reports (to the retention topic). */
+  public static final org.apache.flink.util.OutputTag<io.pinnacle.schema.PinnacleRetention> RETENTION =
+      new org.apache.flink.util.OutputTag<>("retention") {};
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PromptTuningOperator.class);
 
   private final TuningSettings settings;
   private final FeedbackRules rules;
@@ -63,6 +67,15 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
   private transient int coldThreshold;
   private transient Counter processedCounter;
   private transient Counter updatesCounter;
+  private transient io.pinnacle.retention.RetentionTracker tracker;
+  private transient io.pinnacle.retention.RetentionStats retentionTotal;
+  private transient io.pinnacle.retention.RetentionStats retentionWindow;
+  private transient long windowStartMs;
+  private transient Counter trackedCounter;
+  private transient Counter correctCounter;
+  private transient Counter memorizedCounter;
+  private transient Counter forgottenCounter;
+  private transient Counter alertCounter;
   private transient LongCounter processed;
   private transient LongCounter emitted;
   private transient org.apache.flink.api.common.accumulators.AverageAccumulator stateBytes;
@@ -92,6 +105,24 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
     coldThreshold = settings.coldThreshold() > 0 ? settings.coldThreshold() : models.promo.metadata().coldThreshold();
     processedCounter = getMetricGroup().counter("eventsProcessed");
     updatesCounter = getMetricGroup().counter("itemUpdates");
+    tracker = new io.pinnacle.retention.RetentionTracker(settings.retentionSampleRate(),
+        settings.retentionMaxPerItem(), 10, 100, 99L, models.catalogueIds, models.catalogue);
+    retentionTotal = new io.pinnacle.retention.RetentionStats();
+    retentionWindow = new io.pinnacle.retention.RetentionStats();
+    var group = getMetricGroup().addGroup("pinnacle_retention");
+    trackedCounter = group.counter("tracked");
+    correctCounter = group.counter("correct_at_t0");
+    memorizedCounter = group.counter("memorized");
+    forgottenCounter = group.counter("forgotten");
+    alertCounter = group.counter("alerts");
+    for (int b = 0; b < io.pinnacle.retention.RetentionStats.BUCKETS; b++) {
+      int bucket = b;
+      String name = "rate_negatives_" + io.pinnacle.retention.RetentionStats.label(b).replace(">=", "ge")
+          .replace('-', '_');
+      group.gauge(name, (org.apache.flink.metrics.Gauge<Double>) () -> retentionTotal.rate(bucket));
+    }
+    windowStartMs = getProcessingTimeService().getCurrentProcessingTime();
+    scheduleRetentionReport(windowStartMs + settings.retentionWindowMs());
     processed = new LongCounter();
     emitted = new LongCounter();
     getRuntimeContext().addAccumulator(PROCESSED, processed);
@@ -128,6 +159,7 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
       float[] vec = models.base.userVector(e.getUserId());
       if (label == Label.POSITIVE) {
         st.feedback.positive(e.getUserId(), (float) rules.pinnacleValue(e), e.getEventTimeMs());
+        startTracking(st, e.getItemId(), e.getUserId(), vec);
       } else {
         st.feedback.negative(e.getUserId(), e.getEventTimeMs());
       }
@@ -150,6 +182,61 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
         flushScheduled = false;
         flush(false);
       });
+    }
+  }
+
+  /** Follows (user, item) from now if the user just entered the pinnacle set and the pair is sampled. */
+  private void startTracking(ItemState st, long item, long user, float[] userVector) {
+    if (userVector == null || !st.feedback.pinnacle().contains(user)) {
+      return;
+    }
+    for (io.pinnacle.retention.TrackedPair p : st.tracked) {
+      if (p.userId() == user) {
+        return;
+      }
+    }
+    if (tracker.sampled(item, user, st.tracked.size())) {
+      float[] current = st.lastEmbedding != null ? st.lastEmbedding : models.base.itemEmbedding(item);
+      if (current == null) {
+        current = new float[promoConfig.dim()];
+      }
+      io.pinnacle.retention.RetentionStats delta = new io.pinnacle.retention.RetentionStats();
+      st.tracked.add(tracker.start(item, user, userVector, st.negatives(), current, delta));
+      record(delta);
+    }
+  }
+
+  private void record(io.pinnacle.retention.RetentionStats delta) {
+    retentionTotal.add(delta);
+    retentionWindow.add(delta);
+    trackedCounter.inc(delta.trackedCount());
+    correctCounter.inc(delta.correctAtT0Count());
+    memorizedCounter.inc(delta.memorizedTotal());
+    forgottenCounter.inc(delta.forgottenTotal());
+  }
+
+  private void scheduleRetentionReport(long at) {
+    getProcessingTimeService().registerTimer(at, t -> {
+      reportRetention(t);
+      scheduleRetentionReport(t + settings.retentionWindowMs());
+    });
+  }
+
+  /** Emits the window's report (when anything happened) and checks the alert floor on the running totals. */
+  void reportRetention(long now) {
+    if (retentionWindow.trackedCount() > 0 || retentionWindow.memorizedTotal() + retentionWindow.forgottenTotal() > 0) {
+      output.collect(RETENTION, new StreamRecord<>(retentionWindow.toReport("promo", windowStartMs, now), now));
+    }
+    retentionWindow = new io.pinnacle.retention.RetentionStats();
+    windowStartMs = now;
+    for (int b = 0; b < io.pinnacle.retention.RetentionStats.BUCKETS; b++) {
+      long n = retentionTotal.memorized(b) + retentionTotal.forgotten(b);
+      if (n >= settings.retentionAlertMinSamples() && retentionTotal.rate(b) < settings.retentionAlertFloor()) {
+        alertCounter.inc();
+        LOG.warn(String.format("pinnacle memory retention %.3f for pairs with %s negatives since t0 (%d evaluated) "
+                + "is below the floor %.2f", retentionTotal.rate(b), io.pinnacle.retention.RetentionStats.label(b), n,
+            settings.retentionAlertFloor()));
+      }
     }
   }
 
@@ -213,6 +300,12 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
         boolean graduating = st.positives() >= coldThreshold;
         ItemEmbedding out = embedding(item, st, r.embeddings()[j], graduating ? Phase.GRADUATED : Phase.COLD, now,
             r);
+        if (!st.tracked.isEmpty()) {
+          io.pinnacle.retention.RetentionStats delta = new io.pinnacle.retention.RetentionStats();
+          tracker.afterUpdate(item, st.tracked, r.embeddings()[j], st.negatives(), delta);
+          record(delta);
+        }
+        st.lastEmbedding = r.embeddings()[j];
         if (graduating) {
           st.graduate();
         }
@@ -288,6 +381,7 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
   @Override
   public void finish() throws Exception {
     flush(true);
+    reportRetention(getProcessingTimeService().getCurrentProcessingTime());
     super.finish();
   }
 

@@ -7,7 +7,9 @@ import java.io.Serializable;
 public record TuningSettings(String baseArtifact, String promoArtifact, int k, int coldThreshold, float lambda1,
                              float lambda2, float learningRate, int adamSteps, int recentSamples,
                              int randomNegatives, int batchSize, long maxDelayMs, long minItemIntervalMs,
-                             long stateTtlMs) implements Serializable {
+                             long stateTtlMs, double retentionSampleRate, int retentionMaxPerItem,
+                             long retentionWindowMs, double retentionAlertFloor, long retentionAlertMinSamples)
+    implements Serializable {
 
   public static TuningSettings from(PinnacleJobConfig c) {
     return new TuningSettings(c.get("artifact.base"), c.get("artifact.promo"), c.getInt("promo.k"),
@@ -15,6 +17,8 @@ public record TuningSettings(String baseArtifact, String promoArtifact, int k, i
         c.getFloat("promo.learning-rate"), c.getInt("promo.adam-steps"), c.getInt("promo.recent-samples"),
         c.getInt("promo.random-negatives"), c.getInt("tuning.batch-size"),
         c.getDuration("tuning.max-delay").toMillis(), c.getDuration("tuning.min-item-interval").toMillis(),
-        c.getDuration("state.ttl").toMillis());
+        c.getDuration("state.ttl").toMillis(), Double.parseDouble(c.get("retention.sample-rate")),
+        c.getInt("retention.max-per-item"), c.getDuration("retention.window").toMillis(),
+        Double.parseDouble(c.get("retention.alert-floor")), c.getLong("retention.alert-min-samples"));
   }
 }

@@ -1,0 +1,121 @@
+package io.pinnacle.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.cli.RetentionReportCommand;
+import io.pinnacle.data.FeedbackRules;
+import io.pinnacle.data.SyntheticStream;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.job.config.PinnacleJobConfig;
+import io.pinnacle.job.embedded.EmbeddedKafka;
+import io.pinnacle.job.embedded.EmbeddingMonitor;
+import io.pinnacle.job.embedded.ReplayProducer;
+import io.pinnacle.job.embedded.StreamRun;
+import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.pipeline.PromoExperiment;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.retention.RetentionStats;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job with Flink's Prometheus reporter on a free port: the retention gauges and counters scraped over HTTP
+ * agree with the retention reports the job published to its topic.
+ */
+class RetentionMetricsTest {
+
+  @Test
+  void retentionGaugesAreScrapedWithTheExpectedValues() throws Exception {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
+    Path work = Path.of("target", "it-prometheus-" + System.currentTimeMillis());
+    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), work.resolve("base"));
+    BaseModelArtifact b = BaseModelArtifact.load(work.resolve("base"));
+    PromoConfig pc = PromoConfig.defaults(b.dim()).withPromptEpochs(2);
+    PromoExperiment x = new PromoExperiment(split, b, pc.k(), pc.warmPool(), pc.seed());
+    x.saveArtifact(work.resolve("promo"), pc, x.promptStage(pc));
+
+    EmbeddedKafka kafka = SharedKafka.get();
+    PinnacleJobConfig config = PinnacleJobConfig.defaults()
+        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
+        .with("topic.interactions", "prom-interactions")
+        .with("topic.item-embeddings", "prom-item-embeddings")
+        .with("topic.dead-letter", "prom-dlq")
+        .with("topic.retention", "prom-retention")
+        .with("kafka.group.id", "prom-updater")
+        .with("transactional.id.prefix", "prom-updater")
+        .with("artifact.base", work.resolve("base").toString())
+        .with("artifact.promo", work.resolve("promo").toString())
+        .with("checkpoint.interval", "PT1S")
+        .with("tuning.batch-size", "16")
+        .with("tuning.max-delay", "PT0.2S")
+        .with("retention.sample-rate", "1.0")
+        .with("retention.window", "PT1S")
+        .with("feedback.rules", "synthetic");
+    kafka.createTopics(List.of("prom-interactions", "prom-dlq", "prom-retention"), List.of("prom-item-embeddings"),
+        1);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    JobClient job = StreamRun.start(config, FeedbackRules.synthetic(), work.resolve("flink"),
+        StreamRun.prometheus(port));
+    try (EmbeddingMonitor monitor = new EmbeddingMonitor(kafka.bootstrapServers(), "prom-item-embeddings")) {
+      ReplayProducer producer = new ReplayProducer(kafka.bootstrapServers(), "prom-interactions");
+      Thread replay = new Thread(() -> producer.replay(split.trainingEvents, List.of(), 0));
+      replay.start();
+      StreamRun.awaitQuiet(job, monitor, config, replay, producer, split.trainingEvents.size(), false,
+          System.nanoTime(), Duration.ofMinutes(5));
+      Thread.sleep(4_000); // the last window report and the checkpoint that commits it
+
+      Map<String, Double> metrics = scrape(port);
+      Map<String, RetentionStats> fromTopic = RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
+          "prom-retention");
+      RetentionStats topic = fromTopic.get("promo");
+      assertTrue(topic != null && topic.trackedCount() > 20, "reports on the topic: " + fromTopic.keySet());
+      assertEquals(topic.trackedCount(), metrics.get("tracked"), 0.0);
+      assertEquals(topic.correctAtT0Count(), metrics.get("correct_at_t0"), 0.0);
+      assertEquals(topic.memorizedTotal(), metrics.get("memorized"), 0.0);
+      assertEquals(topic.forgottenTotal(), metrics.get("forgotten"), 0.0);
+      assertTrue(topic.memorized(0) + topic.forgotten(0) > 0);
+      assertEquals(topic.rate(0), metrics.get("rate_negatives_0_9"), 1e-9);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  /** The pinnacle_retention metrics by their short name (sum over subtasks). */
+  private static Map<String, Double> scrape(int port) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> out = new HashMap<>();
+    for (String line : body.split("\n")) {
+      int at = line.indexOf("pinnacle_retention_");
+      if (line.startsWith("#") || at < 0) {
+        continue;
+      }
+      String name = line.substring(at + "pinnacle_retention_".length());
+      int end = 0;
+      while (end < name.length() && (Character.isLetterOrDigit(name.charAt(end)) || name.charAt(end) == '_')) {
+        end++;
+      }
+      name = name.substring(0, end);
+      double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      out.merge(name, v, Double::sum);
+    }
+    assertTrue(out.containsKey("tracked"), "retention metrics exported: " + body.length() + " bytes scraped");
+    return out;
+  }
+}
