@@ -92,6 +92,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
     settings.putIfAbsent("artifact.promo", promoDir.toString());
     settings.putIfAbsent("feedback.rules", rulesName(name));
     settings.putIfAbsent("checkpoint.interval", "PT5S");
+    settings.putIfAbsent("retention.window", "PT5S");
     Path runDir = work.resolve("run-" + name + "-" + System.currentTimeMillis());
     try (EmbeddedKafka kafka = EmbeddedKafka.start(runDir)) {
       settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());

@@ -28,7 +28,7 @@ public final class StreamRun {
   public record Result(long sent, long received, long deadLettered, long duplicates, long processed, long emitted,
                        long embeddingsRead, Map<Long, ItemEmbedding> latest, List<String> sequenceErrors,
                        double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem) {
-    /** Events per second while the job was consuming (first to last record processed, 200 ms resolution). */
+    /** Events per second while the job was consuming (first to last record received). */
     public double eventsPerSecond() {
       return received / seconds;
     }
@@ -100,8 +100,6 @@ public final class StreamRun {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     long lastChange = System.currentTimeMillis();
     long lastPrint = 0;
-    long firstProcessedNs = 0;
-    long allProcessedNs = 0;
     String lastSignature = "";
     Map<String, Object> acc;
     while (true) {
@@ -114,12 +112,6 @@ public final class StreamRun {
       long emitted = get(acc, PromptTuningOperator.EMITTED);
       String signature = received + "/" + emitted + "/" + monitor.records();
       long now = System.currentTimeMillis();
-      if (received > 0 && firstProcessedNs == 0) {
-        firstProcessedNs = System.nanoTime();
-      }
-      if (received >= total && allProcessedNs == 0) {
-        allProcessedNs = System.nanoTime();
-      }
       if (!signature.equals(lastSignature)) {
         lastSignature = signature;
         lastChange = now;
@@ -144,8 +136,9 @@ public final class StreamRun {
             + ", emitted " + emitted + ", read " + monitor.recordsSinceMark());
       }
     }
-    // Throughput over the time the job was actually consuming (job start-up excluded), at poll resolution.
-    double seconds = Math.max(0.2, (allProcessedNs - firstProcessedNs) / 1e9);
+    // Throughput over the time the job was actually consuming: first to last record, as the job saw them.
+    double seconds = Math.max(0.001, (get(acc, DecodeAndValidate.LAST_MS) - get(acc, DecodeAndValidate.FIRST_MS))
+        / 1e3);
     return new Quiet(acc, seconds);
   }
 

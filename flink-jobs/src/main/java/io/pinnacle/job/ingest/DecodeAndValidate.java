@@ -15,12 +15,17 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, ValidEve
   private static final long serialVersionUID = 1L;
   public static final String RECEIVED = "received";
   public static final String DEAD_LETTERED = "deadLettered";
+  /** Processing time of the first and of the last record received: throughput = received / (last - first). */
+  public static final String FIRST_MS = "firstReceivedMs";
+  public static final String LAST_MS = "lastReceivedMs";
   private final EventRules rules;
   private transient AvroValueCodec<InteractionEvent> codec;
   private transient Counter received;
   private transient Counter deadLettered;
   private transient LongCounter receivedTotal;
   private transient LongCounter deadLetteredTotal;
+  private transient org.apache.flink.api.common.accumulators.LongMinimum firstMs;
+  private transient org.apache.flink.api.common.accumulators.LongMaximum lastMs;
 
   public DecodeAndValidate(EventRules rules) {
     this.rules = rules;
@@ -35,6 +40,10 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, ValidEve
     deadLetteredTotal = new LongCounter();
     getRuntimeContext().addAccumulator(RECEIVED, receivedTotal);
     getRuntimeContext().addAccumulator(DEAD_LETTERED, deadLetteredTotal);
+    firstMs = new org.apache.flink.api.common.accumulators.LongMinimum();
+    lastMs = new org.apache.flink.api.common.accumulators.LongMaximum();
+    getRuntimeContext().addAccumulator(FIRST_MS, firstMs);
+    getRuntimeContext().addAccumulator(LAST_MS, lastMs);
   }
 
   @Override
@@ -42,6 +51,8 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, ValidEve
     received.inc();
     receivedTotal.add(1);
     long now = ctx.timerService().currentProcessingTime();
+    firstMs.add(now);
+    lastMs.add(now);
     InteractionEvent e;
     try {
       e = codec.decode(r.value);
