@@ -300,7 +300,8 @@ public final class PromoExperiment {
   /** Starts following (user, item) if the user just entered the item's pinnacle set and the pair is sampled. */
   private void track(RetentionTracker tracker, RetentionStats stats, List<TrackedPair>[] pairs,
                      ItemFeedbackState state, int item, int user, float[] currentEmbedding) {
-    if (tracker == null || !state.pinnacle().contains(user)) {
+    // Like the stream, which knows from the artifact which items are popular, only the split's cold items count.
+    if (tracker == null || !split.cold[item] || !state.pinnacle().contains(user)) {
       return;
     }
     if (pairs[item] == null) {
