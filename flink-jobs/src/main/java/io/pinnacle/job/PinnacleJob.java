@@ -9,12 +9,10 @@ import io.pinnacle.job.ingest.EventRules;
 import io.pinnacle.job.ingest.RawRecord;
 import io.pinnacle.job.ingest.RawRecordDeserializer;
 import io.pinnacle.job.ingest.ValidEvent;
-import io.pinnacle.job.output.DeadLetterSerializer;
-import io.pinnacle.job.output.ItemEmbeddingSerializer;
+import io.pinnacle.job.output.AvroRecordSerializer;
 import io.pinnacle.job.tuning.PromptTuningOperator;
 import io.pinnacle.job.tuning.TuningSettings;
 import io.pinnacle.schema.ItemEmbedding;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -76,7 +74,7 @@ public final class PinnacleJob {
     producer.setProperty("transaction.timeout.ms", "900000");
     embeddings.sinkTo(KafkaSink.<ItemEmbedding>builder()
             .setBootstrapServers(servers)
-            .setRecordSerializer(new ItemEmbeddingSerializer(c.get("topic.item-embeddings")))
+            .setRecordSerializer(AvroRecordSerializer.itemEmbeddings(c.get("topic.item-embeddings")))
             .setDeliveryGuarantee(guarantee)
             .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-embeddings")
             .setKafkaProducerConfig(producer)
@@ -85,7 +83,7 @@ public final class PinnacleJob {
     embeddings.getSideOutput(PromptTuningOperator.RETENTION)
         .sinkTo(KafkaSink.<io.pinnacle.schema.PinnacleRetention>builder()
             .setBootstrapServers(servers)
-            .setRecordSerializer(new io.pinnacle.job.output.RetentionSerializer(c.get("topic.retention")))
+            .setRecordSerializer(AvroRecordSerializer.retention(c.get("topic.retention")))
             .setDeliveryGuarantee(guarantee)
             .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-retention")
             .setKafkaProducerConfig(producer)
@@ -94,7 +92,7 @@ public final class PinnacleJob {
     valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG))
         .sinkTo(KafkaSink.<io.pinnacle.schema.DeadLetter>builder()
             .setBootstrapServers(servers)
-            .setRecordSerializer(new DeadLetterSerializer(c.get("topic.dead-letter")))
+            .setRecordSerializer(AvroRecordSerializer.deadLetters(c.get("topic.dead-letter")))
             .setDeliveryGuarantee(guarantee)
             .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-dlq")
             .setKafkaProducerConfig(producer)

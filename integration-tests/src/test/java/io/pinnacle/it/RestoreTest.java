@@ -3,8 +3,6 @@ package io.pinnacle.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.data.Label;
 import io.pinnacle.data.SyntheticStream;
@@ -14,9 +12,6 @@ import io.pinnacle.job.embedded.EmbeddedKafka;
 import io.pinnacle.job.embedded.EmbeddingMonitor;
 import io.pinnacle.job.embedded.ReplayProducer;
 import io.pinnacle.job.embedded.StreamRun;
-import io.pinnacle.pipeline.Pretraining;
-import io.pinnacle.pipeline.PromoExperiment;
-import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
 import java.nio.file.Files;
@@ -40,29 +35,13 @@ class RestoreTest {
   void stateAndUpdateSeqContinueAfterRestoreFromACheckpoint() throws Exception {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
     Path work = Path.of("target", "it-restore-" + System.currentTimeMillis());
-    Path base = work.resolve("base");
+    ItFixtures.artifacts(split, work);
     Path promo = work.resolve("promo");
-    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), base);
-    BaseModelArtifact b = BaseModelArtifact.load(base);
-    PromoConfig pc = PromoConfig.defaults(b.dim()).withPromptEpochs(2);
-    PromoExperiment x = new PromoExperiment(split, b, pc.k(), pc.warmPool(), pc.seed());
-    x.saveArtifact(promo, pc, x.promptStage(pc));
-
     EmbeddedKafka kafka = SharedKafka.get();
-    PinnacleJobConfig config = PinnacleJobConfig.defaults()
-        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
-        .with("topic.interactions", "restore-interactions")
-        .with("topic.item-embeddings", "restore-item-embeddings")
-        .with("topic.dead-letter", "restore-dlq")
-        .with("kafka.group.id", "restore-updater")
-        .with("transactional.id.prefix", "restore-updater")
-        .with("artifact.base", base.toString())
-        .with("artifact.promo", promo.toString())
+    PinnacleJobConfig config = ItFixtures.config("restore", kafka, work, "synthetic")
         .with("checkpoint.interval", "PT1S")
         .with("tuning.batch-size", "32")
-        .with("tuning.max-delay", "PT0.2S")
-        .with("feedback.rules", "synthetic");
-    kafka.createTopics(List.of("restore-interactions", "restore-dlq"), List.of("restore-item-embeddings"), 1);
+        .with("tuning.max-delay", "PT0.2S");
     List<InteractionEvent> events = split.trainingEvents;
     int half = events.size() / 2;
     FeedbackRules rules = FeedbackRules.synthetic();

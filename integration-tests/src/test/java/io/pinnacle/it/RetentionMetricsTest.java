@@ -3,8 +3,6 @@ package io.pinnacle.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.cli.RetentionReportCommand;
 import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.data.SyntheticStream;
@@ -14,9 +12,6 @@ import io.pinnacle.job.embedded.EmbeddedKafka;
 import io.pinnacle.job.embedded.EmbeddingMonitor;
 import io.pinnacle.job.embedded.ReplayProducer;
 import io.pinnacle.job.embedded.StreamRun;
-import io.pinnacle.pipeline.Pretraining;
-import io.pinnacle.pipeline.PromoExperiment;
-import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.retention.RetentionStats;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -41,31 +36,14 @@ class RetentionMetricsTest {
   void retentionGaugesAreScrapedWithTheExpectedValues() throws Exception {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
     Path work = Path.of("target", "it-prometheus-" + System.currentTimeMillis());
-    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), work.resolve("base"));
-    BaseModelArtifact b = BaseModelArtifact.load(work.resolve("base"));
-    PromoConfig pc = PromoConfig.defaults(b.dim()).withPromptEpochs(2);
-    PromoExperiment x = new PromoExperiment(split, b, pc.k(), pc.warmPool(), pc.seed());
-    x.saveArtifact(work.resolve("promo"), pc, x.promptStage(pc));
-
+    ItFixtures.artifacts(split, work);
     EmbeddedKafka kafka = SharedKafka.get();
-    PinnacleJobConfig config = PinnacleJobConfig.defaults()
-        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
-        .with("topic.interactions", "prom-interactions")
-        .with("topic.item-embeddings", "prom-item-embeddings")
-        .with("topic.dead-letter", "prom-dlq")
-        .with("topic.retention", "prom-retention")
-        .with("kafka.group.id", "prom-updater")
-        .with("transactional.id.prefix", "prom-updater")
-        .with("artifact.base", work.resolve("base").toString())
-        .with("artifact.promo", work.resolve("promo").toString())
+    PinnacleJobConfig config = ItFixtures.config("prom", kafka, work, "synthetic")
         .with("checkpoint.interval", "PT1S")
         .with("tuning.batch-size", "16")
         .with("tuning.max-delay", "PT0.2S")
         .with("retention.sample-rate", "1.0")
-        .with("retention.window", "PT1S")
-        .with("feedback.rules", "synthetic");
-    kafka.createTopics(List.of("prom-interactions", "prom-dlq", "prom-retention"), List.of("prom-item-embeddings"),
-        1);
+        .with("retention.window", "PT1S");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();

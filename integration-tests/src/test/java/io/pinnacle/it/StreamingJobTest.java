@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.MovieLens100kReader;
 import io.pinnacle.data.SyntheticStream;
@@ -14,10 +12,7 @@ import io.pinnacle.job.PinnacleJob;
 import io.pinnacle.job.config.PinnacleJobConfig;
 import io.pinnacle.job.embedded.EmbeddedKafka;
 import io.pinnacle.job.embedded.StreamRun;
-import io.pinnacle.pipeline.Pretraining;
-import io.pinnacle.pipeline.PromoExperiment;
 import io.pinnacle.prompt.PromoArtifact;
-import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.codec.Codecs;
@@ -76,30 +71,13 @@ class StreamingJobTest {
   private static void check(String name, LeaveOneOutSplit split, List<InteractionEvent> events, List<byte[]> bad,
                             long duplicates, long deadLettered) throws Exception {
     Path work = Path.of("target", "it-" + name + "-" + System.currentTimeMillis());
-    Path base = work.resolve("base");
+    ItFixtures.artifacts(split, work);
     Path promo = work.resolve("promo");
-    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), base);
-    BaseModelArtifact baseArtifact = BaseModelArtifact.load(base);
-    PromoConfig pc = PromoConfig.defaults(baseArtifact.dim()).withPromptEpochs(2);
-    PromoExperiment x = new PromoExperiment(split, baseArtifact, pc.k(), pc.warmPool(), pc.seed());
-    x.saveArtifact(promo, pc, x.promptStage(pc));
-
     EmbeddedKafka kafka = SharedKafka.get();
-    PinnacleJobConfig config = PinnacleJobConfig.defaults()
-        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
-        .with("topic.interactions", name + "-interactions")
-        .with("topic.item-embeddings", name + "-item-embeddings")
-        .with("topic.dead-letter", name + "-dlq")
-        .with("kafka.group.id", name + "-updater")
-        .with("transactional.id.prefix", name + "-updater")
-        .with("artifact.base", base.toString())
-        .with("artifact.promo", promo.toString())
+    PinnacleJobConfig config = ItFixtures.config(name, kafka, work, name.startsWith("ml") ? "movielens" : "synthetic")
         .with("checkpoint.interval", "PT2S")
         .with("tuning.batch-size", "64")
-        .with("tuning.max-delay", "PT0.5S")
-        .with("feedback.rules", name.startsWith("ml") ? "movielens" : "synthetic");
-    kafka.createTopics(List.of(config.get("topic.interactions"), config.get("topic.dead-letter")),
-        List.of(config.get("topic.item-embeddings")), 1);
+        .with("tuning.max-delay", "PT0.5S");
     StreamRun.Result r = StreamRun.run(kafka.bootstrapServers(), config,
         PinnacleJob.rulesFor(config.get("feedback.rules")), events, bad, 0, work.resolve("flink"), false,
         Duration.ofMinutes(10));

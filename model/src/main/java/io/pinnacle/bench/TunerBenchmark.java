@@ -20,7 +20,23 @@ import java.util.Random;
  * Items look like the stream's: k = 10 pinnacle and negative users, 16 labelled samples, d = 16.
  */
 public final class TunerBenchmark {
+  private static long rssAfterFirst;
+
   private TunerBenchmark() {}
+
+  /** VmRSS of this process in KB (Linux), 0 elsewhere. */
+  static long rssKb() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
 
   public static Map<String, Object> run(int[] batchSizes, int steps, double secondsPerCase, long seed) {
     DjlRuntime.init();
@@ -35,10 +51,14 @@ public final class TunerBenchmark {
         + System.getProperty("ai.djl.pytorch.num_interop_threads"));
     out.put("stateBytesPerItem", PromptState.serializedSize(c.dim()));
     List<Map<String, Object>> rows = new ArrayList<>();
+    long rssStart = rssKb();
     try (PromptTuner tuner = new PromptTuner(globals, c, 1f, Device.cpu())) {
       for (int b : batchSizes) {
         List<ItemTuningInput> items = items(b, c, new Random(seed + b));
         rows.add(measure("batched", b, secondsPerCase, () -> tuner.tune(items, steps)));
+        if (rssAfterFirst == 0) {
+          rssAfterFirst = rssKb();
+        }
       }
       int loopItems = 256;
       List<ItemTuningInput> items = items(loopItems, c, new Random(seed));
@@ -49,6 +69,10 @@ public final class TunerBenchmark {
       }));
     }
     out.put("results", rows);
+    // Native memory must stay flat over many calls: resident set size after warm-up of the first case and at the end.
+    out.put("rssKbAtStart", rssStart);
+    out.put("rssKbAfterFirstCase", rssAfterFirst);
+    out.put("rssKbAtEnd", rssKb());
     return out;
   }
 
@@ -75,6 +99,7 @@ public final class TunerBenchmark {
     r.put("itemUpdatesPerSecond", Math.round(calls * items / elapsed));
     r.put("p50CallMs", sorted[sorted.length / 2] / 1e6);
     r.put("p99CallMs", sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6);
+    r.put("rssKbAfter", rssKb());
     System.err.printf("%-14s items/call %5d: %,10d item-updates/s (p50 %.2f ms per call)%n", mode, items,
         (long) r.get("itemUpdatesPerSecond"), (double) r.get("p50CallMs"));
     return r;

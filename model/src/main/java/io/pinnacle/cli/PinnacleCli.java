@@ -33,9 +33,13 @@ public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static void main(String[] args) {
-    int code = new CommandLine(new PinnacleCli())
+    System.exit(execute(new PinnacleCli(), args));
+  }
+
+  /** Runs a picocli command; expected failures (bad data path, corrupt artifact) get one clear line, exit code 2. */
+  public static int execute(Object command, String[] args) {
+    return new CommandLine(command)
         .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-          // Expected failures (bad data path, corrupt artifact) get one clear line, not a stack trace.
           if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("pinnacle: " + ex.getMessage());
             return 2;
@@ -43,7 +47,6 @@ public final class PinnacleCli {
           throw ex;
         })
         .execute(args);
-    System.exit(code);
   }
 
   @Command(name = "pretrain", description = "Train the frozen base model (SASRec two-tower) and write its artifact.")

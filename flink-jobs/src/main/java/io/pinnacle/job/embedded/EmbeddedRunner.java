@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,16 +63,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
   Duration timeout;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new EmbeddedRunner())
-        .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-          if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
-            cmd.getErr().println("pinnacle: " + ex.getMessage());
-            return 2;
-          }
-          throw ex;
-        })
-        .execute(args);
-    System.exit(code);
+    System.exit(io.pinnacle.cli.PinnacleCli.execute(new EmbeddedRunner(), args));
   }
 
   @Override
@@ -206,9 +196,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
       }
     }
     System.out.println("running the PROMO prompt stage into " + dir + " (first run only)");
-    PromoConfig c = PromoConfig.defaults(base.dim());
-    PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
-    x.saveArtifact(dir, c, x.promptStage(c));
+    io.pinnacle.cli.PinnacleCli.promptTrain(split, base, dir);
   }
 
   private static String rulesName(String dataset) {

@@ -1,6 +1,6 @@
 package io.pinnacle.job.embedded;
 
-import io.pinnacle.job.output.ItemEmbeddingSerializer;
+import io.pinnacle.job.output.AvroRecordSerializer;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
@@ -50,7 +50,7 @@ public final class ReplayProducer {
           }
         }
         p.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(),
-            ItemEmbeddingSerializer.key(e.getItemId()), codec.encode(e)));
+            AvroRecordSerializer.itemKey(e.getItemId()), codec.encode(e)));
         sent.incrementAndGet();
       }
       for (byte[] raw : extraRawValues) {
