@@ -53,7 +53,7 @@ class StreamingJobTest {
     bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("neg-dwell")
         .setDwellMs(-5).build()));
     bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("no-user")
-        .setUserId(0).build()));
+        .setUserId(-1).build()));
     bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("future")
         .setEventTimeMs(System.currentTimeMillis() + 86_400_000L * 30).build()));
     check("synthetic", split, events, bad, 20, 8);

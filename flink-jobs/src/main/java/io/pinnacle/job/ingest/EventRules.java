@@ -6,7 +6,7 @@ import java.io.Serializable;
 /**
  * The documented validation rules; the first broken rule is the dead-letter reason:
  * <ul>
- *   <li>{@code missing-id}: empty eventId, or userId / itemId not positive;</li>
+ *   <li>{@code missing-id}: empty eventId, or a negative userId / itemId (0 is a valid id: KuaiRand has user 0);</li>
  *   <li>{@code negative-dwell}: dwellMs < 0 (or a negative item duration);</li>
  *   <li>{@code bad-time}: eventTimeMs not positive;</li>
  *   <li>{@code future-time}: eventTimeMs more than the configured margin ahead of processing time.</li>
@@ -23,7 +23,7 @@ public final class EventRules implements Serializable {
 
   /** The reason the event is refused, or null when it is valid. */
   public String check(InteractionEvent e, long nowMs) {
-    if (e.getEventId() == null || e.getEventId().isEmpty() || e.getUserId() <= 0 || e.getItemId() <= 0) {
+    if (e.getEventId() == null || e.getEventId().isEmpty() || e.getUserId() < 0 || e.getItemId() < 0) {
       return "missing-id";
     }
     if (e.getDwellMs() < 0 || (e.getItemDurationMs() != null && e.getItemDurationMs() < 0)) {

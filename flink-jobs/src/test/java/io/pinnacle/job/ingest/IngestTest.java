@@ -37,7 +37,7 @@ class IngestTest {
     byte[] garbage = {0, 1, 2, 3};
     h.processElement(new StreamRecord<>(raw(garbage, 10)));
     h.processElement(new StreamRecord<>(raw(event("e1", 1, 2, 500, 10), 11)));
-    h.processElement(new StreamRecord<>(raw(event("e2", 0, 2, 500, 10), 12)));
+    h.processElement(new StreamRecord<>(raw(event("e2", -1, 2, 500, 10), 12)));
     h.processElement(new StreamRecord<>(raw(event("e3", 1, 2, 500, -1), 13)));
     h.processElement(new StreamRecord<>(raw(event("e4", 1, 2, 1_000_000 + 3_600_001, 0), 14)));
     h.processElement(new StreamRecord<>(raw(event("", 1, 2, 500, 0), 15)));
