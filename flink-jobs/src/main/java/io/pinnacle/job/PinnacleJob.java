@@ -68,36 +68,29 @@ public final class PinnacleJob {
             new PromptTuningOperator(TuningSettings.from(c), rules))
         .uid("prompt-tuning");
 
-    DeliveryGuarantee guarantee = DeliveryGuarantee.valueOf(c.get("delivery.guarantee"));
+    embeddings.sinkTo(sink(c, AvroRecordSerializer.itemEmbeddings(c.get("topic.item-embeddings")), "-embeddings"))
+        .uid("item-embeddings-sink").name("item embeddings");
+    embeddings.getSideOutput(PromptTuningOperator.RETENTION)
+        .sinkTo(sink(c, AvroRecordSerializer.retention(c.get("topic.retention")), "-retention"))
+        .uid("retention-sink").name("retention reports");
+    valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG))
+        .sinkTo(sink(c, AvroRecordSerializer.deadLetters(c.get("topic.dead-letter")), "-dlq"))
+        .uid("dead-letter-sink").name("dead letters");
+  }
+
+  /** A Kafka sink with the configured delivery guarantee; each sink has its own transactional-id prefix. */
+  private static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> sink(
+      PinnacleJobConfig c, AvroRecordSerializer<T> serializer, String idSuffix) {
     Properties producer = new Properties();
     // Transactions must outlive a checkpoint interval plus recovery; the broker caps this at its own maximum.
     producer.setProperty("transaction.timeout.ms", "900000");
-    embeddings.sinkTo(KafkaSink.<ItemEmbedding>builder()
-            .setBootstrapServers(servers)
-            .setRecordSerializer(AvroRecordSerializer.itemEmbeddings(c.get("topic.item-embeddings")))
-            .setDeliveryGuarantee(guarantee)
-            .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-embeddings")
-            .setKafkaProducerConfig(producer)
-            .build())
-        .uid("item-embeddings-sink").name("item embeddings");
-    embeddings.getSideOutput(PromptTuningOperator.RETENTION)
-        .sinkTo(KafkaSink.<io.pinnacle.schema.PinnacleRetention>builder()
-            .setBootstrapServers(servers)
-            .setRecordSerializer(AvroRecordSerializer.retention(c.get("topic.retention")))
-            .setDeliveryGuarantee(guarantee)
-            .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-retention")
-            .setKafkaProducerConfig(producer)
-            .build())
-        .uid("retention-sink").name("retention reports");
-    valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG))
-        .sinkTo(KafkaSink.<io.pinnacle.schema.DeadLetter>builder()
-            .setBootstrapServers(servers)
-            .setRecordSerializer(AvroRecordSerializer.deadLetters(c.get("topic.dead-letter")))
-            .setDeliveryGuarantee(guarantee)
-            .setTransactionalIdPrefix(c.get("transactional.id.prefix") + "-dlq")
-            .setKafkaProducerConfig(producer)
-            .build())
-        .uid("dead-letter-sink").name("dead letters");
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(c.get("kafka.bootstrap.servers"))
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.valueOf(c.get("delivery.guarantee")))
+        .setTransactionalIdPrefix(c.get("transactional.id.prefix") + idSuffix)
+        .setKafkaProducerConfig(producer)
+        .build();
   }
 
   /** Flink settings the job needs: RocksDB with incremental checkpoints, the interval and the directory. */
