@@ -57,7 +57,11 @@ public final class PromoForward {
     PromptGenerator.Generated net = PromptGenerator.generate(prompts, g.get(PromoGlobals.GEN_WEIGHT),
         g.get(PromoGlobals.GEN_BIAS), d, c.layers());
     NDArray pm = in.pinnacleMask().expandDims(2);
-    NDArray pinOut = PersonalizedPromptNetwork.apply(net, in.pinnacle()).mul(pm);
+    // Pinnacle and negative users go through the item's network in one batched pass.
+    long k = in.pinnacle().getShape().get(1);
+    NDArray both = PersonalizedPromptNetwork.apply(net, in.pinnacle().concat(in.negative(), 1));
+    NDArray pinOut = both.get(":, 0:{}, :", k).mul(pm);
+    NDArray negOut = both.get(":, {}:, :", k);
     NDArray pinSum = pinOut.sum(new int[] {1});
     NDArray pinCount = in.pinnacleMask().sum(new int[] {1}).expandDims(1);
     NDArray pooled = pinSum.div(NDArrays.maximum(1f, pinCount));
@@ -78,7 +82,6 @@ public final class PromoForward {
     NDArray bce = Activation.softPlus(logits.neg()).mul(y).add(Activation.softPlus(logits).mul(y.neg().add(1f)));
     NDArray rec = bce.mul(mask).sum(new int[] {1}).div(NDArrays.maximum(1f, mask.sum(new int[] {1})));
 
-    NDArray negOut = PersonalizedPromptNetwork.apply(net, in.negative());
     NDArray dist = pinOut.expandDims(2).sub(negOut.expandDims(1)).abs().mean(new int[] {3});
     NDArray pairs = in.pinnacleMask().expandDims(2).mul(in.negativeMask().expandDims(1));
     NDArray pairCount = pairs.sum(new int[] {1, 2});
