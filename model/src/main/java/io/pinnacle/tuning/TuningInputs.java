@@ -35,6 +35,7 @@ public final class TuningInputs {
       }
     }
     List<float[]> su = new ArrayList<>();
+    List<Long> sampleIds = new ArrayList<>();
     List<Float> labels = new ArrayList<>();
     List<Integer> self = new ArrayList<>();
     for (LabelledSample s : state.recent()) {
@@ -43,6 +44,7 @@ public final class TuningInputs {
         continue;
       }
       su.add(v);
+      sampleIds.add(s.userId());
       labels.add(s.positive() ? 1f : 0f);
       self.add(pinIds.indexOf(s.userId()));
     }
@@ -52,6 +54,7 @@ public final class TuningInputs {
         continue;
       }
       su.add(v);
+      sampleIds.add(u);
       labels.add(0f);
       self.add(-1);
       if (negVec.size() < state.negatives().capacity()) {
@@ -64,7 +67,7 @@ public final class TuningInputs {
     for (int s = 0; s < lab.length; s++) {
       lab[s] = labels.get(s);
       selfIdx[s] = self.get(s);
-      warmScore[s] = warm.score(su.get(s));
+      warmScore[s] = warm.score(sampleIds.get(s), su.get(s));
     }
     return new ItemTuningInput(itemId, base, pinVec.toArray(new float[0][]), negVec.toArray(new float[0][]),
         su.toArray(new float[0][]), lab, selfIdx, warmScore, prompt);

@@ -13,6 +13,22 @@ public final class WarmPool {
     this.tau = tau;
   }
 
+  private final java.util.concurrent.ConcurrentHashMap<Long, Float> byUser = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int CACHE_LIMIT = 2_000_000;
+
+  /** As {@link #score(float[])}, remembered per user (a user's frozen vector, hence its score, never changes). */
+  public float score(long userId, float[] user) {
+    Float s = byUser.get(userId);
+    if (s != null) {
+      return s;
+    }
+    float v = score(user);
+    if (byUser.size() < CACHE_LIMIT) {
+      byUser.put(userId, v);
+    }
+    return v;
+  }
+
   public float score(float[] user) {
     if (items.length == 0) {
       return 0f;
