@@ -57,13 +57,16 @@ public final class LoadedModels implements AutoCloseable {
   }
 
   /** Loads (or shares) the models for these artifact locations; call {@link #close()} when done. */
-  public static LoadedModels acquire(String baseUri, String promoUri, PromoConfig config, Device device) {
-    String key = baseUri + "|" + promoUri + "|" + config + "|" + device;
+  public static LoadedModels acquire(String baseUri, String promoUri,
+                                     java.util.function.UnaryOperator<PromoConfig> tuningConfig, Device device) {
+    // Subtasks of one job pass equal settings, so the key need not include them.
+    String key = baseUri + "|" + promoUri + "|" + device;
     synchronized (SHARED) {
       LoadedModels m = SHARED.get(key);
       if (m == null) {
-        m = new LoadedModels(key, BaseModelArtifact.load(ArtifactLocation.localDirectory(baseUri)),
-            PromoArtifact.load(ArtifactLocation.localDirectory(promoUri)), config, device);
+        PromoArtifact promo = PromoArtifact.load(ArtifactLocation.localDirectory(promoUri));
+        m = new LoadedModels(key, BaseModelArtifact.load(ArtifactLocation.localDirectory(baseUri)), promo,
+            tuningConfig.apply(promo.metadata().config()), device);
         SHARED.put(key, m);
       }
       m.users++;

@@ -94,14 +94,14 @@ public final class PromptTuningOperator extends AbstractStreamOperator<ItemEmbed
     codec = Codecs.interactionEvent();
     Device device = DeviceChooser.choose(getRuntimeContext().getExternalResourceInfos(DeviceChooser.RESOURCE),
         getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-    io.pinnacle.prompt.PromoArtifact promoMeta =
-        io.pinnacle.prompt.PromoArtifact.load(ArtifactLocation.localDirectory(settings.promoArtifact()));
-    PromoConfig trained = promoMeta.metadata().config();
-    promoConfig = new PromoConfig(trained.dim(), settings.k(), settings.recentSamples(), trained.layers(),
-        settings.lambda1(), settings.lambda2(), trained.learningRate(), settings.learningRate(),
-        trained.loggedNegativeShare(), trained.pinnacleMode(), trained.sharedPrompt(), trained.warmPool(),
-        trained.promptEpochs(), trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed());
-    models = LoadedModels.acquire(settings.baseArtifact(), settings.promoArtifact(), promoConfig, device);
+    // The network's shape comes from the PROMO artifact; k, the losses and the tuning rate from the job settings.
+    models = LoadedModels.acquire(settings.baseArtifact(), settings.promoArtifact(), trained ->
+        new PromoConfig(trained.dim(), settings.k(), settings.recentSamples(), trained.layers(),
+            settings.lambda1(), settings.lambda2(), trained.learningRate(), settings.learningRate(),
+            trained.loggedNegativeShare(), trained.pinnacleMode(), trained.sharedPrompt(), trained.warmPool(),
+            trained.promptEpochs(), trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed()),
+        device);
+    promoConfig = models.tuner.config();
     coldThreshold = settings.coldThreshold() > 0 ? settings.coldThreshold() : models.promo.metadata().coldThreshold();
     processedCounter = getMetricGroup().counter("eventsProcessed");
     updatesCounter = getMetricGroup().counter("itemUpdates");
