@@ -14,6 +14,26 @@ import java.util.Map;
 public final class ArtifactFiles {
   private ArtifactFiles() {}
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * Reads an artifact's metadata JSON, refusing a missing directory (with {@code hint} on how to make one), a
+   * missing file or unreadable JSON with a message naming the artifact.
+   */
+  public static <T> T readMetadata(Path dir, String what, String file, Class<T> type, String hint) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(what + " " + dir + " does not exist; " + hint);
+    }
+    try {
+      return JSON.readValue(Files.readAllBytes(dir.resolve(file)), type);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(what + " " + dir + " has no " + file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(what + " " + dir + ": unreadable " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes each file and returns name -> sha256 hex, in order. */
   public static Map<String, String> write(Path dir, Map<String, byte[]> files) throws IOException {
     Files.createDirectories(dir);

@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -90,20 +89,9 @@ public final class BaseModelArtifact {
   }
 
   public static BaseModelArtifact load(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("base model artifact " + dir + " does not exist; run `pinnacle pretrain`"
-          + " first or pass the right --artifact");
-    }
+    Metadata meta = ArtifactFiles.readMetadata(dir, "base model artifact", METADATA, Metadata.class,
+        "run `pinnacle pretrain` first or pass the right --artifact");
     try {
-      Metadata meta;
-      try {
-        meta = JSON.readValue(Files.readAllBytes(dir.resolve(METADATA)), Metadata.class);
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("base model artifact " + dir + " has no " + METADATA);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("base model artifact " + dir + ": unreadable " + METADATA + ": "
-            + e.getMessage(), e);
-      }
       if (!FORMAT.equals(meta.format()) || meta.formatVersion() != FORMAT_VERSION) {
         throw new IllegalArgumentException("base model artifact " + dir + " has format " + meta.format() + " v"
             + meta.formatVersion() + "; this build reads " + FORMAT + " v" + FORMAT_VERSION);

@@ -9,8 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -99,17 +97,9 @@ public final class PromoArtifact {
   }
 
   public static PromoArtifact load(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("PROMO artifact " + dir + " does not exist; run `pinnacle prompt-train`"
-          + " first or pass the right path");
-    }
+    Metadata meta = ArtifactFiles.readMetadata(dir, "PROMO artifact", METADATA, Metadata.class,
+        "run `pinnacle prompt-train` first or pass the right path");
     try {
-      Metadata meta;
-      try {
-        meta = JSON.readValue(Files.readAllBytes(dir.resolve(METADATA)), Metadata.class);
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("PROMO artifact " + dir + " has no " + METADATA);
-      }
       if (!FORMAT.equals(meta.format()) || meta.formatVersion() != FORMAT_VERSION) {
         throw new IllegalArgumentException("PROMO artifact " + dir + " has format " + meta.format() + " v"
             + meta.formatVersion() + "; this build reads " + FORMAT + " v" + FORMAT_VERSION);
