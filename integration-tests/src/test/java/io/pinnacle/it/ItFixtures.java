@@ -3,13 +3,17 @@ package io.pinnacle.it;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.eval.LeaveOneOutSplit;
-import io.pinnacle.job.config.PinnacleJobConfig;
-import io.pinnacle.job.embedded.EmbeddedKafka;
+import io.pinnacle.job.config.JobConfiguration;
+import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoExperiment;
 import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.runner.EmbeddedKafka;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 
 /** What every end-to-end test needs: briefly trained real artifacts, and a job configuration with its own topics. */
 final class ItFixtures {
@@ -25,20 +29,29 @@ final class ItFixtures {
   }
 
   /** A configuration whose topics, group and transactional ids start with {@code prefix}; creates the topics. */
-  static PinnacleJobConfig config(String prefix, EmbeddedKafka kafka, Path work, String rules) {
-    PinnacleJobConfig c = PinnacleJobConfig.defaults()
-        .with("kafka.bootstrap.servers", kafka.bootstrapServers())
-        .with("topic.interactions", prefix + "-interactions")
-        .with("topic.item-embeddings", prefix + "-item-embeddings")
-        .with("topic.dead-letter", prefix + "-dlq")
-        .with("topic.retention", prefix + "-retention")
-        .with("kafka.group.id", prefix + "-updater")
-        .with("transactional.id.prefix", prefix + "-updater")
-        .with("artifact.base", work.resolve("base").toString())
-        .with("artifact.promo", work.resolve("promo").toString())
-        .with("feedback.rules", rules);
-    kafka.createTopics(List.of(c.get("topic.interactions"), c.get("topic.dead-letter"), c.get("topic.retention")),
-        List.of(c.get("topic.item-embeddings")), 1);
+  static Configuration config(String prefix, EmbeddedKafka kafka, Path work, String rules,
+                              Map<String, String> settings) {
+    return config(prefix, kafka, work, rules, settings, 1);
+  }
+
+  /** As above, with {@code partitions} partitions per topic. */
+  static Configuration config(String prefix, EmbeddedKafka kafka, Path work, String rules,
+                              Map<String, String> settings, int partitions) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("pinnacle.kafka.bootstrap-servers", kafka.bootstrapServers());
+    m.put("pinnacle.topic.interactions", prefix + "-interactions");
+    m.put("pinnacle.topic.item-embeddings", prefix + "-item-embeddings");
+    m.put("pinnacle.topic.dead-letter", prefix + "-dlq");
+    m.put("pinnacle.topic.retention", prefix + "-retention");
+    m.put("pinnacle.kafka.group-id", prefix + "-updater");
+    m.put("pinnacle.kafka.transactional-id-prefix", prefix + "-updater");
+    m.put("pinnacle.artifact.base", work.resolve("base").toString());
+    m.put("pinnacle.artifact.promo", work.resolve("promo").toString());
+    m.put("pinnacle.feedback.rules", rules);
+    m.putAll(settings);
+    Configuration c = JobConfiguration.of(m);
+    kafka.createTopics(List.of(c.get(PinnacleOptions.TOPIC_INTERACTIONS), c.get(PinnacleOptions.TOPIC_DEAD_LETTER),
+        c.get(PinnacleOptions.TOPIC_RETENTION)), List.of(c.get(PinnacleOptions.TOPIC_EMBEDDINGS)), partitions);
     return c;
   }
 }

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.cli.RetentionReportCommand;
-import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.data.SyntheticStream;
 import io.pinnacle.eval.LeaveOneOutSplit;
-import io.pinnacle.job.config.PinnacleJobConfig;
-import io.pinnacle.job.embedded.EmbeddedKafka;
-import io.pinnacle.job.embedded.EmbeddingMonitor;
-import io.pinnacle.job.embedded.ReplayProducer;
-import io.pinnacle.job.embedded.StreamRun;
 import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.runner.EmbeddedKafka;
+import io.pinnacle.runner.EmbeddingMonitor;
+import io.pinnacle.runner.ReplayProducer;
+import io.pinnacle.runner.StreamRun;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +37,14 @@ class RetentionMetricsTest {
     Path work = Path.of("target", "it-prometheus-" + System.currentTimeMillis());
     ItFixtures.artifacts(split, work);
     EmbeddedKafka kafka = SharedKafka.get();
-    PinnacleJobConfig config = ItFixtures.config("prom", kafka, work, "synthetic")
-        .with("checkpoint.interval", "PT1S")
-        .with("tuning.batch-size", "16")
-        .with("tuning.max-delay", "PT0.2S")
-        .with("retention.sample-rate", "1.0")
-        .with("retention.window", "PT1S");
+    Configuration config = ItFixtures.config("prom", kafka, work, "synthetic", Map.of(
+        "pinnacle.tuning.batch-size", "16", "pinnacle.tuning.max-delay", "200 ms",
+        "pinnacle.retention.sample-rate", "1.0", "pinnacle.retention.window", "1 s"));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    JobClient job = StreamRun.start(config, FeedbackRules.synthetic(), work.resolve("flink"),
-        StreamRun.prometheus(port));
+    JobClient job = StreamRun.start(config, work.resolve("flink"), StreamRun.prometheus(port));
     try (EmbeddingMonitor monitor = new EmbeddingMonitor(kafka.bootstrapServers(), "prom-item-embeddings")) {
       ReplayProducer producer = new ReplayProducer(kafka.bootstrapServers(), "prom-interactions");
       Thread replay = new Thread(() -> producer.replay(split.trainingEvents, List.of(), 0));

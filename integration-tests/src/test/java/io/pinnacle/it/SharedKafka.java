@@ -1,6 +1,6 @@
 package io.pinnacle.it;
 
-import io.pinnacle.job.embedded.EmbeddedKafka;
+import io.pinnacle.runner.EmbeddedKafka;
 import java.nio.file.Path;
 
 /** One real single-node broker for every integration test in this JVM (started on first use, stopped at exit). */

@@ -3,8 +3,10 @@ package io.pinnacle.pipeline;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.NamedTensors;
 import io.pinnacle.base.SasRec;
 import io.pinnacle.base.SasRecRecommender;
+import io.pinnacle.data.Label;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.Evaluator;
@@ -15,14 +17,19 @@ import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.feedback.PseudoPinnacle;
 import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.retention.RetentionTracker;
 import io.pinnacle.retention.TrackedPair;
+import io.pinnacle.tuning.ColdItemReplay;
+import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.ItemTuningInput;
 import io.pinnacle.tuning.PromptStageTrainer;
 import io.pinnacle.tuning.PromptState;
 import io.pinnacle.tuning.PromptTuner;
 import io.pinnacle.tuning.TuningInputs;
+import io.pinnacle.tuning.UpdaterConfig;
+import io.pinnacle.tuning.UpdaterModels;
 import io.pinnacle.tuning.WarmPool;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,69 +208,61 @@ public final class PromoExperiment {
   }
 
   /**
-   * PROMO-stream: per-item states start from the learned initial prompt; the training period is replayed in event
-   * time; an item becomes dirty when it receives feedback while cold, and dirty items are tuned together once
-   * {@code batchSize} of them are waiting (and at the end).
+   * PROMO-stream: the training period replayed in event time through {@link ColdItemUpdater}, the streaming job's
+   * update code, flushing whenever {@code batchSize} items are dirty. Warm items keep their base embeddings; cold
+   * items start from no positives (their training positives are what is replayed).
    */
   public float[][] streamReplay(PromoConfig c, PromptStageTrainer.Trained t, int batchSize, int steps) {
-    return streamReplay(c, t.globals(), batchSize, steps, null, null);
+    return streamReplay(c, t.globals(), batchSize, steps, null, null, false);
   }
 
-  /** As above, from frozen globals (for example those of a PROMO artifact). */
-  public float[][] streamReplay(PromoConfig c, io.pinnacle.base.NamedTensors globals, int batchSize, int steps,
-                                RetentionTracker tracker, RetentionStats stats) {
-    @SuppressWarnings("unchecked")
-    List<TrackedPair>[] pairs = new List[split.numItems() + 1];
+  /**
+   * As above, from frozen globals (for example those of a PROMO artifact). {@code countTrainingPositives} starts
+   * each cold item with its training-period positives, as the streaming job does with the artifact's counts.
+   */
+  public float[][] streamReplay(PromoConfig c, NamedTensors globals, int batchSize, int steps,
+                                RetentionTracker tracker, RetentionStats stats, boolean countTrainingPositives) {
+    return streamReplay(c, globals, updaterConfig(c, steps), batchSize, tracker, stats, countTrainingPositives);
+  }
+
+  /** The updater settings an offline replay uses by default (the job's defaults, this split's threshold). */
+  public UpdaterConfig updaterConfig(PromoConfig c, int steps) {
+    return new UpdaterConfig(c.k(), c.pinnacleMode(), UpdaterConfig.RECENT_SAMPLES, UpdaterConfig.RANDOM_NEGATIVES,
+        split.dataset.rules().coldThreshold(), steps, UpdaterConfig.DEDUP_CAPACITY, UpdaterConfig.SEED,
+        UpdaterConfig.RETENTION_SAMPLE_RATE, UpdaterConfig.RETENTION_MAX_PER_ITEM);
+  }
+
+  /** The replay with explicit updater settings. */
+  public float[][] streamReplay(PromoConfig c, NamedTensors globals, UpdaterConfig uc, int batchSize,
+                                RetentionTracker tracker, RetentionStats stats, boolean countTrainingPositives) {
     float[][] table = baseItems.clone();
-    int ni = split.numItems();
-    ItemFeedbackState[] states = new ItemFeedbackState[ni + 1];
-    PromptState[] prompts = new PromptState[ni + 1];
-    long[] positivesSoFar = new long[ni + 1];
-    float[] init = globals.get(io.pinnacle.prompt.PromoGlobals.PROMPT_INIT).data();
-    java.util.LinkedHashSet<Integer> dirty = new java.util.LinkedHashSet<>();
-    int threshold = split.dataset.rules().coldThreshold();
-    Random rnd = new Random(c.seed() + 2);
-    long updates = 0;
+    float[] init = globals.get(PromoGlobals.PROMPT_INIT).data();
     long started = System.nanoTime();
+    long updates;
     try (PromptTuner tuner = new PromptTuner(globals, c, tau, Device.cpu())) {
+      SplitModels models = new SplitModels(tuner, init, c.pinnacleMode(), tracker, countTrainingPositives);
+      ColdItemReplay replay = new ColdItemReplay(new ColdItemUpdater(uc, models), batchSize, stats);
       LeaveOneOutSplit.TrainingLog log = split.training;
       for (int e = 0; e < log.size(); e++) {
-        int item = log.item()[e];
-        if (positivesSoFar[item] >= threshold) {
-          continue; // graduated: its embedding is final
-        }
-        if (states[item] == null) {
-          states[item] = new ItemFeedbackState(c.k(), c.pinnacleMode(), 16, c.seed() * 31 + item);
-          prompts[item] = PromptState.initial(init);
-        }
-        if (log.positive()[e]) {
-          positivesSoFar[item]++;
-          states[item].positive(log.user()[e], log.value()[e], log.timeMs()[e]);
-          track(tracker, stats, pairs, states[item], item, log.user()[e], table[item]);
-        } else {
-          states[item].negative(log.user()[e], log.timeMs()[e]);
-        }
-        dirty.add(item);
-        if (dirty.size() >= batchSize) {
-          updates += flush(tuner, dirty, states, prompts, table, steps, rnd, tracker, stats, pairs);
-        }
+        replay.accept(log.item()[e], log.user()[e], log.positive()[e] ? Label.POSITIVE : Label.NEGATIVE,
+            log.value()[e], log.timeMs()[e]);
       }
-      updates += flush(tuner, dirty, states, prompts, table, steps, rnd, tracker, stats, pairs);
-      // Cold items the replay never touched (no training feedback) get pseudo-pinnacle embeddings.
+      replay.flush();
+      updates = replay.updates();
+      // Cold items the replay never tuned (no training feedback) get pseudo-pinnacle embeddings.
       List<ItemTuningInput> rest = new ArrayList<>();
       for (int item : coldItems) {
-        if (states[item] == null) {
+        float[] e = replay.embeddings().get((long) item);
+        if (e != null) {
+          table[item] = e;
+        } else {
           rest.add(TuningInputs.fromState(item, baseItems[item],
-              new ItemFeedbackState(c.k(), c.pinnacleMode(), 16, 0), pseudoPinnacle(c.pinnacleMode(), item),
-              PromptState.initial(init), this::userVector, warmPool, new long[0]));
+              new ItemFeedbackState(c.k(), c.pinnacleMode(), uc.recentSamples(), 0),
+              pseudoPinnacle(c.pinnacleMode(), item), PromptState.initial(init), this::userVector, warmPool,
+              new long[0]));
         }
       }
       apply(table, rest, tuner.embed(rest));
-    }
-    // Items that graduated during the replay are the split's warm items: they are served by the base model, as in
-    // every other row, so that rows differ only in how cold items are embedded.
-    for (int item : warmItems) {
-      table[item] = baseItems[item];
     }
     double secs = (System.nanoTime() - started) / 1e9;
     LOG.info(String.format("PROMO-stream replay: %d events, %d item-updates in %.1fs (%.0f item-updates/s)",
@@ -271,30 +270,86 @@ public final class PromoExperiment {
     return table;
   }
 
-  private int flush(PromptTuner tuner, java.util.Set<Integer> dirty, ItemFeedbackState[] states,
-                    PromptState[] prompts, float[][] table, int steps, Random rnd, RetentionTracker tracker,
-                    RetentionStats stats, List<TrackedPair>[] pairs) {
-    if (dirty.isEmpty()) {
-      return 0;
-    }
-    List<ItemTuningInput> batch = new ArrayList<>(dirty.size());
-    for (int item : dirty) {
-      batch.add(TuningInputs.fromState(item, baseItems[item], states[item],
-          pseudoPinnacle(tuner.config().pinnacleMode(), item), prompts[item], this::userVector, warmPool,
-          randomUsers(rnd, 4)));
-    }
-    PromptTuner.Result r = tuner.tune(batch, steps);
-    for (int j = 0; j < batch.size(); j++) {
-      int item = (int) batch.get(j).itemId();
-      prompts[item] = r.states().get(j);
-      table[item] = r.embeddings()[j];
-      if (tracker != null && pairs[item] != null) {
-        tracker.afterUpdate(item, pairs[item], table[item], states[item].negativeCount(), stats);
+  /** The split as the updater sees it: dense ids, training-period user vectors, this split's warm items. */
+  private final class SplitModels implements UpdaterModels {
+    private final PromptTuner tuner;
+    private final float[] promptInit;
+    private final PinnacleMode mode;
+    private final RetentionTracker tracker;
+    private final boolean countTrainingPositives;
+    private final long[] users;
+
+    SplitModels(PromptTuner tuner, float[] promptInit, PinnacleMode mode, RetentionTracker tracker,
+                boolean countTrainingPositives) {
+      this.tuner = tuner;
+      this.promptInit = promptInit;
+      this.mode = mode;
+      this.tracker = tracker;
+      this.countTrainingPositives = countTrainingPositives;
+      this.users = new long[usersTrain.length];
+      for (int u = 0; u < users.length; u++) {
+        users[u] = u;
       }
     }
-    int n = dirty.size();
-    dirty.clear();
-    return n;
+
+    @Override
+    public float[] get(long userId) {
+      return userVector(userId);
+    }
+
+    @Override
+    public String baseVersion() {
+      return baseVersion;
+    }
+
+    @Override
+    public String promoVersion() {
+      return "offline";
+    }
+
+    @Override
+    public PromptTuner tuner() {
+      return tuner;
+    }
+
+    @Override
+    public float[] promptInit() {
+      return promptInit;
+    }
+
+    @Override
+    public float[] baseItemEmbedding(long itemId) {
+      return itemId > 0 && itemId < baseItems.length ? baseItems[(int) itemId] : null;
+    }
+
+    @Override
+    public long basePositives(long itemId) {
+      int i = (int) itemId;
+      if (!split.cold[i]) {
+        return Long.MAX_VALUE / 2; // warm: served by the base model, never tuned
+      }
+      return countTrainingPositives ? split.itemTrainPositives[i] : 0;
+    }
+
+    @Override
+    public List<PinnacleEntry> pseudoPinnacle(long itemId) {
+      return PromoExperiment.this.pseudoPinnacle(mode, (int) itemId);
+    }
+
+    @Override
+    public long[] userPool() {
+      return users;
+    }
+
+    @Override
+    public WarmPool warmPool() {
+      return warmPool;
+    }
+
+    @Override
+    public RetentionTracker retention() {
+      return tracker;
+    }
   }
 
   /** Starts following (user, item) if the user just entered the item's pinnacle set and the pair is sampled. */
@@ -372,7 +427,7 @@ public final class PromoExperiment {
       }
       table[item] = v;
       if (pairs[item] != null) {
-        tracker.afterUpdate(item, pairs[item], v, states[item].negativeCount(), stats);
+        tracker.afterUpdate(item, pairs[item], v, states[item].negativeCount(), this::userVector, stats);
       }
     }
     for (int item : warmItems) {

@@ -24,7 +24,7 @@ public final class RetentionComparison {
     PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
     RetentionTracker tracker = x.retentionTracker(sampleRate, maxPerItem, 99L);
     RetentionStats promoStats = new RetentionStats();
-    x.streamReplay(c, promo.globals(), 256, 1, tracker, promoStats);
+    x.streamReplay(c, promo.globals(), 256, 1, tracker, promoStats, false);
     RetentionStats sgdStats = new RetentionStats();
     x.sgdReplay(sgdLearningRate, tracker, sgdStats, c.k());
     Map<String, RetentionStats> out = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.pinnacle.retention;
 
+import io.pinnacle.tuning.UserVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -52,18 +53,19 @@ public final class RetentionTracker {
     float score = dot(userVector, itemEmbedding);
     boolean correct = rank(itemId, userId, userVector, score) < topK;
     stats.atT0(correct);
-    return new TrackedPair(userId, userVector, negativesNow, TrackedPair.PENDING, score).withT0(correct, score);
+    return new TrackedPair(userId, negativesNow, TrackedPair.PENDING, score).withT0(correct, score);
   }
 
   /** Re-evaluates the item's pairs that were correct at t0 after an update of its embedding. */
   public void afterUpdate(long itemId, List<TrackedPair> pairs, float[] itemEmbedding, long negativesNow,
-                          RetentionStats stats) {
+                          UserVectors users, RetentionStats stats) {
     for (TrackedPair p : pairs) {
-      if (p.state() != TrackedPair.CORRECT) {
+      float[] user = p.state() == TrackedPair.CORRECT ? users.get(p.userId()) : null;
+      if (user == null) {
         continue;
       }
-      float score = dot(p.userVector(), itemEmbedding);
-      stats.later(negativesNow - p.negativesAtT0(), rank(itemId, p.userId(), p.userVector(), score) < topK);
+      float score = dot(user, itemEmbedding);
+      stats.later(negativesNow - p.negativesAtT0(), rank(itemId, p.userId(), user, score) < topK);
     }
   }
 

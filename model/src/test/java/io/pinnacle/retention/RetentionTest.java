@@ -43,18 +43,18 @@ class RetentionTest {
     // Item 1: correct at t0 (3 negatives so far), then updates at 5, 17 (still good) and 40 negatives (forgotten).
     List<TrackedPair> item1 = new ArrayList<>();
     item1.add(t.start(1, 7, USER, 3, GOOD, s));
-    t.afterUpdate(1, item1, GOOD, 5, s);   // 2 since t0 -> bucket 0, memorized
-    t.afterUpdate(1, item1, GOOD, 17, s);  // 14 -> bucket 1, memorized
-    t.afterUpdate(1, item1, BAD, 43, s);   // 40 -> bucket 4, forgotten
-    t.afterUpdate(1, item1, GOOD, 250, s); // 247 -> >= 100, memorized
+    t.afterUpdate(1, item1, GOOD, 5, u -> USER, s);   // 2 since t0 -> bucket 0, memorized
+    t.afterUpdate(1, item1, GOOD, 17, u -> USER, s);  // 14 -> bucket 1, memorized
+    t.afterUpdate(1, item1, BAD, 43, u -> USER, s);   // 40 -> bucket 4, forgotten
+    t.afterUpdate(1, item1, GOOD, 250, u -> USER, s); // 247 -> >= 100, memorized
     // Item 2: not correct at t0, never followed.
     List<TrackedPair> item2 = new ArrayList<>();
     item2.add(t.start(2, 8, USER, 0, BAD, s));
-    t.afterUpdate(2, item2, GOOD, 1, s);
+    t.afterUpdate(2, item2, GOOD, 1, u -> USER, s);
     // Item 3 graduates after one update: nothing is evaluated for it afterwards (the caller stops calling).
     List<TrackedPair> item3 = new ArrayList<>();
     item3.add(t.start(3, 9, USER, 0, GOOD, s));
-    t.afterUpdate(3, item3, BAD, 1, s);    // bucket 0, forgotten
+    t.afterUpdate(3, item3, BAD, 1, u -> USER, s);    // bucket 0, forgotten
 
     assertEquals(3, s.trackedCount());
     assertEquals(2, s.correctAtT0Count());

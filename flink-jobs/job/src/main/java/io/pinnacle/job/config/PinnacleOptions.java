@@ -1,0 +1,142 @@
+package io.pinnacle.job.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.pinnacle.tuning.UpdaterConfig;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every setting of the job, as Flink {@link ConfigOption}s under the {@code pinnacle.} prefix. They are read from
+ * the cluster configuration (a FlinkDeployment's {@code flinkConfiguration}, {@code config.yaml}), then a file
+ * ({@code --config}), then {@code --set key=value}. Flink's own settings (parallelism, checkpointing, state
+ * backend) are Flink's keys and the cluster's to set; see {@link JobConfiguration} for the few defaults the job
+ * adds when the cluster leaves them unset.
+ */
+public final class PinnacleOptions {
+  private PinnacleOptions() {}
+
+  public static final String PREFIX = "pinnacle.";
+  /** Any {@code pinnacle.kafka.properties.X=Y} is passed as {@code X=Y} to the Kafka source and sinks. */
+  public static final String KAFKA_PROPERTIES_PREFIX = "pinnacle.kafka.properties.";
+
+  // --- Kafka ---
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("pinnacle.kafka.bootstrap-servers")
+      .stringType().defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+  public static final ConfigOption<String> GROUP_ID = key("pinnacle.kafka.group-id")
+      .stringType().defaultValue("pinnacle-updater").withDescription("Consumer group of the interactions source.");
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("pinnacle.kafka.transactional-id-prefix")
+      .stringType().defaultValue("pinnacle-updater")
+      .withDescription("Prefix of the exactly-once sinks' transactional ids (one suffix per sink).");
+  public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("pinnacle.kafka.transaction-timeout")
+      .durationType().defaultValue(Duration.ofMinutes(15))
+      .withDescription("Producer transaction timeout; must outlive a checkpoint interval plus a recovery and stay "
+          + "within the broker's transaction.max.timeout.ms.");
+  public static final ConfigOption<String> DELIVERY_GUARANTEE = key("pinnacle.delivery-guarantee")
+      .stringType().defaultValue("exactly-once")
+      .withDescription("exactly-once (transactions; consumers read_committed) or at-least-once (lower latency; "
+          + "consumers keep the highest updateSeq per item); EXACTLY_ONCE and AT_LEAST_ONCE are accepted too.");
+  public static final ConfigOption<String> TOPIC_INTERACTIONS = key("pinnacle.topic.interactions")
+      .stringType().defaultValue("interactions").withDescription("Input topic (Avro InteractionEvent).");
+  public static final ConfigOption<String> TOPIC_EMBEDDINGS = key("pinnacle.topic.item-embeddings")
+      .stringType().defaultValue("item-embeddings")
+      .withDescription("Output topic, compacted, key = item id (Avro ItemEmbedding).");
+  public static final ConfigOption<String> TOPIC_DEAD_LETTER = key("pinnacle.topic.dead-letter")
+      .stringType().defaultValue("interactions-dlq").withDescription("Refused input records (Avro DeadLetter).");
+  public static final ConfigOption<String> TOPIC_RETENTION = key("pinnacle.topic.retention")
+      .stringType().defaultValue("pinnacle-retention")
+      .withDescription("Pinnacle-memory retention reports (Avro PinnacleRetention).");
+
+  // --- Artifacts ---
+  public static final ConfigOption<String> ARTIFACT_BASE = key("pinnacle.artifact.base")
+      .stringType().defaultValue("target/artifacts/base")
+      .withDescription("Base model artifact: a path or any Flink file-system URI.");
+  public static final ConfigOption<String> ARTIFACT_PROMO = key("pinnacle.artifact.promo")
+      .stringType().defaultValue("target/artifacts/promo")
+      .withDescription("PROMO artifact (prompt globals), trained on that base.");
+
+  // --- Input ---
+  public static final ConfigOption<String> FEEDBACK_RULES = key("pinnacle.feedback.rules")
+      .stringType().defaultValue("kuairand")
+      .withDescription("How events are labelled and valued: movielens, kuairand or synthetic.");
+  public static final ConfigOption<Duration> MAX_FUTURE = key("pinnacle.validation.max-future")
+      .durationType().defaultValue(Duration.ofHours(1))
+      .withDescription("Events more than this far ahead of processing time are dead-lettered (future-time).");
+  public static final ConfigOption<Integer> DEDUP_PER_ITEM = key("pinnacle.dedup.per-item")
+      .intType().defaultValue(UpdaterConfig.DEDUP_CAPACITY)
+      .withDescription("Event-id hashes remembered per item; a repeat among them is dead-lettered (duplicate).");
+
+  // --- PROMO (the network comes from the PROMO artifact) ---
+  public static final ConfigOption<Integer> K = key("pinnacle.promo.k")
+      .intType().defaultValue(UpdaterConfig.K).withDescription("Pinnacle and negative users per item.");
+  public static final ConfigOption<Integer> COLD_THRESHOLD = key("pinnacle.promo.cold-threshold")
+      .intType().defaultValue(0)
+      .withDescription("Positives at which an item graduates; 0 = the threshold the PROMO artifact was trained with.");
+  public static final ConfigOption<Float> LAMBDA1 = key("pinnacle.promo.lambda1")
+      .floatType().defaultValue(0.01f).withDescription("Weight of the pinnacle-feedback prompt loss.");
+  public static final ConfigOption<Float> LAMBDA2 = key("pinnacle.promo.lambda2")
+      .floatType().defaultValue(0.1f).withDescription("Weight of the popularity-aware prompt loss.");
+  public static final ConfigOption<Float> LEARNING_RATE = key("pinnacle.promo.learning-rate")
+      .floatType().defaultValue(0.001f).withDescription("Adam learning rate of the incremental prompt updates.");
+  public static final ConfigOption<Integer> ADAM_STEPS = key("pinnacle.promo.adam-steps")
+      .intType().defaultValue(UpdaterConfig.ADAM_STEPS).withDescription("Adam steps per item update.");
+  public static final ConfigOption<Integer> RECENT_SAMPLES = key("pinnacle.promo.recent-samples")
+      .intType().defaultValue(UpdaterConfig.RECENT_SAMPLES)
+      .withDescription("Recent labelled interactions kept per item as rec-loss samples.");
+  public static final ConfigOption<Integer> RANDOM_NEGATIVES = key("pinnacle.promo.random-negatives")
+      .intType().defaultValue(UpdaterConfig.RANDOM_NEGATIVES)
+      .withDescription("Random users added as rec-loss negatives per update.");
+
+  // --- Micro-batching and state ---
+  public static final ConfigOption<Integer> BATCH_SIZE = key("pinnacle.tuning.batch-size")
+      .intType().defaultValue(256).withDescription("Dirty items that trigger a micro-batch.");
+  public static final ConfigOption<Duration> MAX_DELAY = key("pinnacle.tuning.max-delay")
+      .durationType().defaultValue(Duration.ofSeconds(1))
+      .withDescription("Longest time an item waits dirty before its micro-batch runs.");
+  public static final ConfigOption<Duration> MIN_ITEM_INTERVAL = key("pinnacle.tuning.min-item-interval")
+      .durationType().defaultValue(Duration.ZERO)
+      .withDescription("A hot item is tuned at most once per interval (it stays dirty meanwhile; barriers flush "
+          + "it regardless).");
+  public static final ConfigOption<Duration> STATE_TTL = key("pinnacle.state.ttl")
+      .durationType().defaultValue(Duration.ofDays(30))
+      .withDescription("A cold item with no event for this long loses its state (graduated items keep their "
+          + "counters).");
+  public static final ConfigOption<Integer> CACHE_ITEMS = key("pinnacle.state.cache-items")
+      .intType().defaultValue(20_000)
+      .withDescription("Item states kept on the heap between checkpoints per subtask (written to RocksDB before "
+          + "every barrier and on eviction).");
+
+  // --- Retention ---
+  public static final ConfigOption<Double> RETENTION_SAMPLE_RATE = key("pinnacle.retention.sample-rate")
+      .doubleType().defaultValue(UpdaterConfig.RETENTION_SAMPLE_RATE)
+      .withDescription("Share of pinnacle pairs followed (deterministic hash sample).");
+  public static final ConfigOption<Integer> RETENTION_MAX_PER_ITEM = key("pinnacle.retention.max-per-item")
+      .intType().defaultValue(UpdaterConfig.RETENTION_MAX_PER_ITEM).withDescription("Followed pairs per item.");
+  public static final ConfigOption<Duration> RETENTION_WINDOW = key("pinnacle.retention.window")
+      .durationType().defaultValue(Duration.ofMinutes(1))
+      .withDescription("A PinnacleRetention report per window goes to the retention topic.");
+  public static final ConfigOption<Double> RETENTION_ALERT_FLOOR = key("pinnacle.retention.alert-floor")
+      .doubleType().defaultValue(0.5)
+      .withDescription("Alert (WARN log and counter) when a well-sampled bucket's retention falls below this.");
+  public static final ConfigOption<Long> RETENTION_ALERT_MIN_SAMPLES = key("pinnacle.retention.alert-min-samples")
+      .longType().defaultValue(50L).withDescription("Evaluations a bucket needs before it can alert.");
+
+  /** Every option above, in declaration order. */
+  public static List<ConfigOption<?>> all() {
+    List<ConfigOption<?>> out = new ArrayList<>();
+    for (Field f : PinnacleOptions.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+        try {
+          out.add((ConfigOption<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,130 @@
+package io.pinnacle.job.ingest;
+
+import ai.djl.Device;
+import io.pinnacle.data.FeedbackRules;
+import io.pinnacle.data.Label;
+import io.pinnacle.job.config.JobConfiguration;
+import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.tuning.LoadedModels;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.codec.AvroValueCodec;
+import io.pinnacle.schema.codec.Codecs;
+import java.io.IOException;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
+import org.apache.flink.api.common.accumulators.LongMinimum;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The only place an event is decoded. Refused records go to the dead-letter side output ({@link EventRules});
+ * events that cannot change any embedding leave here, before the shuffle: those on items warm in the PROMO artifact
+ * (served by the base model, never tuned) and those the feedback rules ignore. The rest continue as a compact
+ * {@link Interaction}, labelled and valued.
+ */
+public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interaction> {
+  private static final long serialVersionUID = 1L;
+  public static final String RECEIVED = "received";
+  public static final String DEAD_LETTERED = "deadLettered";
+  /** Valid events that left before the item stage: warm items and ignored labels. */
+  public static final String SKIPPED = "skipped";
+  /** Processing time of the first and of the last record received: throughput = received / (last - first). */
+  public static final String FIRST_MS = "firstReceivedMs";
+  public static final String LAST_MS = "lastReceivedMs";
+  private final Configuration conf;
+  private transient EventRules eventRules;
+  private transient FeedbackRules rules;
+  private transient AvroValueCodec<InteractionEvent> codec;
+  private transient LoadedModels models;
+  private transient Counter received;
+  private transient Counter deadLettered;
+  private transient Counter warmEvents;
+  private transient Counter ignoredEvents;
+  private transient LongCounter receivedTotal;
+  private transient LongCounter deadLetteredTotal;
+  private transient LongCounter skippedTotal;
+  private transient LongMinimum firstMs;
+  private transient LongMaximum lastMs;
+
+  public DecodeAndValidate(Configuration conf) {
+    this.conf = conf;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    eventRules = new EventRules(conf.get(PinnacleOptions.MAX_FUTURE).toMillis());
+    rules = JobConfiguration.rules(conf);
+    codec = Codecs.interactionEvent();
+    models = LoadedModels.acquire(conf, Device.cpu());
+    var metrics = getRuntimeContext().getMetricGroup();
+    received = metrics.counter(RECEIVED);
+    deadLettered = metrics.counter(DEAD_LETTERED);
+    warmEvents = metrics.counter("warmItemEvents");
+    ignoredEvents = metrics.counter("ignoredEvents");
+    receivedTotal = new LongCounter();
+    deadLetteredTotal = new LongCounter();
+    skippedTotal = new LongCounter();
+    firstMs = new LongMinimum();
+    lastMs = new LongMaximum();
+    getRuntimeContext().addAccumulator(RECEIVED, receivedTotal);
+    getRuntimeContext().addAccumulator(DEAD_LETTERED, deadLetteredTotal);
+    getRuntimeContext().addAccumulator(SKIPPED, skippedTotal);
+    getRuntimeContext().addAccumulator(FIRST_MS, firstMs);
+    getRuntimeContext().addAccumulator(LAST_MS, lastMs);
+  }
+
+  @Override
+  public void processElement(RawRecord r, Context ctx, Collector<Interaction> out) {
+    received.inc();
+    receivedTotal.add(1);
+    long now = ctx.timerService().currentProcessingTime();
+    firstMs.add(now);
+    lastMs.add(now);
+    InteractionEvent e;
+    try {
+      e = codec.decode(r.value);
+    } catch (IOException ex) {
+      refuse(r, "undecodable", ex.getMessage(), now, ctx);
+      return;
+    }
+    String reason = eventRules.check(e, now);
+    if (reason != null) {
+      refuse(r, reason, "eventId=" + e.getEventId() + " userId=" + e.getUserId() + " itemId=" + e.getItemId(), now,
+          ctx);
+      return;
+    }
+    if (models.warm(e.getItemId())) {
+      warmEvents.inc();
+      skippedTotal.add(1);
+      return;
+    }
+    Label label = rules.label(e);
+    if (label == Label.IGNORED) {
+      ignoredEvents.inc();
+      skippedTotal.add(1);
+      return;
+    }
+    boolean positive = label == Label.POSITIVE;
+    out.collect(new Interaction(e.getItemId(), e.getUserId(), e.getEventTimeMs(), r.kafkaTimestampMs,
+        Interaction.hash(e.getEventId()), positive, positive ? (float) rules.pinnacleValue(e) : 0f, r.partition,
+        r.offset));
+  }
+
+  private void refuse(RawRecord r, String reason, String detail, long now, Context ctx) {
+    deadLettered.inc();
+    deadLetteredTotal.add(1);
+    ctx.output(DeadLetters.TAG, DeadLetters.of(r, reason, detail, now));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (models != null) {
+      models.close();
+      models = null;
+    }
+    super.close();
+  }
+}

@@ -1,0 +1,185 @@
+package io.pinnacle.job.state;
+
+import io.pinnacle.feedback.ItemFeedbackState;
+import io.pinnacle.feedback.LabelledSample;
+import io.pinnacle.feedback.NegativeReservoir;
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.feedback.PinnacleSet;
+import io.pinnacle.retention.TrackedPair;
+import io.pinnacle.schema.codec.AvroValueCodec;
+import io.pinnacle.schema.state.FeedbackRecord;
+import io.pinnacle.schema.state.ItemStateRecord;
+import io.pinnacle.schema.state.LabelledSampleRecord;
+import io.pinnacle.schema.state.PinnacleEntryRecord;
+import io.pinnacle.schema.state.PromptRecord;
+import io.pinnacle.schema.state.TrackedPairRecord;
+import io.pinnacle.tuning.ItemState;
+import io.pinnacle.tuning.PromptState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Item state as it is kept in RocksDB: the Avro record {@code ItemStateRecord} in single-object encoding, so a
+ * state written by an older (or, after the two-step release of schemas/README.md, newer) job is resolved by its
+ * schema fingerprint. Not thread-safe: one per operator instance.
+ */
+public final class ItemStateCodec {
+  private final AvroValueCodec<ItemStateRecord> avro = new AvroValueCodec<>(ItemStateRecord.getClassSchema());
+
+  public byte[] encode(ItemState s, boolean dirty) {
+    return avro.encode(toRecord(s, dirty));
+  }
+
+  /** The state, and whether it was stored dirty. */
+  public record Decoded(ItemState state, boolean dirty) {}
+
+  public Decoded decode(byte[] bytes) {
+    try {
+      ItemStateRecord r = avro.decode(bytes);
+      return new Decoded(fromRecord(r), r.getDirty());
+    } catch (IOException e) {
+      // A state the job cannot read is a deployment error (a schema released in the wrong order), not bad input.
+      throw new UncheckedIOException("item state cannot be decoded; was a newer state schema released before its "
+          + "readers? (schemas/README.md)", e);
+    }
+  }
+
+  static ItemStateRecord toRecord(ItemState s, boolean dirty) {
+    List<TrackedPairRecord> tracked = new ArrayList<>(s.tracked.size());
+    for (TrackedPair p : s.tracked) {
+      tracked.add(new TrackedPairRecord(p.userId(), p.negativesAtT0(), (int) p.state(), p.scoreAtT0()));
+    }
+    return ItemStateRecord.newBuilder()
+        .setPhase(s.phase)
+        .setUpdateSeq(s.updateSeq)
+        .setTunedCount(s.tunedCount)
+        .setPositiveCount(s.positiveCount)
+        .setNegativeCount(s.negativeCount)
+        .setLastEventTimeMs(s.lastEventTimeMs)
+        .setLastIngestMs(s.lastIngestMs)
+        .setLastActivityMs(s.lastActivityMs)
+        .setLastTunedMs(s.lastTunedMs)
+        .setBaseModelVersion(s.baseVersion)
+        .setPromoVersion(s.promoVersion)
+        .setDirty(dirty)
+        .setFeedback(s.feedback == null ? null : feedback(s.feedback))
+        .setPrompt(s.prompt == null ? null : new PromptRecord(floats(s.prompt.prompt()), floats(s.prompt.m()),
+            floats(s.prompt.v()), s.prompt.step()))
+        .setTracked(tracked)
+        .setLastEmbedding(s.lastEmbedding == null ? null : floats(s.lastEmbedding))
+        .setEventHashes(eventHashes(s))
+        .build();
+  }
+
+  static ItemState fromRecord(ItemStateRecord r) {
+    ItemState s = new ItemState();
+    s.phase = r.getPhase();
+    s.updateSeq = r.getUpdateSeq();
+    s.tunedCount = r.getTunedCount();
+    s.positiveCount = r.getPositiveCount();
+    s.negativeCount = r.getNegativeCount();
+    s.lastEventTimeMs = r.getLastEventTimeMs();
+    s.lastIngestMs = r.getLastIngestMs();
+    s.lastActivityMs = r.getLastActivityMs();
+    s.lastTunedMs = r.getLastTunedMs();
+    s.baseVersion = r.getBaseModelVersion();
+    s.promoVersion = r.getPromoVersion();
+    if (r.getFeedback() != null) {
+      s.feedback = feedback(r.getFeedback());
+    }
+    if (r.getPrompt() != null) {
+      PromptRecord p = r.getPrompt();
+      s.prompt = new PromptState(floats(p.getPrompt()), floats(p.getAdamM()), floats(p.getAdamV()), p.getStep());
+    }
+    for (TrackedPairRecord p : r.getTracked()) {
+      s.tracked.add(new TrackedPair(p.getUserId(), p.getNegativesAtT0(), (byte) p.getState(), p.getScoreAtT0()));
+    }
+    if (r.getLastEmbedding() != null) {
+      s.lastEmbedding = floats(r.getLastEmbedding());
+    }
+    List<Long> hashes = r.getEventHashes();
+    s.eventHashes = new long[hashes.size()];
+    for (int j = 0; j < hashes.size(); j++) {
+      s.eventHashes[j] = hashes.get(j);
+    }
+    s.eventHashCount = hashes.size();
+    s.eventHashNext = 0; // the ring is stored full-length from its oldest entry (see eventHashes)
+    return s;
+  }
+
+  /** The valid hashes, oldest first; the ring is stored at its full capacity so it restores unchanged. */
+  private static List<Long> eventHashes(ItemState s) {
+    int n = s.eventHashes.length;
+    List<Long> out = new ArrayList<>(s.eventHashCount);
+    if (s.eventHashCount < n) {
+      for (int j = 0; j < s.eventHashCount; j++) {
+        out.add(s.eventHashes[j]);
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        out.add(s.eventHashes[(s.eventHashNext + j) % n]);
+      }
+    }
+    return out;
+  }
+
+  private static FeedbackRecord feedback(ItemFeedbackState f) {
+    List<PinnacleEntryRecord> pin = new ArrayList<>();
+    for (PinnacleEntry e : f.pinnacle().entries()) {
+      pin.add(new PinnacleEntryRecord(e.userId(), e.value(), e.timeMs()));
+    }
+    List<LabelledSampleRecord> recent = new ArrayList<>();
+    for (LabelledSample x : f.recent()) {
+      recent.add(new LabelledSampleRecord(x.userId(), x.positive(), x.timeMs()));
+    }
+    NegativeReservoir n = f.negatives();
+    return FeedbackRecord.newBuilder()
+        .setPinnacleMode(f.pinnacle().mode().name())
+        .setK(f.pinnacle().capacity())
+        .setPinnacle(pin)
+        .setNegativeCapacity(n.capacity())
+        .setNegativesSeen(n.seen())
+        .setNegativeRngState(n.rngState())
+        .setNegativeUsers(new ArrayList<>(n.users()))
+        .setRecentCapacity(f.recentCapacity())
+        .setRecent(recent)
+        .setPositiveCount(f.positiveCount())
+        .setNegativeCount(f.negativeCount())
+        .setLastEventTimeMs(f.lastEventTimeMs())
+        .build();
+  }
+
+  private static ItemFeedbackState feedback(FeedbackRecord r) {
+    List<PinnacleEntry> pin = new ArrayList<>();
+    for (PinnacleEntryRecord e : r.getPinnacle()) {
+      pin.add(new PinnacleEntry(e.getUserId(), e.getValue(), e.getTimeMs()));
+    }
+    List<LabelledSample> recent = new ArrayList<>();
+    for (LabelledSampleRecord x : r.getRecent()) {
+      recent.add(new LabelledSample(x.getUserId(), x.getPositive(), x.getTimeMs()));
+    }
+    return new ItemFeedbackState(PinnacleSet.of(r.getK(), PinnacleMode.valueOf(r.getPinnacleMode()), pin),
+        new NegativeReservoir(r.getNegativeCapacity(), r.getNegativesSeen(), r.getNegativeRngState(),
+            r.getNegativeUsers()),
+        recent, r.getRecentCapacity(), r.getPositiveCount(), r.getNegativeCount(), r.getLastEventTimeMs());
+  }
+
+  private static List<Float> floats(float[] a) {
+    List<Float> out = new ArrayList<>(a.length);
+    for (float x : a) {
+      out.add(x);
+    }
+    return out;
+  }
+
+  private static float[] floats(List<Float> a) {
+    float[] out = new float[a.size()];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = a.get(k);
+    }
+    return out;
+  }
+}

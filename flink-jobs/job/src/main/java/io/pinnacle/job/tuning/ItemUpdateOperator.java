@@ -1,0 +1,275 @@
+package io.pinnacle.job.tuning;
+
+import ai.djl.Device;
+import io.pinnacle.data.Label;
+import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.ingest.DeadLetters;
+import io.pinnacle.job.ingest.Interaction;
+import io.pinnacle.job.output.Embeddings;
+import io.pinnacle.job.retention.RetentionMonitor;
+import io.pinnacle.job.state.ItemStateStore;
+import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.Phase;
+import io.pinnacle.schema.PinnacleRetention;
+import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.ItemState;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.AverageAccumulator;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The item stage, keyed by item id: de-duplicates, feeds each event to the {@link ColdItemUpdater} and tunes dirty
+ * cold items in micro-batches ({@link MicroBatchTrigger}; always before a checkpoint barrier and at the end of
+ * input, so the dirty set is empty at every barrier and need not be checkpointed). Item states live in a heap
+ * write-back cache ({@link ItemStateStore}) in front of RocksDB. One processing-time timer per item expires idle
+ * cold items; graduated items keep their counters and {@code updateSeq}.
+ */
+public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbedding>
+    implements OneInputStreamOperator<Interaction, ItemEmbedding>, Triggerable<Long, VoidNamespace> {
+  private static final long serialVersionUID = 1L;
+  public static final String PROCESSED = "processed";
+  public static final String EMITTED = "emitted";
+  public static final String DUPLICATES = "duplicates";
+  /** Mean encoded state of a cold item when written to the backend. */
+  public static final String STATE_BYTES = "stateBytesPerColdItem";
+  public static final OutputTag<PinnacleRetention> RETENTION = new OutputTag<>("retention") {};
+
+  private final Configuration conf;
+  private transient LoadedModels models;
+  private transient ColdItemUpdater updater;
+  private transient ItemStateStore store;
+  private transient LinkedHashSet<Long> dirty;
+  private transient MicroBatchTrigger trigger;
+  private transient InternalTimerService<VoidNamespace> idleTimers;
+  private transient RetentionMonitor retention;
+  private transient RetentionStats delta;
+  private transient String inputTopic;
+  private transient long ttlMs;
+  private transient long minIntervalMs;
+  private transient long windowMs;
+  private transient Counter processedCounter;
+  private transient Counter updatesCounter;
+  private transient Counter duplicatesCounter;
+  private transient LongCounter processed;
+  private transient LongCounter emitted;
+  private transient LongCounter duplicates;
+  private transient AverageAccumulator stateBytes;
+
+  public ItemUpdateOperator(Configuration conf) {
+    this.conf = conf;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    Device device = DeviceChooser.choose(getRuntimeContext().getExternalResourceInfos(DeviceChooser.RESOURCE),
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    models = LoadedModels.acquire(conf, device);
+    updater = new ColdItemUpdater(models.updaterConfig(), models);
+    dirty = new LinkedHashSet<>();
+    store = new ItemStateStore(getPartitionedState(new ValueStateDescriptor<>("item",
+        BytePrimitiveArraySerializer.INSTANCE)), updater, conf.get(PinnacleOptions.CACHE_ITEMS),
+        new ItemStateStore.KeyContext() {
+          @Override
+          public Object currentKey() {
+            return getCurrentKey();
+          }
+
+          @Override
+          public void setCurrentKey(Object key) {
+            ItemUpdateOperator.this.setCurrentKey(key);
+          }
+        }, dirty::contains);
+    trigger = new MicroBatchTrigger(conf.get(PinnacleOptions.BATCH_SIZE),
+        conf.get(PinnacleOptions.MAX_DELAY).toMillis(), getProcessingTimeService(), this::flushDue);
+    idleTimers = getInternalTimerService("idle", VoidNamespaceSerializer.INSTANCE, this);
+    inputTopic = conf.get(PinnacleOptions.TOPIC_INTERACTIONS);
+    ttlMs = conf.get(PinnacleOptions.STATE_TTL).toMillis();
+    minIntervalMs = conf.get(PinnacleOptions.MIN_ITEM_INTERVAL).toMillis();
+    windowMs = Math.max(1, conf.get(PinnacleOptions.RETENTION_WINDOW).toMillis());
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    retention = new RetentionMonitor(getMetricGroup(), new RetentionMonitor.Alert(
+        conf.get(PinnacleOptions.RETENTION_ALERT_FLOOR), conf.get(PinnacleOptions.RETENTION_ALERT_MIN_SAMPLES)), now);
+    delta = new RetentionStats();
+    scheduleRetentionReport(now + windowMs);
+    processedCounter = getMetricGroup().counter("eventsProcessed");
+    updatesCounter = getMetricGroup().counter("itemUpdates");
+    duplicatesCounter = getMetricGroup().counter("duplicates");
+    getMetricGroup().gauge("statesMigrated", store::migrated);
+    getMetricGroup().gauge("cachedItems", store::size);
+    processed = new LongCounter();
+    emitted = new LongCounter();
+    duplicates = new LongCounter();
+    stateBytes = new AverageAccumulator();
+    getRuntimeContext().addAccumulator(PROCESSED, processed);
+    getRuntimeContext().addAccumulator(EMITTED, emitted);
+    getRuntimeContext().addAccumulator(DUPLICATES, duplicates);
+    getRuntimeContext().addAccumulator(STATE_BYTES, stateBytes);
+  }
+
+  @Override
+  public void processElement(StreamRecord<Interaction> element) throws Exception {
+    Interaction e = element.getValue();
+    long item = e.itemId;
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    processed.add(1);
+    processedCounter.inc();
+    ItemStateStore.Loaded loaded = store.load(item);
+    ItemState s = loaded.state();
+    if (s == null) {
+      s = updater.newItem(item);
+      store.put(item, s, true);
+      idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
+    } else if (loaded.needsUpdate()) {
+      dirty.add(item);
+    }
+    if (!updater.firstSeen(s, e.eventHash)) {
+      duplicates.add(1);
+      duplicatesCounter.inc();
+      output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.duplicate(inputTopic, e, now)));
+      store.modified(item);
+      return;
+    }
+    s.lastActivityMs = now;
+    s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
+    if (updater.observe(s, item, e.userId, e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs,
+        delta)) {
+      dirty.add(item);
+    }
+    store.modified(item);
+    recordRetention();
+    trigger.dirty(dirty.size());
+  }
+
+  private void flushDue() {
+    try {
+      flush(false);
+    } catch (Exception ex) {
+      throw new IllegalStateException("micro-batch failed", ex);
+    }
+  }
+
+  /** Tunes the dirty items that are due ({@code force}: all of them) as one batch and emits their embeddings. */
+  void flush(boolean force) throws Exception {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    List<Long> ids = new ArrayList<>(dirty.size());
+    List<ItemState> states = new ArrayList<>(dirty.size());
+    for (Iterator<Long> it = dirty.iterator(); it.hasNext(); ) {
+      long item = it.next();
+      ItemState s = store.cached(item);
+      if (s == null || !s.cold()) {
+        it.remove();
+        continue;
+      }
+      boolean graduating = s.positives() >= updater.config().coldThreshold();
+      if (!force && !graduating && now - s.lastTunedMs < minIntervalMs) {
+        continue; // a hot item waits for its interval
+      }
+      it.remove();
+      ids.add(item);
+      states.add(s);
+    }
+    for (ColdItemUpdater.Update u : updater.tune(ids, states, now, delta)) {
+      store.modified(u.itemId());
+      output.collect(new StreamRecord<>(Embeddings.of(u, models.baseVersion(), now), u.state().lastEventTimeMs));
+      emitted.add(1);
+      updatesCounter.inc();
+    }
+    recordRetention();
+    trigger.leftover(dirty.size());
+  }
+
+  private void recordRetention() {
+    if (delta.trackedCount() > 0 || delta.memorizedTotal() + delta.forgottenTotal() > 0) {
+      retention.record(delta);
+      delta = new RetentionStats();
+    }
+  }
+
+  private void scheduleRetentionReport(long at) {
+    getProcessingTimeService().registerTimer(at, t -> {
+      reportRetention(t);
+      scheduleRetentionReport(t + windowMs);
+    });
+  }
+
+  private void reportRetention(long now) {
+    PinnacleRetention report = retention.closeWindow(now);
+    if (report != null) {
+      output.collect(RETENTION, new StreamRecord<>(report, now));
+    }
+  }
+
+  /** One timer per item: expires an idle cold item, or moves itself to the item's new idle deadline. */
+  @Override
+  public void onProcessingTime(InternalTimer<Long, VoidNamespace> timer) throws Exception {
+    long item = timer.getKey();
+    ItemState s = store.load(item).state();
+    if (s == null || s.phase != Phase.COLD) {
+      return; // graduated items keep their counters and updateSeq; nothing else reaches this stage
+    }
+    long due = s.lastActivityMs + ttlMs;
+    if (timer.getTimestamp() >= due) {
+      dirty.remove(item);
+      store.remove(item);
+    } else {
+      idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
+    }
+  }
+
+  @Override
+  public void onEventTime(InternalTimer<Long, VoidNamespace> timer) {
+    // no event-time timers
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    flush(true);
+    writeBack();
+  }
+
+  private void writeBack() throws Exception {
+    store.writeBackAll();
+    double mean = store.meanColdStateBytes();
+    if (!Double.isNaN(mean)) {
+      stateBytes.add(mean);
+    }
+  }
+
+  @Override
+  public void finish() throws Exception {
+    flush(true);
+    writeBack();
+    reportRetention(getProcessingTimeService().getCurrentProcessingTime());
+    super.finish();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (models != null) {
+      models.close();
+      models = null;
+    }
+    super.close();
+  }
+}

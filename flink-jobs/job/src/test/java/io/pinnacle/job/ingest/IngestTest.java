@@ -1,0 +1,122 @@
+package io.pinnacle.job.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pinnacle.job.TestArtifacts;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.schema.DeadLetter;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.codec.Codecs;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The decode stage in Flink's operator test harness: validation, dead letters, what leaves before the shuffle. */
+class IngestTest {
+
+  private static RawRecord raw(byte[] value, long offset) {
+    return new RawRecord(new byte[] {1}, value, "interactions", 2, offset, 5L);
+  }
+
+  private static byte[] event(String id, long user, long item, long time, long dwell, boolean click) {
+    return Codecs.interactionEvent().encode(InteractionEvent.newBuilder().setEventId(id).setUserId(user)
+        .setItemId(item).setEventTimeMs(time).setDwellMs(dwell).setItemDurationMs(1000L).setClicked(click).build());
+  }
+
+  private static OneInputStreamOperatorTestHarness<RawRecord, Interaction> harness() throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new DecodeAndValidate(
+        TestArtifacts.config(Map.of()))));
+    h.setProcessingTime(1_000_000);
+    h.open();
+    return h;
+  }
+
+  @Test
+  void badRecordsAreDeadLetteredWithTheirBytesAndReason() throws Exception {
+    try (var h = harness()) {
+      long item = 9_100_001L; // unknown to the base: tunable
+      byte[] garbage = {0, 1, 2, 3};
+      h.processElement(new StreamRecord<>(raw(garbage, 10)));
+      h.processElement(new StreamRecord<>(raw(event("e1", 1, item, 500, 10, true), 11)));
+      h.processElement(new StreamRecord<>(raw(event("e2", -1, item, 500, 10, true), 12)));
+      h.processElement(new StreamRecord<>(raw(event("e3", 1, item, 500, -1, true), 13)));
+      h.processElement(new StreamRecord<>(raw(event("e4", 1, item, 1_000_000 + 3_600_001, 0, true), 14)));
+      h.processElement(new StreamRecord<>(raw(event("", 1, item, 500, 0, true), 15)));
+      h.processElement(new StreamRecord<>(raw(null, 16)));
+      assertEquals(1, h.extractOutputValues().size());
+      ConcurrentLinkedQueue<StreamRecord<DeadLetter>> dead = h.getSideOutput(DeadLetters.TAG);
+      List<String> reasons = dead.stream().map(r -> r.getValue().getReason()).toList();
+      assertEquals(List.of("undecodable", "missing-id", "negative-dwell", "future-time", "missing-id",
+          "undecodable"), reasons);
+      DeadLetter first = dead.peek().getValue();
+      assertEquals(ByteBuffer.wrap(garbage), first.getOriginalValue());
+      assertEquals("interactions", first.getSourceTopic());
+      assertEquals(2, first.getSourcePartition());
+      assertEquals(10, first.getSourceOffset());
+    }
+  }
+
+  @Test
+  void decodedOnceIntoACompactLabelledEvent() throws Exception {
+    try (var h = harness()) {
+      long item = 9_100_002L;
+      h.processElement(new StreamRecord<>(raw(event("p", 3, item, 500, 600, true), 21)));
+      h.processElement(new StreamRecord<>(raw(event("n", 4, item, 501, 0, false), 22)));
+      List<Interaction> out = h.extractOutputValues();
+      assertEquals(2, out.size());
+      Interaction p = out.get(0);
+      assertEquals(item, p.itemId);
+      assertEquals(3, p.userId);
+      assertTrue(p.positive);
+      assertEquals(0.6f, p.value, 1e-6, "synthetic rules: completion rate 600/1000, no interactions");
+      assertEquals(5L, p.ingestMs);
+      assertEquals(Interaction.hash("p"), p.eventHash);
+      assertEquals(21, p.offset);
+      assertFalse(out.get(1).positive);
+      assertNotEquals(Interaction.hash("p"), Interaction.hash("n"));
+    }
+  }
+
+  @Test
+  void eventsOnWarmItemsLeaveBeforeTheShuffle() throws Exception {
+    PromoArtifact promo = PromoArtifact.load(TestArtifacts.PROMO);
+    long warm = -1;
+    for (long item : promo.popularItems()) {
+      if (promo.trainPositives(item) >= 5) {
+        warm = item;
+        break;
+      }
+    }
+    assertTrue(warm >= 0, "the tiny synthetic set has popular items");
+    try (var h = harness()) {
+      h.processElement(new StreamRecord<>(raw(event("w", 1, warm, 500, 10, true), 31)));
+      assertEquals(0, h.extractOutputValues().size());
+      assertEquals(null, h.getSideOutput(DeadLetters.TAG), "a warm-item event is valid: skipped, not refused");
+    }
+  }
+
+  @Test
+  void theCompactEventRoundTripsThroughItsSerializer() throws Exception {
+    Interaction e = new Interaction(1L, 2L, 3L, 4L, -5L, true, 0.25f, 6, 7L);
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    InteractionSerializer.INSTANCE.serialize(e, out);
+    assertEquals(InteractionSerializer.INSTANCE.getLength(), out.length());
+    Interaction back = InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertEquals(e.toString(), back.toString());
+    assertEquals(e.eventHash, back.eventHash);
+    assertEquals(e.value, back.value);
+    assertEquals(e.partition, back.partition);
+    assertEquals(e.offset, back.offset);
+    assertEquals(e.ingestMs, back.ingestMs);
+  }
+}

@@ -1,0 +1,329 @@
+package io.pinnacle.job.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinnacle.job.TestArtifacts;
+import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.ingest.DeadLetters;
+import io.pinnacle.job.ingest.Interaction;
+import io.pinnacle.schema.DeadLetter;
+import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.Phase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The item stage in Flink's operator test harness on RocksDB: flush triggers, graduation, de-duplication, one idle
+ * timer per item and nothing left behind, write-back, snapshot and restore, monotonic updateSeq, artifact change.
+ */
+class ItemUpdateOperatorTest {
+  private static long[] users;
+  private static long nextItem = 9_000_001L;
+
+  @BeforeAll
+  static void artifacts() throws Exception {
+    TestArtifacts.ensure();
+    users = io.pinnacle.base.BaseModelArtifact.load(TestArtifacts.BASE).userIds();
+  }
+
+  /** On the heap backend, whose entries the harness can count. */
+  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> harness(
+      Map<String, String> settings, long startMs) throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(new ItemUpdateOperator(TestArtifacts.config(settings)),
+        (Interaction e) -> e.itemId, Types.LONG);
+    h.setProcessingTime(startMs);
+    return h;
+  }
+
+  /** On RocksDB, as in the job: for snapshots and restores. */
+  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> rocksDb(
+      Map<String, String> settings, long startMs) throws Exception {
+    var h = harness(settings, startMs);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    return h;
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> open(
+      Map<String, String> settings) throws Exception {
+    var h = harness(settings, 0);
+    h.open();
+    return h;
+  }
+
+  static StreamRecord<Interaction> event(long item, long user, boolean positive, long t) {
+    return new StreamRecord<>(new Interaction(item, user, t, 1_000L + t, Interaction.hash(item + "-" + user + "-" + t),
+        positive, positive ? 1f : 0f, 0, t), t);
+  }
+
+  private static synchronized long freshItem() {
+    return nextItem++;
+  }
+
+  @Test
+  void flushesWhenTheBatchIsFull() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "3", "pinnacle.tuning.max-delay", "1 h"))) {
+      long a = freshItem(), b = freshItem(), c = freshItem();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(b, users[1], true, 2));
+      assertEquals(0, h.extractOutputValues().size(), "two dirty items: no flush yet");
+      h.processElement(event(c, users[2], false, 3));
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(3, out.size());
+      for (ItemEmbedding e : out) {
+        assertEquals(1, e.getUpdateSeq());
+        assertEquals(Phase.COLD, e.getPhase());
+        assertEquals(16, e.getEmbedding().size());
+      }
+    }
+  }
+
+  @Test
+  void flushesWhenTheMaxDelayTimerFires() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.tuning.max-delay", "2 s"))) {
+      h.processElement(event(freshItem(), users[0], true, 1));
+      h.setProcessingTime(1_999);
+      assertEquals(0, h.extractOutputValues().size());
+      h.setProcessingTime(2_000);
+      assertEquals(1, h.extractOutputValues().size());
+    }
+  }
+
+  @Test
+  void flushesEverythingBeforeACheckpointBarrier() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.tuning.max-delay", "1 h",
+        "pinnacle.tuning.min-item-interval", "1 h"))) {
+      long a = freshItem(), b = freshItem();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(b, users[1], true, 2));
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(2, h.extractOutputValues().size());
+      assertEquals(2, h.numKeyedStateEntries(), "the barrier wrote the heap states back");
+      // Even items held back by the minimum interval are flushed at a barrier.
+      h.processElement(event(a, users[2], true, 3));
+      h.prepareSnapshotPreBarrier(2);
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(3, out.size());
+      assertEquals(2, out.get(2).getUpdateSeq());
+    }
+  }
+
+  @Test
+  void coldItemGraduatesOnceThenOnlyCounts() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.promo.cold-threshold", "3"))) {
+      long a = freshItem();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], false, 2));
+      h.processElement(event(a, users[2], true, 3));
+      h.processElement(event(a, users[3], true, 4)); // third positive: graduates
+      h.processElement(event(a, users[4], true, 5));
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(4, out.size(), "one embedding per tuned event, none after graduation");
+      for (int k = 0; k < 4; k++) {
+        assertEquals(k + 1, out.get(k).getUpdateSeq());
+      }
+      assertEquals(Phase.GRADUATED, out.get(3).getPhase());
+      assertEquals(3, out.get(3).getPositiveCount());
+      assertEquals(Phase.COLD, out.get(2).getPhase());
+      assertEquals(2, out.get(2).getPinnacleCount());
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(1, h.numKeyedStateEntries(), "counters are kept after graduation");
+      h.setProcessingTime(PinnacleOptions.STATE_TTL.defaultValue().toMillis() * 2);
+      assertEquals(1, h.numKeyedStateEntries(), "a graduated item does not expire: it must not restart cold");
+    }
+  }
+
+  @Test
+  void repeatedEventsAreDeadLetteredAndNotCounted() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "1"))) {
+      long a = freshItem();
+      h.processElement(event(a, users[0], true, 7));
+      h.processElement(event(a, users[0], true, 7)); // the same event again
+      h.processElement(event(a, users[1], true, 8));
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(2, out.size());
+      assertEquals(2, out.get(1).getPositiveCount());
+      var dead = h.getSideOutput(DeadLetters.TAG);
+      assertEquals(1, dead.size());
+      DeadLetter d = dead.peek().getValue();
+      assertEquals("duplicate", d.getReason());
+      assertEquals(7, d.getSourceOffset());
+      assertEquals("interactions", d.getSourceTopic());
+    }
+  }
+
+  @Test
+  void idleColdItemsExpireWithOneTimerEachAndLeaveNothingBehind() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.ttl", "10 s"))) {
+      long a = freshItem(), b = freshItem();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], false, 2));
+      h.processElement(event(a, users[2], true, 3));
+      assertEquals(1, h.numProcessingTimeTimers(), "one timer per item, not one per event");
+      h.setProcessingTime(6_000);
+      h.processElement(event(b, users[1], true, 4));
+      assertEquals(2, h.numProcessingTimeTimers());
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(2, h.numKeyedStateEntries());
+      h.setProcessingTime(13_000);
+      assertEquals(1, h.numKeyedStateEntries(), "item a idle for 13 s is gone, b (7 s) stays");
+      h.processElement(event(b, users[2], true, 5)); // b active again at 13 s: its timer moves, not multiplies
+      h.setProcessingTime(16_000);
+      assertEquals(1, h.numKeyedStateEntries());
+      assertEquals(1, h.numProcessingTimeTimers());
+      h.setProcessingTime(23_000);
+      assertEquals(0, h.numKeyedStateEntries(), "no keyed state left");
+      assertEquals(0, h.numProcessingTimeTimers(), "no timers left");
+    }
+  }
+
+  @Test
+  void updateSeqNeverGoesBackAfterExpiryOrAStartWithoutState() throws Exception {
+    long a = freshItem();
+    long first;
+    try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.ttl", "10 s"), 50_000)) {
+      h.open();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], true, 2));
+      h.processElement(event(a, users[2], true, 3));
+      first = h.extractOutputValues().get(2).getUpdateSeq();
+      h.setProcessingTime(70_000); // expired
+      h.processElement(event(a, users[3], true, 4));
+      long afterExpiry = h.extractOutputValues().get(3).getUpdateSeq();
+      assertTrue(afterExpiry > first, afterExpiry + " after " + first);
+      first = afterExpiry;
+    }
+    try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1"), 90_000)) { // a new job without state
+      h.open();
+      h.processElement(event(a, users[4], true, 5));
+      long fresh = h.extractOutputValues().get(0).getUpdateSeq();
+      assertTrue(fresh > first, fresh + " after " + first);
+    }
+  }
+
+  @Test
+  void evictedStatesAreWrittenBackAndReadAgain() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.cache-items", "2"))) {
+      long[] items = {freshItem(), freshItem(), freshItem(), freshItem()};
+      for (int k = 0; k < items.length; k++) {
+        h.processElement(event(items[k], users[k], true, 10 + k));
+      }
+      assertTrue(h.numKeyedStateEntries() >= 2, "evicted states are in RocksDB");
+      h.processElement(event(items[0], users[5], true, 20));
+      ItemEmbedding last = h.extractOutputValues().get(4);
+      assertEquals(items[0], last.getItemId());
+      assertEquals(2, last.getPositiveCount(), "the evicted state came back with its counts");
+      assertEquals(2, last.getUpdateSeq());
+    }
+  }
+
+  @Test
+  void snapshotAndRestoreContinueTheState() throws Exception {
+    long a = freshItem(), b = freshItem();
+    OperatorSubtaskState snapshot;
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.open();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], false, 2));
+      h.processElement(event(b, users[2], true, 3));
+      h.prepareSnapshotPreBarrier(1);
+      snapshot = h.snapshot(1, 3);
+    }
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.initializeState(snapshot);
+      h.open();
+      assertEquals(2, h.numProcessingTimeTimers(), "the idle timers are restored with the state");
+      h.processElement(event(a, users[3], true, 4));
+      ItemEmbedding e = h.extractOutputValues().get(0);
+      assertEquals(3, e.getUpdateSeq());
+      assertEquals(2, e.getPositiveCount());
+      assertEquals(1, e.getNegativeCount());
+      h.processElement(event(a, users[0], true, 1)); // the first event again, after the restore
+      assertEquals(1, h.getSideOutput(DeadLetters.TAG).size(), "de-duplication survives the restore");
+    }
+  }
+
+  @Test
+  void stateFromOtherArtifactsIsAdoptedNotMixed() throws Exception {
+    long a = freshItem();
+    OperatorSubtaskState snapshot;
+    List<Float> before;
+    List<Float> adopted;
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.open();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], true, 2));
+      before = h.extractOutputValues().get(1).getEmbedding();
+      h.prepareSnapshotPreBarrier(1);
+      snapshot = h.snapshot(1, 3);
+    }
+    Path other = retrainedPromo();
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.artifact.promo", other.toString()), 0)) {
+      h.initializeState(snapshot);
+      h.open();
+      h.processElement(event(a, users[2], true, 3));
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(1, out.size());
+      assertEquals(3, out.get(0).getUpdateSeq(), "updateSeq continues");
+      assertEquals(3, out.get(0).getPositiveCount(), "counters and feedback are kept");
+      assertEquals(3, out.get(0).getPinnacleCount());
+      assertNotEquals(before, out.get(0).getEmbedding());
+      adopted = out.get(0).getEmbedding();
+    }
+    // The adopted item equals one that saw the same feedback under the new artifacts and was tuned once.
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.artifact.promo", other.toString()),
+        0)) {
+      h.open();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(a, users[1], true, 2));
+      h.processElement(event(a, users[2], true, 3));
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(adopted, h.extractOutputValues().get(0).getEmbedding());
+    }
+  }
+
+  /** The test PROMO artifact under another version, as a retrained prompt stage would be. */
+  private static Path retrainedPromo() throws Exception {
+    Path dir = TestArtifacts.DIR.resolve("promo-v2");
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      try (Stream<Path> files = Files.list(TestArtifacts.PROMO)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+      ObjectMapper json = new ObjectMapper();
+      Path meta = dir.resolve("promo.json");
+      ObjectNode m = (ObjectNode) json.readTree(meta.toFile());
+      m.put("version", m.get("version").asText() + "-retrained");
+      json.writeValue(meta.toFile(), m);
+    }
+    return dir;
+  }
+
+  static Map<Long, float[]> lastEmbeddings(List<ItemEmbedding> out) {
+    Map<Long, float[]> m = new HashMap<>();
+    for (ItemEmbedding e : out) {
+      float[] v = new float[e.getEmbedding().size()];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = e.getEmbedding().get(k);
+      }
+      m.put(e.getItemId(), v);
+    }
+    return m;
+  }
+}

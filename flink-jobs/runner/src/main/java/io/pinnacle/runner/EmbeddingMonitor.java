@@ -1,0 +1,104 @@
+package io.pinnacle.runner;
+
+import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.codec.AvroValueCodec;
+import io.pinnacle.schema.codec.Codecs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the embeddings topic as a consumer would (read_committed), keeps the latest embedding per item, checks that
+ * every item's updateSeq only increases (a repeat or a step back is an error), and measures freshness: the time from an
+ * update's newest event reaching Kafka to the update being readable.
+ */
+public final class EmbeddingMonitor implements AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final AvroValueCodec<ItemEmbedding> codec = Codecs.itemEmbedding();
+  private final Map<Long, ItemEmbedding> latest = new HashMap<>();
+  private final List<String> sequenceErrors = new ArrayList<>();
+  private final List<Long> freshnessMs = new ArrayList<>();
+  private long records;
+  private long mark;
+
+  public EmbeddingMonitor(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "pinnacle-monitor-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(Collections.singletonList(topic));
+  }
+
+  public int poll(Duration timeout) {
+    int n = 0;
+    long now = System.currentTimeMillis();
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+      ItemEmbedding e;
+      try {
+        e = codec.decode(r.value());
+      } catch (java.io.IOException ex) {
+        sequenceErrors.add("undecodable embedding at offset " + r.offset());
+        continue;
+      }
+      ItemEmbedding prev = latest.get(e.getItemId());
+      if (prev != null && e.getUpdateSeq() <= prev.getUpdateSeq()) {
+        sequenceErrors.add("item " + e.getItemId() + ": updateSeq " + e.getUpdateSeq() + " after "
+            + (prev == null ? "nothing" : prev.getUpdateSeq()));
+      }
+      latest.put(e.getItemId(), e);
+      if (e.getLastIngestMs() != null && e.getLastIngestMs() > 0) {
+        freshnessMs.add(now - e.getLastIngestMs());
+      }
+      records++;
+      n++;
+    }
+    return n;
+  }
+
+  public long records() {
+    return records;
+  }
+
+  /** Starts counting anew (a new job run emits from zero). */
+  public void mark() {
+    mark = records;
+  }
+
+  public long recordsSinceMark() {
+    return records - mark;
+  }
+
+  public Map<Long, ItemEmbedding> latest() {
+    return latest;
+  }
+
+  public List<String> sequenceErrors() {
+    return sequenceErrors;
+  }
+
+  /** Freshness percentile in ms (q in [0, 1]); NaN when nothing was seen. */
+  public double freshnessPercentile(double q) {
+    if (freshnessMs.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Long> s = new ArrayList<>(freshnessMs);
+    Collections.sort(s);
+    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size())));
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,167 @@
+package io.pinnacle.runner;
+
+import io.pinnacle.job.PinnacleJob;
+import io.pinnacle.job.config.JobConfiguration;
+import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.ingest.DecodeAndValidate;
+import io.pinnacle.job.kafka.KafkaEndpoints;
+import io.pinnacle.job.tuning.ItemUpdateOperator;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.ItemEmbedding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One end-to-end run on a local Flink MiniCluster (RocksDB, checkpoints under the work directory) against a real
+ * broker: start the job, replay events into the input topic, follow the committed output, and stop once every
+ * input record is accounted for and the output has caught up with what the job emitted.
+ */
+public final class StreamRun {
+
+  /** What a run measured. */
+  public record Result(long sent, long received, long deadLettered, long skipped, long duplicates, long processed,
+                       long emitted,
+                       long embeddingsRead, Map<Long, ItemEmbedding> latest, List<String> sequenceErrors,
+                       double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem) {
+    /** Events per second while the job was consuming (first to last record received). */
+    public double eventsPerSecond() {
+      return received / seconds;
+    }
+
+    public double updatesPerSecond() {
+      return emitted / seconds;
+    }
+  }
+
+  private StreamRun() {}
+
+  public static Result run(Configuration config, List<InteractionEvent> events, List<byte[]> badRecords,
+                           double rate, Path work, boolean printProgress, Duration timeout) throws Exception {
+    return run(config, events, badRecords, rate, work, printProgress, timeout, Map.of());
+  }
+
+  /** Flink settings for the Prometheus reporter on a local port. */
+  public static Map<String, String> prometheus(int port) {
+    return Map.of("metrics.reporter.prom.factory.class",
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory", "metrics.reporter.prom.port",
+        Integer.toString(port));
+  }
+
+  public static Result run(Configuration config, List<InteractionEvent> events, List<byte[]> badRecords,
+                           double rate, Path work, boolean printProgress, Duration timeout,
+                           Map<String, String> flinkExtra) throws Exception {
+    long started = System.nanoTime();
+    String bootstrap = config.get(PinnacleOptions.BOOTSTRAP_SERVERS);
+    JobClient job = start(config, work, flinkExtra);
+    ReplayProducer producer = new ReplayProducer(bootstrap, config.get(PinnacleOptions.TOPIC_INTERACTIONS));
+    Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
+    replay.setDaemon(true);
+    replay.start();
+    try (EmbeddingMonitor monitor = new EmbeddingMonitor(bootstrap, config.get(PinnacleOptions.TOPIC_EMBEDDINGS))) {
+      Quiet q = awaitQuiet(job, monitor, config, replay, producer, events.size() + badRecords.size(),
+          printProgress, started, timeout);
+      job.cancel().get();
+      return result(producer.sent.get(), q, monitor);
+    }
+  }
+
+  /**
+   * Starts the job on a local MiniCluster, which plays the cluster: parallelism 1, checkpoints every 5 s and
+   * RocksDB under the work directory; {@code extra} adds or overrides Flink settings (a restore path, say).
+   */
+  public static JobClient start(Configuration config, Path work, Map<String, String> extra) throws Exception {
+    Files.createDirectories(work);
+    Configuration flink = new Configuration();
+    flink.setString("parallelism.default", "1");
+    flink.setString("execution.checkpointing.interval", CHECKPOINT_INTERVAL.toMillis() + " ms");
+    flink.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
+    flink.setString("io.tmp.dirs", work.resolve("tmp").toAbsolutePath().toString());
+    flink.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toAbsolutePath().toString());
+    extra.forEach(flink::setString);
+    flink.addAll(JobConfiguration.flinkDefaults(flink));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+    PinnacleJob.build(KafkaEndpoints.input(env, config, false), config, KafkaEndpoints.outputs(config));
+    return env.executeAsync("pinnacle-updater");
+  }
+
+  /** The local cluster's checkpoint interval unless {@code extra} sets one (a quiet run waits for two). */
+  public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+
+  /** Accumulators and timing when the job went quiet. */
+  public record Quiet(Map<String, Object> accumulators, double seconds) {}
+
+  /**
+   * Waits until the replay finished, the job received {@code total} records, everything it emitted is readable
+   * (committed), and nothing changed for two checkpoint intervals plus the max delay (so the last checkpoint
+   * covers all of it). Prints a progress line every 2 s when asked.
+   */
+  public static Quiet awaitQuiet(JobClient job, EmbeddingMonitor monitor, Configuration config, Thread replay,
+                                 ReplayProducer producer, long total, boolean printProgress, long startedNs,
+                                 Duration timeout) throws Exception {
+    long stableFor = CHECKPOINT_INTERVAL.toMillis() * 2 + config.get(PinnacleOptions.MAX_DELAY).toMillis() + 2_000;
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    long lastChange = System.currentTimeMillis();
+    long lastPrint = 0;
+    String lastSignature = "";
+    Map<String, Object> acc;
+    while (true) {
+      monitor.poll(Duration.ofMillis(200));
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        throw new IllegalStateException("the job stopped unexpectedly: " + job.getJobStatus().get());
+      }
+      acc = job.getAccumulators().get();
+      long received = get(acc, DecodeAndValidate.RECEIVED);
+      long emitted = get(acc, ItemUpdateOperator.EMITTED);
+      String signature = received + "/" + emitted + "/" + monitor.records();
+      long now = System.currentTimeMillis();
+      if (!signature.equals(lastSignature)) {
+        lastSignature = signature;
+        lastChange = now;
+      }
+      if (printProgress && now - lastPrint >= 2_000) {
+        lastPrint = now;
+        double secs = (System.nanoTime() - startedNs) / 1e9;
+        System.err.printf("[%4.0fs] sent %,d/%,d  processed %,d (%,.0f events/s)  dead-lettered %,d  "
+                + "item updates %,d  items with embeddings %,d  freshness p50 %.0f ms p99 %.0f ms%n", secs,
+            producer.sent.get(), total, received, received / secs, get(acc, DecodeAndValidate.DEAD_LETTERED)
+                + get(acc, ItemUpdateOperator.DUPLICATES), emitted, monitor.latest().size(),
+            monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99));
+      }
+      // Counts are per job run: compare with what this run emitted, on top of what was read before it started.
+      boolean done = !replay.isAlive() && received == total && monitor.recordsSinceMark() == emitted
+          && now - lastChange >= stableFor;
+      if (done) {
+        break;
+      }
+      if (now > deadline) {
+        throw new IllegalStateException("timed out: sent " + producer.sent.get() + ", received " + received
+            + ", emitted " + emitted + ", read " + monitor.recordsSinceMark());
+      }
+    }
+    // Throughput over the time the job was actually consuming: first to last record, as the job saw them.
+    double seconds = Math.max(0.001, (get(acc, DecodeAndValidate.LAST_MS) - get(acc, DecodeAndValidate.FIRST_MS))
+        / 1e3);
+    return new Quiet(acc, seconds);
+  }
+
+  private static Result result(long sent, Quiet q, EmbeddingMonitor monitor) {
+    Map<String, Object> acc = q.accumulators();
+    Object avg = acc.get(ItemUpdateOperator.STATE_BYTES);
+    return new Result(sent, get(acc, DecodeAndValidate.RECEIVED), get(acc, DecodeAndValidate.DEAD_LETTERED),
+        get(acc, DecodeAndValidate.SKIPPED), get(acc, ItemUpdateOperator.DUPLICATES), get(acc, ItemUpdateOperator.PROCESSED),
+        get(acc, ItemUpdateOperator.EMITTED), monitor.records(), Map.copyOf(monitor.latest()),
+        List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99),
+        q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN);
+  }
+
+  private static long get(Map<String, Object> acc, String name) {
+    Object v = acc.get(name);
+    return v instanceof Number n ? n.longValue() : 0L;
+  }
+}

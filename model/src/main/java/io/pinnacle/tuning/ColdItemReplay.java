@@ -1,0 +1,72 @@
+package io.pinnacle.tuning;
+
+import io.pinnacle.data.Label;
+import io.pinnacle.retention.RetentionStats;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stream replayed offline through {@link ColdItemUpdater}: states in a map, dirty items in arrival order, a
+ * flush whenever {@code batchSize} items are dirty and at the end. Given the same events and flush points the
+ * streaming operator produces the same embeddings (the operator flushes on the same count trigger, and also on a
+ * timer and at checkpoint barriers).
+ */
+public final class ColdItemReplay {
+  private final ColdItemUpdater updater;
+  private final int batchSize;
+  private final RetentionStats retention;
+  private final Map<Long, ItemState> states = new HashMap<>();
+  private final LinkedHashSet<Long> dirty = new LinkedHashSet<>();
+  private final Map<Long, float[]> embeddings = new HashMap<>();
+  private long updates;
+
+  /** {@code retention} collects the retention measurement (null: none). */
+  public ColdItemReplay(ColdItemUpdater updater, int batchSize, RetentionStats retention) {
+    this.updater = updater;
+    this.batchSize = Math.max(1, batchSize);
+    this.retention = retention;
+  }
+
+  public void accept(long itemId, long userId, Label label, float value, long eventTimeMs) {
+    ItemState s = states.computeIfAbsent(itemId, updater::newItem);
+    if (updater.observe(s, itemId, userId, label, value, eventTimeMs, retention)) {
+      dirty.add(itemId);
+      if (dirty.size() >= batchSize) {
+        flush();
+      }
+    }
+  }
+
+  /** Tunes every dirty item now. */
+  public void flush() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<Long> ids = new ArrayList<>(dirty);
+    List<ItemState> batch = new ArrayList<>(ids.size());
+    for (long id : ids) {
+      batch.add(states.get(id));
+    }
+    dirty.clear();
+    for (ColdItemUpdater.Update u : updater.tune(ids, batch, 0L, retention)) {
+      embeddings.put(u.itemId(), u.embedding());
+      updates++;
+    }
+  }
+
+  /** The last embedding emitted for each item that was tuned (graduated items keep their final one). */
+  public Map<Long, float[]> embeddings() {
+    return embeddings;
+  }
+
+  public ItemState state(long itemId) {
+    return states.get(itemId);
+  }
+
+  public long updates() {
+    return updates;
+  }
+}

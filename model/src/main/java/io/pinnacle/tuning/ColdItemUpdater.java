@@ -1,0 +1,253 @@
+package io.pinnacle.tuning;
+
+import io.pinnacle.data.Label;
+import io.pinnacle.feedback.ItemFeedbackState;
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.retention.TrackedPair;
+import io.pinnacle.schema.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The whole life of a cold item, with no Flink in it: a labelled event updates the item's pinnacle set and
+ * negative reservoir (and makes it dirty), a micro-batch of dirty items is prompt-tuned together, an item that
+ * reaches the cold threshold graduates (its final embedding is emitted once and its tuning state dropped), and
+ * pinnacle pairs are followed for the retention measurement. The streaming operator and the offline replay both
+ * drive this class; they differ only in when they call {@link #tune} and where they keep the states.
+ */
+public final class ColdItemUpdater {
+  /** One tuned item: its new serving embedding and the phase it was emitted in (GRADUATED once). */
+  public record Update(long itemId, ItemState state, float[] embedding, Phase phase, float rec, float pfpe,
+                       float pape) {}
+
+  private final UpdaterConfig config;
+  private final UpdaterModels models;
+  private final float[] zeros;
+
+  public ColdItemUpdater(UpdaterConfig config, UpdaterModels models) {
+    if (models.tuner().config().k() != config.k()) {
+      throw new IllegalArgumentException("the tuner packs k = " + models.tuner().config().k()
+          + " users per item but the updater keeps k = " + config.k());
+    }
+    this.config = config;
+    this.models = models;
+    this.zeros = new float[models.tuner().config().dim()];
+  }
+
+  public UpdaterConfig config() {
+    return config;
+  }
+
+  public UpdaterModels models() {
+    return models;
+  }
+
+  /** True when the training period already gave the item enough positives: it is served by the base model. */
+  public boolean warm(long itemId) {
+    return models.basePositives(itemId) >= config.coldThreshold();
+  }
+
+  /** The state of an item seen for the first time. */
+  public ItemState newItem(long itemId) {
+    ItemState s = new ItemState();
+    s.positiveCount = models.basePositives(itemId);
+    s.baseVersion = models.baseVersion();
+    s.promoVersion = models.promoVersion();
+    s.eventHashes = new long[config.dedupCapacity()];
+    if (s.positiveCount >= config.coldThreshold()) {
+      s.phase = Phase.WARM;
+    } else {
+      s.phase = Phase.COLD;
+      s.feedback = new ItemFeedbackState(config.k(), config.pinnacleMode(), config.recentSamples(),
+          config.seed() * 31 + itemId);
+      s.prompt = PromptState.initial(models.promptInit());
+    }
+    return s;
+  }
+
+  /**
+   * Makes a state built with other artifacts usable with these: counters, feedback and {@code updateSeq} are kept,
+   * the prompt restarts from the new globals' initial prompt, retention pairs and the last embedding (which belong
+   * to the old vectors) are dropped. Returns true when anything changed; a changed cold item should be re-tuned.
+   */
+  public boolean adopt(ItemState s) {
+    boolean changed = false;
+    if (s.eventHashes.length != config.dedupCapacity()) {
+      long[] h = new long[config.dedupCapacity()];
+      int keep = Math.min(s.eventHashCount, h.length);
+      for (int j = 0; j < keep; j++) {
+        h[j] = s.eventHashes[Math.floorMod(s.eventHashNext - keep + j, Math.max(1, s.eventHashes.length))];
+      }
+      s.eventHashes = h;
+      s.eventHashCount = keep;
+      s.eventHashNext = h.length == 0 ? 0 : keep % h.length;
+    }
+    if (!s.baseVersion.equals(models.baseVersion()) || !s.promoVersion.equals(models.promoVersion())) {
+      s.baseVersion = models.baseVersion();
+      s.promoVersion = models.promoVersion();
+      if (s.cold()) {
+        s.prompt = PromptState.initial(models.promptInit());
+        s.tunedCount = 0;
+      }
+      s.tracked = new ArrayList<>();
+      s.lastEmbedding = null;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Remembers the event's id hash; false when it was seen recently (a redelivery or a resent event). */
+  public boolean firstSeen(ItemState s, long eventHash) {
+    long[] ring = s.eventHashes;
+    for (int j = 0; j < s.eventHashCount; j++) {
+      if (ring[j] == eventHash) {
+        return false;
+      }
+    }
+    if (ring.length > 0) {
+      ring[s.eventHashNext] = eventHash;
+      s.eventHashNext = (s.eventHashNext + 1) % ring.length;
+      s.eventHashCount = Math.min(s.eventHashCount + 1, ring.length);
+    }
+    return true;
+  }
+
+  /**
+   * Applies one labelled event. Returns true when a cold item's feedback changed, i.e. the item needs tuning;
+   * warm and graduated items only count.
+   */
+  public boolean observe(ItemState s, long itemId, long userId, Label label, float value, long eventTimeMs,
+                         RetentionStats retention) {
+    s.lastEventTimeMs = Math.max(s.lastEventTimeMs, eventTimeMs);
+    if (label == Label.IGNORED) {
+      return false;
+    }
+    if (!s.cold()) {
+      if (label == Label.POSITIVE) {
+        s.positiveCount++;
+      } else {
+        s.negativeCount++;
+      }
+      return false;
+    }
+    if (label == Label.POSITIVE) {
+      s.feedback.positive(userId, value, eventTimeMs);
+      startTracking(s, itemId, userId, retention);
+    } else {
+      s.feedback.negative(userId, eventTimeMs);
+    }
+    return true;
+  }
+
+  /** Follows (user, item) from now if the user just entered the pinnacle set and the pair is sampled. */
+  private void startTracking(ItemState s, long itemId, long userId, RetentionStats stats) {
+    RetentionTracker tracker = models.retention();
+    if (tracker == null || stats == null || !s.feedback.pinnacle().contains(userId)) {
+      return;
+    }
+    for (TrackedPair p : s.tracked) {
+      if (p.userId() == userId) {
+        return;
+      }
+    }
+    float[] user = models.get(userId);
+    if (user == null || !tracker.sampled(itemId, userId, s.tracked.size())) {
+      return;
+    }
+    float[] current = s.lastEmbedding != null ? s.lastEmbedding : baseOrZeros(itemId);
+    s.tracked.add(tracker.start(itemId, userId, user, s.negatives(), current, stats));
+  }
+
+  /**
+   * Tunes the given cold items as one micro-batch and returns one update per item, in order. {@code clockMs} is
+   * the caller's clock (processing time in the job, 0 offline) for {@link #nextSeq}.
+   */
+  public List<Update> tune(List<Long> itemIds, List<ItemState> states, long clockMs, RetentionStats retention) {
+    List<ItemTuningInput> inputs = new ArrayList<>(states.size());
+    for (int j = 0; j < states.size(); j++) {
+      inputs.add(input(itemIds.get(j), states.get(j)));
+    }
+    List<Update> out = new ArrayList<>(states.size());
+    if (inputs.isEmpty()) {
+      return out;
+    }
+    PromptTuner.Result r = models.tuner().tune(inputs, config.adamSteps());
+    for (int j = 0; j < states.size(); j++) {
+      long item = itemIds.get(j);
+      ItemState s = states.get(j);
+      float[] embedding = r.embeddings()[j];
+      s.prompt = r.states().get(j);
+      s.tunedCount++;
+      s.updateSeq = nextSeq(s.updateSeq, clockMs);
+      s.lastTunedMs = clockMs;
+      if (!s.tracked.isEmpty() && models.retention() != null && retention != null) {
+        models.retention().afterUpdate(item, s.tracked, embedding, s.negatives(), models, retention);
+      }
+      s.lastEmbedding = embedding;
+      boolean graduating = s.positives() >= config.coldThreshold();
+      if (graduating) {
+        graduate(s);
+      }
+      out.add(new Update(item, s, embedding, graduating ? Phase.GRADUATED : Phase.COLD, r.rec(), r.pfpe(),
+          r.pape()));
+    }
+    return out;
+  }
+
+  /**
+   * The next {@code updateSeq}: one more than the last, but never below the clock. After a loss of state (idle
+   * expiry, a start without state) an item thus continues above every number it had before, because those
+   * numbers stayed at or near the clock of their time.
+   */
+  public static long nextSeq(long previous, long clockMs) {
+    return Math.max(previous + 1, clockMs);
+  }
+
+  /** Counters only from here on: the final embedding has been emitted. */
+  private static void graduate(ItemState s) {
+    s.positiveCount = s.positives();
+    s.negativeCount = s.negatives();
+    s.feedback = null;
+    s.prompt = null;
+    s.tracked = new ArrayList<>();
+    s.lastEmbedding = null;
+    s.phase = Phase.GRADUATED;
+  }
+
+  private ItemTuningInput input(long itemId, ItemState s) {
+    if (!s.cold()) {
+      throw new IllegalStateException("item " + itemId + " is " + s.phase + ", only cold items are tuned");
+    }
+    // Borrowing pinnacle users costs a scan of the popular items: only for items with none of their own.
+    List<PinnacleEntry> pseudo = s.feedback.pinnacle().size() > 0 ? List.of() : models.pseudoPinnacle(itemId);
+    return TuningInputs.fromState(itemId, baseOrZeros(itemId), s.feedback, pseudo, s.prompt, models,
+        models.warmPool(), randomUsers(itemId, s.tunedCount));
+  }
+
+  private long[] randomUsers(long itemId, int tunedCount) {
+    long[] pool = models.userPool();
+    if (pool.length == 0 || config.randomNegatives() == 0) {
+      return new long[0];
+    }
+    SplittableRandom rnd = new SplittableRandom(mix(config.seed() * 0x9E3779B97F4A7C15L + itemId) + tunedCount);
+    long[] out = new long[config.randomNegatives()];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = pool[rnd.nextInt(pool.length)];
+    }
+    return out;
+  }
+
+  private float[] baseOrZeros(long itemId) {
+    float[] b = models.baseItemEmbedding(itemId);
+    return b != null ? b : zeros;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

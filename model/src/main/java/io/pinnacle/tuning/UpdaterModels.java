@@ -1,0 +1,40 @@
+package io.pinnacle.tuning;
+
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.retention.RetentionTracker;
+import java.util.List;
+
+/**
+ * What {@link ColdItemUpdater} reads but never changes: the frozen base model's vectors, the PROMO globals (through
+ * the tuner) and what the training period knew about each item. The streaming job answers from its loaded
+ * artifacts, the offline replay from its split.
+ */
+public interface UpdaterModels extends UserVectors {
+  /** Version of the base model whose vectors these are. */
+  String baseVersion();
+
+  /** Version of the PROMO globals the tuner uses. */
+  String promoVersion();
+
+  PromptTuner tuner();
+
+  /** The learned initial prompt of every new item. */
+  float[] promptInit();
+
+  /** The item's base embedding, or null for an item the base model never saw. */
+  float[] baseItemEmbedding(long itemId);
+
+  /** The item's positives in the training period (0 for an item first seen in the stream). */
+  long basePositives(long itemId);
+
+  /** Pinnacle users borrowed for an item that has none yet (PROMO Eq. 5); empty when there is nothing to borrow. */
+  List<PinnacleEntry> pseudoPinnacle(long itemId);
+
+  /** Users the random rec-loss negatives are drawn from. */
+  long[] userPool();
+
+  WarmPool warmPool();
+
+  /** The retention measurement, or null to measure nothing. */
+  RetentionTracker retention();
+}
