@@ -12,3 +12,5 @@ kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic item-embeddings \
   --partitions "$PARTITIONS" --replication-factor "$REPLICATION" \
   --config cleanup.policy=compact --config min.compaction.lag.ms=60000
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic pinnacle-retention \
+  --partitions 1 --replication-factor "$REPLICATION"
