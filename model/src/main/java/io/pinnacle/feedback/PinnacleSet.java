@@ -35,12 +35,20 @@ public final class PinnacleSet {
     return s;
   }
 
-  private Comparator<PinnacleEntry> better() {
+  private static final Comparator<PinnacleEntry> BY_VALUE = order(PinnacleMode.VALUE);
+  private static final Comparator<PinnacleEntry> BY_RECENCY = order(PinnacleMode.RECENCY);
+
+  /** Best first; built once per mode (an offer happens on every positive event). */
+  private static Comparator<PinnacleEntry> order(PinnacleMode mode) {
     Comparator<PinnacleEntry> byTime = Comparator.comparingLong(PinnacleEntry::timeMs);
     Comparator<PinnacleEntry> c = mode == PinnacleMode.VALUE
         ? Comparator.comparingDouble(PinnacleEntry::value).thenComparing(byTime)
         : byTime;
     return c.thenComparing(Comparator.comparingLong(PinnacleEntry::userId).reversed()).reversed();
+  }
+
+  private Comparator<PinnacleEntry> better() {
+    return mode == PinnacleMode.VALUE ? BY_VALUE : BY_RECENCY;
   }
 
   /** Offers a positive feedback; returns true when the set changed. */

@@ -1,0 +1,195 @@
+package io.pinnacle.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.pinnacle.base.NamedTensors;
+import io.pinnacle.data.Label;
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.schema.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The cold-item cycle on its own: phases, graduation, de-duplication, updateSeq, adoption, lazy pseudo-pinnacle. */
+class ColdItemUpdaterTest {
+  private static final int DIM = 8;
+  private static PromptTuner tuner;
+  private static NamedTensors globals;
+
+  /** Models over 50 random users; item 1 is warm (30 training positives), others cold; users' ids are 0..49. */
+  private static final class Models implements UpdaterModels {
+    final float[][] users = PromoFixtures.vectors(new Random(3), 50, DIM);
+    final long[] pool = new long[50];
+    String promoVersion = "p1";
+    int pseudoCalls;
+
+    Models() {
+      for (int u = 0; u < pool.length; u++) {
+        pool[u] = u;
+      }
+    }
+
+    @Override
+    public float[] get(long userId) {
+      return userId >= 0 && userId < users.length ? users[(int) userId] : null;
+    }
+
+    @Override
+    public String baseVersion() {
+      return "b1";
+    }
+
+    @Override
+    public String promoVersion() {
+      return promoVersion;
+    }
+
+    @Override
+    public PromptTuner tuner() {
+      return tuner;
+    }
+
+    @Override
+    public float[] promptInit() {
+      return globals.get(PromoGlobals.PROMPT_INIT).data();
+    }
+
+    @Override
+    public float[] baseItemEmbedding(long itemId) {
+      return itemId < 100 ? users[(int) (itemId % 50)] : null;
+    }
+
+    @Override
+    public long basePositives(long itemId) {
+      return itemId == 1 ? 30 : 0;
+    }
+
+    @Override
+    public List<PinnacleEntry> pseudoPinnacle(long itemId) {
+      pseudoCalls++;
+      return List.of(new PinnacleEntry(5, 0f, 0L), new PinnacleEntry(6, 0f, 0L));
+    }
+
+    @Override
+    public long[] userPool() {
+      return pool;
+    }
+
+    @Override
+    public WarmPool warmPool() {
+      return new WarmPool(PromoFixtures.vectors(new Random(4), 4, DIM), 1f);
+    }
+
+    @Override
+    public RetentionTracker retention() {
+      return null;
+    }
+  }
+
+  @BeforeAll
+  static void tuner() {
+    PromoConfig c = PromoConfig.defaults(DIM);
+    globals = PromoFixtures.globals(c, 11);
+    tuner = new PromptTuner(globals, c, 1f, Device.cpu());
+  }
+
+  @AfterAll
+  static void close() {
+    tuner.close();
+  }
+
+  private static ColdItemUpdater updater(Models m, int threshold) {
+    return new ColdItemUpdater(UpdaterConfig.defaults(threshold, PinnacleMode.VALUE), m);
+  }
+
+  @Test
+  void warmItemsOnlyCountAndColdItemsGraduateOnce() {
+    Models m = new Models();
+    ColdItemUpdater u = updater(m, 3);
+    ItemState warm = u.newItem(1);
+    assertEquals(Phase.WARM, warm.phase);
+    assertFalse(u.observe(warm, 1, 7, Label.POSITIVE, 1f, 10, null));
+    assertEquals(31, warm.positives());
+
+    ItemState s = u.newItem(200);
+    assertEquals(Phase.COLD, s.phase);
+    List<Phase> phases = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      assertTrue(u.observe(s, 200, 10 + k, Label.POSITIVE, 1f + k, 10 + k, null));
+      phases.add(u.tune(List.of(200L), List.of(s), 0, null).get(0).phase());
+    }
+    assertEquals(List.of(Phase.COLD, Phase.COLD, Phase.GRADUATED), phases);
+    assertNull(s.feedback, "tuning state dropped at graduation");
+    assertFalse(u.observe(s, 200, 20, Label.POSITIVE, 1f, 20, null), "a graduated item is never tuned again");
+    assertEquals(4, s.positives());
+    assertEquals(3, s.updateSeq);
+  }
+
+  @Test
+  void updateSeqFollowsTheClockAndNeverGoesBack() {
+    assertEquals(6, ColdItemUpdater.nextSeq(5, 0));
+    assertEquals(1_000, ColdItemUpdater.nextSeq(5, 1_000));
+    assertEquals(1_001, ColdItemUpdater.nextSeq(1_000, 1_000), "two updates within a millisecond");
+  }
+
+  @Test
+  void recentEventIdsAreRememberedInABoundedRing() {
+    ColdItemUpdater u = updater(new Models(), 20);
+    ItemState s = u.newItem(300);
+    assertTrue(u.firstSeen(s, 42));
+    assertFalse(u.firstSeen(s, 42));
+    for (long h = 0; h < UpdaterConfig.DEDUP_CAPACITY; h++) {
+      assertTrue(u.firstSeen(s, 1000 + h));
+    }
+    assertTrue(u.firstSeen(s, 42), "forgotten after a full ring of newer events");
+  }
+
+  @Test
+  void pseudoPinnacleOnlyForItemsWithoutPinnacleUsers() {
+    Models m = new Models();
+    ColdItemUpdater u = updater(m, 20);
+    ItemState s = u.newItem(400);
+    u.observe(s, 400, 9, Label.NEGATIVE, 0f, 1, null);
+    u.tune(List.of(400L), List.of(s), 0, null);
+    assertEquals(1, m.pseudoCalls, "no positive yet: borrowed pinnacle users");
+    u.observe(s, 400, 8, Label.POSITIVE, 1f, 2, null);
+    u.tune(List.of(400L), List.of(s), 0, null);
+    assertEquals(1, m.pseudoCalls, "an own pinnacle user: no lookup");
+  }
+
+  @Test
+  void aStateFromOtherArtifactsRestartsItsPromptAndKeepsItsFeedback() {
+    Models m = new Models();
+    ColdItemUpdater u = updater(m, 20);
+    ItemState s = u.newItem(500);
+    u.observe(s, 500, 3, Label.POSITIVE, 1f, 1, null);
+    u.observe(s, 500, 4, Label.NEGATIVE, 0f, 2, null);
+    float[] emb = u.tune(List.of(500L), List.of(s), 0, null).get(0).embedding();
+    assertNotNull(s.lastEmbedding);
+    assertFalse(u.adopt(s), "same artifacts: nothing to do");
+    m.promoVersion = "p2";
+    assertTrue(u.adopt(s));
+    assertArrayEquals(m.promptInit(), s.prompt.prompt(), 0f);
+    assertEquals(0, s.prompt.step());
+    assertNull(s.lastEmbedding);
+    assertEquals(1, s.feedback.pinnacle().size());
+    assertEquals(1, s.feedback.negatives().users().size());
+    assertEquals(1, s.updateSeq);
+    assertEquals("p2", s.promoVersion);
+    float[] again = u.tune(List.of(500L), List.of(s), 0, null).get(0).embedding();
+    assertArrayEquals(emb, again, 0f, "from the same initial prompt with the same feedback: the same first update");
+  }
+}
