@@ -160,6 +160,11 @@ public final class PromoArtifact {
     return trainPositives.getOrDefault(itemId, 0L);
   }
 
+  /** Every item with a training-period count (the keys of {@link #trainPositives}). */
+  public long[] trainedItems() {
+    return trainPositives.keySet().stream().mapToLong(Long::longValue).toArray();
+  }
+
   public long[] popularItems() {
     return popularItems.clone();
   }

@@ -2,6 +2,7 @@ package io.pinnacle.retention;
 
 import io.pinnacle.tuning.UserVectors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -51,9 +52,10 @@ public final class RetentionTracker {
                            RetentionStats stats) {
     stats.tracked();
     float score = dot(userVector, itemEmbedding);
-    boolean correct = rank(itemId, userId, userVector, score) < topK;
+    float threshold = threshold(itemId, userId, userVector);
+    boolean correct = score > threshold;
     stats.atT0(correct);
-    return new TrackedPair(userId, negativesNow, TrackedPair.PENDING, score).withT0(correct, score);
+    return new TrackedPair(userId, negativesNow, TrackedPair.PENDING, score, threshold).withT0(correct, score);
   }
 
   /** Re-evaluates the item's pairs that were correct at t0 after an update of its embedding. */
@@ -64,9 +66,31 @@ public final class RetentionTracker {
       if (user == null) {
         continue;
       }
-      float score = dot(user, itemEmbedding);
-      stats.later(negativesNow - p.negativesAtT0(), rank(itemId, p.userId(), user, score) < topK);
+      stats.later(negativesNow - p.negativesAtT0(), dot(user, itemEmbedding) > p.threshold());
     }
+  }
+
+  /**
+   * The score of the pair's K-th best candidate (negative infinity with fewer than K): an item scoring above it has
+   * fewer than K candidates at or above its score, i.e. ranks within the top K (ties count against the item).
+   */
+  float threshold(long itemId, long userId, float[] user) {
+    SplittableRandom rnd = new SplittableRandom(mix(itemId * 31 + userId * 1_000_003L + seed));
+    float[] scores = new float[candidates];
+    int drawn = 0;
+    for (int tries = 0; drawn < candidates && tries < candidates * 4; tries++) {
+      int c = rnd.nextInt(catalogue.length);
+      if (catalogueIds[c] == itemId || catalogue[c] == null) {
+        continue;
+      }
+      scores[drawn++] = dot(user, catalogue[c]);
+    }
+    if (drawn < topK) {
+      return Float.NEGATIVE_INFINITY;
+    }
+    float[] drawnScores = Arrays.copyOf(scores, drawn);
+    Arrays.sort(drawnScores);
+    return drawnScores[drawn - topK];
   }
 
   /** Number of candidates scoring at least {@code score} (ties count against the item). */

@@ -36,6 +36,32 @@ class RetentionTest {
   private static final float[] GOOD = {1f, 0f};
   private static final float[] BAD = {0.1f, 0f};
 
+  /** The one-dot-product decision equals ranking the item among the pair's candidates. */
+  @Test
+  void thresholdDecidesExactlyAsTheRank() {
+    java.util.Random rnd = new java.util.Random(5);
+    int n = 300;
+    long[] ids = new long[n];
+    float[][] cat = new float[n][4];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      for (int k = 0; k < 4; k++) {
+        cat[i][k] = (float) rnd.nextGaussian();
+      }
+    }
+    RetentionTracker t = new RetentionTracker(1.0, 5, 10, 100, 3L, ids, cat);
+    int agreed = 0;
+    for (int trial = 0; trial < 500; trial++) {
+      long item = rnd.nextInt(n);
+      long user = rnd.nextInt(1000);
+      float[] u = cat[rnd.nextInt(n)];
+      float score = (float) (rnd.nextGaussian() * 3);
+      assertEquals(t.rank(item, user, u, score) < 10, score > t.threshold(item, user, u), "trial " + trial);
+      agreed++;
+    }
+    assertEquals(500, agreed);
+  }
+
   @Test
   void handBuiltScenario() {
     RetentionTracker t = tracker(1.0, 5);

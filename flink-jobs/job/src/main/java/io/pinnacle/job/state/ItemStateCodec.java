@@ -50,7 +50,8 @@ public final class ItemStateCodec {
   static ItemStateRecord toRecord(ItemState s, boolean dirty) {
     List<TrackedPairRecord> tracked = new ArrayList<>(s.tracked.size());
     for (TrackedPair p : s.tracked) {
-      tracked.add(new TrackedPairRecord(p.userId(), p.negativesAtT0(), (int) p.state(), p.scoreAtT0()));
+      tracked.add(new TrackedPairRecord(p.userId(), p.negativesAtT0(), (int) p.state(), p.scoreAtT0(),
+          p.threshold()));
     }
     return ItemStateRecord.newBuilder()
         .setPhase(s.phase)
@@ -95,7 +96,8 @@ public final class ItemStateCodec {
       s.prompt = new PromptState(floats(p.getPrompt()), floats(p.getAdamM()), floats(p.getAdamV()), p.getStep());
     }
     for (TrackedPairRecord p : r.getTracked()) {
-      s.tracked.add(new TrackedPair(p.getUserId(), p.getNegativesAtT0(), (byte) p.getState(), p.getScoreAtT0()));
+      s.tracked.add(new TrackedPair(p.getUserId(), p.getNegativesAtT0(), (byte) p.getState(), p.getScoreAtT0(),
+          p.getThreshold()));
     }
     if (r.getLastEmbedding() != null) {
       s.lastEmbedding = floats(r.getLastEmbedding());

@@ -133,29 +133,32 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     processedCounter.inc();
     ItemStateStore.Loaded loaded = store.load(item);
     ItemState s = loaded.state();
+    // A state adopted from other artifacts is re-tuned even if this event changes nothing.
+    boolean becameDirty = loaded.needsUpdate() && dirty.add(item);
     if (s == null) {
       s = updater.newItem(item);
       store.put(item, s, true);
       idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
-    } else if (loaded.needsUpdate()) {
-      dirty.add(item);
     }
     if (!updater.firstSeen(s, e.eventHash)) {
       duplicates.add(1);
       duplicatesCounter.inc();
       output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.duplicate(inputTopic, e, now)));
       store.modified(item);
+      if (becameDirty) {
+        trigger.dirty();
+      }
       return;
     }
     s.lastActivityMs = now;
     s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
-    if (updater.observe(s, item, e.userId, e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs,
-        delta)) {
-      dirty.add(item);
-    }
+    boolean changed = updater.observe(s, item, e.userId, e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value,
+        e.eventTimeMs, delta);
     store.modified(item);
     recordRetention();
-    trigger.dirty(dirty.size());
+    if ((changed && dirty.add(item)) || becameDirty) {
+      trigger.dirty();
+    }
   }
 
   private void flushDue() {
@@ -169,6 +172,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   /** Tunes the dirty items that are due ({@code force}: all of them) as one batch and emits their embeddings. */
   void flush(boolean force) throws Exception {
     if (dirty.isEmpty()) {
+      trigger.flushed(0);
       return;
     }
     long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -196,7 +200,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
       updatesCounter.inc();
     }
     recordRetention();
-    trigger.leftover(dirty.size());
+    trigger.flushed(dirty.size());
   }
 
   private void recordRetention() {

@@ -2,6 +2,7 @@ package io.pinnacle.job.tuning;
 
 import ai.djl.Device;
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.data.LongIntMap;
 import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.feedback.PseudoPinnacle;
 import io.pinnacle.job.config.JobConfiguration;
@@ -39,6 +40,13 @@ public final class LoadedModels implements UpdaterModels, AutoCloseable {
   private final float[] promptInit;
   private final WarmPool warmPool;
   private final long[] userIds;
+  // Event-path lookups without boxing or copying: rows are shared and read-only.
+  private final LongIntMap userIndex;
+  private final float[][] userRows;
+  private final LongIntMap itemIndex;
+  private final float[][] itemRows;
+  private final long[] itemTrainPositives;
+  private final LongIntMap trainedItemIndex;
   private final long[] popularItems;
   private final float[][] popularEmbeddings;
   private final RetentionTracker retention;
@@ -66,6 +74,23 @@ public final class LoadedModels implements UpdaterModels, AutoCloseable {
     this.promptInit = promo.globals().get(PromoGlobals.PROMPT_INIT).data();
     this.warmPool = new WarmPool(promo.warmPool(), promo.metadata().tau());
     this.userIds = base.userIds();
+    this.userIndex = LongIntMap.indexOf(userIds);
+    this.userRows = new float[userIds.length][];
+    for (int u = 0; u < userIds.length; u++) {
+      userRows[u] = base.userVector(userIds[u]);
+    }
+    long[] itemIds = base.itemIds();
+    this.itemIndex = LongIntMap.indexOf(itemIds);
+    this.itemRows = new float[itemIds.length][];
+    for (int i = 0; i < itemIds.length; i++) {
+      itemRows[i] = base.itemEmbedding(itemIds[i]);
+    }
+    long[] trainedItems = promo.trainedItems();
+    this.trainedItemIndex = LongIntMap.indexOf(trainedItems);
+    this.itemTrainPositives = new long[trainedItems.length];
+    for (int i = 0; i < trainedItems.length; i++) {
+      itemTrainPositives[i] = promo.trainPositives(trainedItems[i]);
+    }
     this.popularItems = promo.popularItems();
     this.popularEmbeddings = new float[popularItems.length][];
     for (int p = 0; p < popularItems.length; p++) {
@@ -106,12 +131,13 @@ public final class LoadedModels implements UpdaterModels, AutoCloseable {
 
   /** True when the item is served by the base model (enough positives in the training period): never tuned. */
   public boolean warm(long itemId) {
-    return promo.trainPositives(itemId) >= updaterConfig.coldThreshold();
+    return basePositives(itemId) >= updaterConfig.coldThreshold();
   }
 
   @Override
   public float[] get(long userId) {
-    return base.userVector(userId);
+    int u = userIndex.get(userId);
+    return u < 0 ? null : userRows[u];
   }
 
   @Override
@@ -139,12 +165,14 @@ public final class LoadedModels implements UpdaterModels, AutoCloseable {
 
   @Override
   public float[] baseItemEmbedding(long itemId) {
-    return base.itemEmbedding(itemId);
+    int i = itemIndex.get(itemId);
+    return i < 0 ? null : itemRows[i];
   }
 
   @Override
   public long basePositives(long itemId) {
-    return promo.trainPositives(itemId);
+    int i = trainedItemIndex.get(itemId);
+    return i < 0 ? 0 : itemTrainPositives[i];
   }
 
   /** The pinnacle users of the popular item closest to this item's base embedding (none for an unknown item). */
@@ -154,7 +182,7 @@ public final class LoadedModels implements UpdaterModels, AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    float[] e = base.itemEmbedding(itemId);
+    float[] e = baseItemEmbedding(itemId);
     int nearest = e == null ? -1 : PseudoPinnacle.nearest(e, popularEmbeddings);
     List<PinnacleEntry> out = new ArrayList<>();
     if (nearest >= 0) {

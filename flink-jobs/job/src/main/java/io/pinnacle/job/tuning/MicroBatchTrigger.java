@@ -3,9 +3,11 @@ package io.pinnacle.job.tuning;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 
 /**
- * When a micro-batch runs, apart from what it does: as soon as {@code batchSize} items are dirty, or
- * {@code maxDelayMs} after the first dirty item was left waiting. (The operator also flushes before every
- * checkpoint barrier and at the end of input, so no checkpoint holds a half-applied batch.)
+ * When a micro-batch runs, apart from what it does: as soon as {@code batchSize} items became dirty since the last
+ * batch, or {@code maxDelayMs} after an item was left waiting. Items a batch held back (hot items within their
+ * minimum interval) wait for the timer and do not count towards the next batch, so they cannot make every event
+ * re-run a batch that tunes nothing. (The operator also flushes before every checkpoint barrier and at the end of
+ * input, so no checkpoint holds a half-applied batch.)
  */
 final class MicroBatchTrigger {
   private final int batchSize;
@@ -21,18 +23,21 @@ final class MicroBatchTrigger {
     this.flush = flush;
   }
 
-  /** Called after items became dirty: flushes now when the batch is full, else makes sure the timer is set. */
-  void dirty(int dirtyCount) {
-    if (dirtyCount >= batchSize) {
+  private int fresh;
+
+  /** Called when an item became dirty: flushes when the batch is full, else makes sure the timer is set. */
+  void dirty() {
+    if (++fresh >= batchSize) {
       flush.run();
-    } else if (dirtyCount > 0) {
+    } else {
       schedule();
     }
   }
 
-  /** Called after a flush that left items waiting (held back by the hot-item interval). */
-  void leftover(int dirtyCount) {
-    if (dirtyCount > 0) {
+  /** Called after every flush with the items it left waiting. */
+  void flushed(int leftover) {
+    fresh = 0;
+    if (leftover > 0) {
       schedule();
     }
   }

@@ -46,7 +46,7 @@ class ItemStateCodecTest {
     s.feedback.negative(8, 11);
     s.feedback.positive(9, 1f, 12);
     s.prompt = new PromptState(new float[] {0.5f, -1f}, new float[] {0.1f, 0.2f}, new float[] {0.3f, 0.4f}, 4);
-    s.tracked.add(new TrackedPair(7, 1, TrackedPair.CORRECT, 0.75f));
+    s.tracked.add(new TrackedPair(7, 1, TrackedPair.CORRECT, 0.75f, 0.5f));
     s.lastEmbedding = new float[] {1f, 2f};
     s.eventHashes = new long[] {5, 6, 7};
     s.eventHashCount = 3;
