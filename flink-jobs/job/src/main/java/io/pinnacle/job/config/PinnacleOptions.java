@@ -106,7 +106,7 @@ public final class PinnacleOptions {
       .withDescription("A cold item with no event for this long loses its state (graduated items keep their "
           + "counters).");
   public static final ConfigOption<Integer> CACHE_ITEMS = key("pinnacle.state.cache-items")
-      .intType().defaultValue(20_000)
+      .intType().defaultValue(50_000)
       .withDescription("Item states kept on the heap between checkpoints per subtask (written to RocksDB before "
           + "every barrier and on eviction).");
 
