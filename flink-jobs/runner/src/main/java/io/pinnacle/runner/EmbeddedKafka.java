@@ -36,27 +36,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logs = Files.createDirectories(workDir.resolve("kafka-logs"));
       int brokerPort = freePort();
       int controllerPort = freePort();
-      Properties p = new Properties();
-      p.put("process.roles", "broker,controller");
-      p.put("node.id", "1");
-      p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-      p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-      p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-      p.put("controller.listener.names", "CONTROLLER");
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-      p.put("inter.broker.listener.name", "PLAINTEXT");
-      p.put("log.dirs", logs.toAbsolutePath().toString());
-      p.put("num.partitions", "1");
-      p.put("offsets.topic.replication.factor", "1");
-      p.put("offsets.topic.num.partitions", "4");
-      p.put("transaction.state.log.replication.factor", "1");
-      p.put("transaction.state.log.min.isr", "1");
-      p.put("transaction.state.log.num.partitions", "4");
-      p.put("share.coordinator.state.topic.replication.factor", "1");
-      p.put("share.coordinator.state.topic.min.isr", "1");
-      p.put("group.initial.rebalance.delay.ms", "0");
-      p.put("auto.create.topics.enable", "false");
-      p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+      Properties p = brokerProperties(logs, brokerPort, controllerPort);
       Path config = workDir.resolve("server.properties");
       try (var w = Files.newBufferedWriter(config)) {
         p.store(w, "embedded Kafka");
@@ -76,6 +56,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded Kafka", e);
     }
+  }
+
+  /** One node (broker and controller), replication 1, no topic auto-creation: this broker and the benchmark's. */
+  public static Properties brokerProperties(Path logs, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logs.toAbsolutePath().toString());
+    p.put("num.partitions", "1");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "4");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    return p;
   }
 
   private void awaitReady() {

@@ -16,7 +16,8 @@ final class BenchArgs {
       "  [--modes EXACTLY_ONCE,AT_LEAST_ONCE] [--checkpoint-interval PT10S] [--partitions 1]",
       "  [--new-items 50000] [--cold-share 0.4] [--unknown-user-share 0.05] [--drain-timeout PT30M]",
       "  [--work DIR (next to --out)] [--seed 42]",
-      "Without --job: this build's job, as 'new'. NAME=@local is this build's job under another name.",
+      "Without --job: this build's job, as 'new'. NAME=@local is this build's job under another name;",
+      "NAME=@local,key=value,... adds job settings (e.g. new-100ms=@local,pinnacle.tuning.max-delay=100ms).",
       "COMMAND_TEMPLATE is split on whitespace, or read from a file with NAME=@FILE; placeholders:",
       "  {bootstrap} {delivery} {work} {inputTopic} {outputTopic} {deadLetterTopic} {retentionTopic}",
       "  {groupId} {transactionalIdPrefix} {checkpointInterval} (ISO-8601) {checkpointMillis} {base} {promo}");
@@ -97,8 +98,9 @@ final class BenchArgs {
   /** NAME=COMMAND or NAME=@FILE (the template in a file, for long class paths). */
   private static JobSpec job(String v) throws IOException {
     int eq = v.indexOf('=');
-    if (eq > 0 && v.substring(eq + 1).equals("@local")) {
-      return JobSpec.local(v.substring(0, eq));
+    if (eq > 0 && v.startsWith("@local", eq + 1)) {
+      String[] parts = v.substring(eq + 1).split(",");
+      return JobSpec.local(v.substring(0, eq), List.of(parts).subList(1, parts.length));
     }
     if (eq > 0 && v.startsWith("@", eq + 1)) {
       String template = Files.readString(Path.of(v.substring(eq + 2))).trim();

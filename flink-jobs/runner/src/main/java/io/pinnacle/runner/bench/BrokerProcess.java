@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import io.pinnacle.runner.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,7 +36,8 @@ public final class BrokerProcess implements AutoCloseable {
       int controllerPort = freePort();
       Path config = dir.resolve("server.properties");
       try (var w = Files.newBufferedWriter(config)) {
-        properties(dir.resolve("kafka-logs"), brokerPort, controllerPort).store(w, "benchmark broker");
+        EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort)
+            .store(w, "benchmark broker");
       }
       Path log4j = dir.resolve("log4j2.properties");
       Files.writeString(log4j, String.join("\n",
@@ -59,32 +60,6 @@ public final class BrokerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The same settings as the project's embedded broker: one node, replication 1, no topic auto-creation. */
-  private static Properties properties(Path logs, int brokerPort, int controllerPort) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", logs.toAbsolutePath().toString());
-    p.put("num.partitions", "1");
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "4");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "4");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-    return p;
   }
 
   /** A JVM on our own classpath; output goes to a file so a chatty broker never blocks on a full pipe. */

@@ -26,6 +26,11 @@ record JobSpec(String name, List<String> template) {
    * {@code PINNACLE_BENCH_JOB_OPTS} adds JVM options (a profiler, say).
    */
   static JobSpec local(String name) {
+    return local(name, List.of());
+  }
+
+  /** As {@link #local(String)}, with extra job settings ({@code key=value}). */
+  static JobSpec local(String name, List<String> settings) {
     List<String> t = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx3g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
         "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -43,6 +48,9 @@ record JobSpec(String name, List<String> template) {
         "--set", "pinnacle.kafka.transactional-id-prefix={transactionalIdPrefix}",
         "--set", "pinnacle.artifact.base={base}", "--set", "pinnacle.artifact.promo={promo}",
         "--set", "pinnacle.feedback.rules=synthetic"));
+    for (String kv : settings) {
+      t.addAll(List.of("--set", kv));
+    }
     return new JobSpec(name, List.copyOf(t));
   }
 }
