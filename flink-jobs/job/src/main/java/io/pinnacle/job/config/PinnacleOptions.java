@@ -110,6 +110,12 @@ public final class PinnacleOptions {
       .withDescription("Item states kept on the heap between checkpoints per subtask (written to RocksDB before "
           + "every barrier and on eviction).");
 
+  public static final ConfigOption<Duration> WRITE_BACK_AFTER = key("pinnacle.state.write-back-after")
+      .durationType().defaultValue(Duration.ofSeconds(2))
+      .withDescription("A changed item state is written to RocksDB this long after its first change (a couple per "
+          + "event), so that a checkpoint barrier has little left to write and does not stall the stream; 0 = only "
+          + "at barriers and on eviction.");
+
   // --- Retention ---
   public static final ConfigOption<Double> RETENTION_SAMPLE_RATE = key("pinnacle.retention.sample-rate")
       .doubleType().defaultValue(UpdaterConfig.RETENTION_SAMPLE_RATE)

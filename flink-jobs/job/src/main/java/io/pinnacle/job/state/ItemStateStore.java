@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
@@ -13,9 +14,10 @@ import org.apache.flink.api.common.state.ValueState;
 
 /**
  * A bounded heap write-back cache over the item stage's keyed {@link ValueState}: an item is decoded once when it
- * is first touched, then read and changed on the heap, and encoded back to the state backend only on eviction and
- * before every checkpoint barrier ({@link #writeBackAll}) — not on every event. Pinned items (those waiting to be
- * tuned) are never evicted. The keyed state can only be reached under its key, so the store switches the operator's
+ * is first touched, then read and changed on the heap, and encoded back to the state backend on eviction, a while
+ * after its first change ({@link #writeBackOlderThan}, a few per event, so that a checkpoint barrier finds little left
+ * to write and does not stall the stream) and before every checkpoint barrier ({@link #writeBackAll}) — not on every
+ * event. Pinned items (those waiting to be tuned) are never evicted. The keyed state can only be reached under its key, so the store switches the operator's
  * current key for evictions and write-backs and then restores it.
  */
 public final class ItemStateStore {
@@ -26,6 +28,8 @@ public final class ItemStateStore {
   private final KeyContext keys;
   private final LongPredicate pinned;
   private final Map<Long, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
+  /** Changed, not yet written states, in order of their first change since their last write. */
+  private final LinkedHashSet<Long> changed = new LinkedHashSet<>();
   private long loads;
   private long writes;
   private long migrated;
@@ -42,10 +46,10 @@ public final class ItemStateStore {
   private static final class Entry {
     final ItemState state;
     boolean modified;
+    long modifiedAtMs;
 
-    Entry(ItemState state, boolean modified) {
+    Entry(ItemState state) {
       this.state = state;
-      this.modified = modified;
     }
   }
 
@@ -81,7 +85,7 @@ public final class ItemStateStore {
     if (adopted) {
       migrated++;
     }
-    put(itemId, d.state(), adopted);
+    put(itemId, d.state(), adopted, 0L);
     return new Loaded(d.state(), d.dirty() || (adopted && d.state().cold()));
   }
 
@@ -91,36 +95,77 @@ public final class ItemStateStore {
     return e == null ? null : e.state;
   }
 
-  /** Adds a state for the current key (a new item). */
-  public void put(long itemId, ItemState state, boolean modified) throws IOException {
-    cache.put(itemId, new Entry(state, modified));
+  /** Adds a state for the current key (a new item); {@code modified}: it differs from the backend's. */
+  public void put(long itemId, ItemState state, boolean modified, long nowMs) throws IOException {
+    Entry e = new Entry(state);
+    cache.put(itemId, e);
+    if (modified) {
+      mark(itemId, e, nowMs);
+    }
     if (cache.size() > capacity) {
       evict();
     }
   }
 
-  public void modified(long itemId) {
+  /** The item's state changed at {@code nowMs}. */
+  public void modified(long itemId, long nowMs) {
     Entry e = cache.get(itemId);
     if (e != null) {
+      mark(itemId, e, nowMs);
+    }
+  }
+
+  private void mark(long itemId, Entry e, long nowMs) {
+    if (!e.modified) {
       e.modified = true;
+      e.modifiedAtMs = nowMs;
+      changed.add(itemId);
     }
   }
 
   /** Removes the current key's state from the heap and the backend (idle expiry). */
   public void remove(long itemId) throws IOException {
     cache.remove(itemId);
+    changed.remove(itemId);
     backend.clear();
   }
 
   /** Writes every changed state back (before a checkpoint barrier and at the end of input). */
   public void writeBackAll() throws IOException {
     Object previous = keys.currentKey();
-    for (Map.Entry<Long, Entry> e : cache.entrySet()) {
-      if (e.getValue().modified) {
-        write(e.getKey(), e.getValue());
-      }
+    for (Long id : new ArrayList<>(changed)) {
+      write(id, cache.get(id));
     }
     if (previous != null) {
+      keys.setCurrentKey(previous);
+    }
+  }
+
+  /**
+   * Writes back at most {@code max} states whose first change is at least {@code ageMs} old (pinned ones and the
+   * current key's excepted): spreads the barrier's work over the events between checkpoints.
+   */
+  public void writeBackOlderThan(long nowMs, long ageMs, int max) throws IOException {
+    if (changed.isEmpty()) {
+      return;
+    }
+    Object previous = keys.currentKey();
+    int written = 0;
+    int looked = 0;
+    for (Iterator<Long> it = changed.iterator(); it.hasNext() && written < max && looked < 4 * max; looked++) {
+      long id = it.next();
+      Entry e = cache.get(id);
+      if (nowMs - e.modifiedAtMs < ageMs) {
+        break; // the rest changed later still
+      }
+      if (pinned.test(id) || Long.valueOf(id).equals(previous)) {
+        continue;
+      }
+      it.remove();
+      write(id, e);
+      written++;
+    }
+    if (written > 0 && previous != null) {
       keys.setCurrentKey(previous);
     }
   }
@@ -142,6 +187,7 @@ public final class ItemStateStore {
       excess--;
     }
     victims.forEach(cache::remove);
+    victims.forEach(changed::remove);
     if (previous != null) {
       keys.setCurrentKey(previous);
     }
@@ -152,6 +198,7 @@ public final class ItemStateStore {
     byte[] bytes = codec.encode(e.state, pinned.test(itemId));
     backend.update(bytes);
     e.modified = false;
+    changed.remove(itemId);
     writes++;
     if (e.state.cold()) {
       bytesWritten += bytes.length;

@@ -50,6 +50,8 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   /** Mean encoded state of a cold item when written to the backend. */
   public static final String STATE_BYTES = "stateBytesPerColdItem";
   public static final OutputTag<PinnacleRetention> RETENTION = new OutputTag<>("retention") {};
+  /** Changed states written back per event (more than enough: an event changes at most one state). */
+  private static final int WRITE_BACKS_PER_EVENT = 2;
 
   private final Configuration conf;
   private transient LoadedModels models;
@@ -64,6 +66,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient long ttlMs;
   private transient long minIntervalMs;
   private transient long windowMs;
+  private transient long writeBackAfterMs;
   private transient Counter processedCounter;
   private transient Counter updatesCounter;
   private transient Counter duplicatesCounter;
@@ -103,6 +106,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     inputTopic = conf.get(PinnacleOptions.TOPIC_INTERACTIONS);
     ttlMs = conf.get(PinnacleOptions.STATE_TTL).toMillis();
     minIntervalMs = conf.get(PinnacleOptions.MIN_ITEM_INTERVAL).toMillis();
+    writeBackAfterMs = conf.get(PinnacleOptions.WRITE_BACK_AFTER).toMillis();
     windowMs = Math.max(1, conf.get(PinnacleOptions.RETENTION_WINDOW).toMillis());
     long now = getProcessingTimeService().getCurrentProcessingTime();
     retention = new RetentionMonitor(getMetricGroup(), new RetentionMonitor.Alert(
@@ -137,14 +141,14 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     boolean becameDirty = loaded.needsUpdate() && dirty.add(item);
     if (s == null) {
       s = updater.newItem(item);
-      store.put(item, s, true);
+      store.put(item, s, true, now);
       idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
     }
     if (!updater.firstSeen(s, e.eventHash)) {
       duplicates.add(1);
       duplicatesCounter.inc();
       output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.duplicate(inputTopic, e, now)));
-      store.modified(item);
+      store.modified(item, now);
       if (becameDirty) {
         trigger.dirty();
       }
@@ -154,10 +158,13 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
     boolean changed = updater.observe(s, item, e.userId, e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value,
         e.eventTimeMs, delta);
-    store.modified(item);
+    store.modified(item, now);
     recordRetention();
     if ((changed && dirty.add(item)) || becameDirty) {
       trigger.dirty();
+    }
+    if (writeBackAfterMs > 0) {
+      store.writeBackOlderThan(now, writeBackAfterMs, WRITE_BACKS_PER_EVENT);
     }
   }
 
@@ -194,7 +201,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
       states.add(s);
     }
     for (ColdItemUpdater.Update u : updater.tune(ids, states, now, delta)) {
-      store.modified(u.itemId());
+      store.modified(u.itemId(), now);
       output.collect(new StreamRecord<>(Embeddings.of(u, models.baseVersion(), now), u.state().lastEventTimeMs));
       emitted.add(1);
       updatesCounter.inc();

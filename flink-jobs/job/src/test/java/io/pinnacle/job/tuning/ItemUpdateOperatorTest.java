@@ -216,6 +216,21 @@ class ItemUpdateOperatorTest {
   }
 
   @Test
+  void changedStatesAreWrittenBackBetweenBarriers() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.write-back-after", "1 s"))) {
+      long a = freshItem(), b = freshItem(), c = freshItem();
+      h.processElement(event(a, users[0], true, 1));
+      h.processElement(event(b, users[1], true, 2));
+      assertEquals(0, h.numKeyedStateEntries(), "fresh changes wait on the heap");
+      h.setProcessingTime(1_500);
+      h.processElement(event(c, users[2], true, 3)); // each event writes back up to two states changed >= 1 s ago
+      assertEquals(2, h.numKeyedStateEntries(), "a and b are in RocksDB before any barrier");
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(3, h.numKeyedStateEntries());
+    }
+  }
+
+  @Test
   void evictedStatesAreWrittenBackAndReadAgain() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.cache-items", "2"))) {
       long[] items = {freshItem(), freshItem(), freshItem(), freshItem()};

@@ -17,7 +17,8 @@ final class BenchArgs {
       "  [--new-items 50000] [--cold-share 0.4] [--unknown-user-share 0.05] [--drain-timeout PT30M]",
       "  [--work DIR (next to --out)] [--seed 42]",
       "Without --job: this build's job, as 'new'. NAME=@local is this build's job under another name;",
-      "NAME=@local,key=value,... adds job settings (e.g. new-100ms=@local,pinnacle.tuning.max-delay=100ms).",
+      "NAME=@local,key=value,... adds job settings (e.g. new-100ms=@local,pinnacle.tuning.max-delay=100ms),",
+      "  flink:key=value settings of the job's local Flink cluster.",
       "COMMAND_TEMPLATE is split on whitespace, or read from a file with NAME=@FILE; placeholders:",
       "  {bootstrap} {delivery} {work} {inputTopic} {outputTopic} {deadLetterTopic} {retentionTopic}",
       "  {groupId} {transactionalIdPrefix} {checkpointInterval} (ISO-8601) {checkpointMillis} {base} {promo}");

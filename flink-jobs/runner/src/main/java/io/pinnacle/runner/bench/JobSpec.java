@@ -29,7 +29,7 @@ record JobSpec(String name, List<String> template) {
     return local(name, List.of());
   }
 
-  /** As {@link #local(String)}, with extra job settings ({@code key=value}). */
+  /** As {@link #local(String)}, with extra job settings ({@code key=value}, or {@code flink:key=value}). */
   static JobSpec local(String name, List<String> settings) {
     List<String> t = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx3g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
@@ -49,7 +49,8 @@ record JobSpec(String name, List<String> template) {
         "--set", "pinnacle.artifact.base={base}", "--set", "pinnacle.artifact.promo={promo}",
         "--set", "pinnacle.feedback.rules=synthetic"));
     for (String kv : settings) {
-      t.addAll(List.of("--set", kv));
+      // flink:key=value is a setting of the job's local cluster, anything else a job setting.
+      t.addAll(kv.startsWith("flink:") ? List.of("--flink", kv.substring(6)) : List.of("--set", kv));
     }
     return new JobSpec(name, List.copyOf(t));
   }
