@@ -17,7 +17,10 @@ final class EventProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final EventFactory events;
+  /** Acknowledged by the broker: what the job must account for. */
   final AtomicLong sent = new AtomicLong();
+  /** Sends the broker refused (timed out, say): counted and reported, never silently expected downstream. */
+  final AtomicLong failed = new AtomicLong();
 
   EventProducer(String bootstrap, String topic, EventFactory events) {
     this.topic = topic;
@@ -31,8 +34,14 @@ final class EventProducer implements AutoCloseable {
   private void sendOne() {
     long now = System.currentTimeMillis();
     InteractionEvent e = events.next(now);
-    producer.send(new ProducerRecord<>(topic, null, now, EventFactory.itemKey(e.getItemId()), events.encode(e)));
-    sent.incrementAndGet();
+    producer.send(new ProducerRecord<>(topic, null, now, EventFactory.itemKey(e.getItemId()), events.encode(e)),
+        (meta, error) -> {
+          if (error == null) {
+            sent.incrementAndGet();
+          } else if (failed.getAndIncrement() == 0) {
+            Bench.progress("a send failed (%s); failed sends are left out of the totals", error);
+          }
+        });
   }
 
   /** Sends {@code n} events as fast as possible and waits until the broker acknowledged all of them. */

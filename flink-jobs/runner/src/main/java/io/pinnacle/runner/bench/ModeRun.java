@@ -48,13 +48,15 @@ final class ModeRun {
 
     Bench.progress("%s %s: pre-filling %s with %,d events", job.name(), delivery, topics.get("input"), s.events());
     long prefillStart = System.currentTimeMillis();
+    long prefilled;
     try (EventProducer p = new EventProducer(broker.bootstrapServers(), topics.get("input"),
         new EventFactory(catalogue, s.coldShare(), s.unknownUserShare(), prefix + "-prefill", s.seed()))) {
       p.prefill(s.events());
+      prefilled = p.sent.get(); // acknowledged: refused sends are not waited for
     }
     long prefillEnd = System.currentTimeMillis();
     double prefillSec = (prefillEnd - prefillStart) / 1e3;
-    Results.Prefill prefill = new Results.Prefill(s.events(), prefillSec, s.events() / prefillSec);
+    Results.Prefill prefill = new Results.Prefill(prefilled, prefillSec, prefilled / prefillSec);
     Bench.progress("pre-fill done in %.1f s (%,.0f events/s)", prefillSec, prefill.eventsPerSecond());
 
     Path work = s.work().resolve(job.name() + "-" + delivery.toLowerCase());
@@ -64,14 +66,14 @@ final class ModeRun {
       long jobStart = System.currentTimeMillis();
       Bench.progress("job %s started (pid %d), log %s", job.name(), proc.pid(), work.resolve("job.log"));
       try {
-        awaitSettled(proc, monitor, topics.get("input"), s.events(), "drain");
-        Results.MaxRate max = maxRate(proc, monitor, jobStart, prefillEnd);
+        awaitSettled(proc, monitor, topics.get("input"), prefilled, "drain");
+        Results.MaxRate max = maxRate(proc, monitor, jobStart, prefillEnd, prefilled);
         Results.Cpu around = cpuAround(max);
         Bench.progress("max rate: %,.0f events/s, %,.0f events per CPU-second, %,.0f item updates/s",
             max.eventsPerSecond(), max.eventsPerCoreSecond(), max.itemUpdatesPerSecond());
         List<long[]> windows = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
-        long written = s.events();
+        long written = prefilled;
         for (double f : s.fractions()) {
           double rate = Math.max(1, f * max.eventsPerSecond());
           long[] w = steadyPhase(proc, topics.get("input"), rate, f);
@@ -176,15 +178,16 @@ final class ModeRun {
     }
   }
 
-  private Results.MaxRate maxRate(JobProcess proc, OutputMonitor monitor, long jobStart, long prefillEnd) {
+  private Results.MaxRate maxRate(JobProcess proc, OutputMonitor monitor, long jobStart, long prefillEnd,
+                                  long events) {
     OutputMonitor.Slice sl = monitor.slice(t -> t <= prefillEnd);
     double sec = Math.max(0.001, (sl.lastEmitMs() - sl.firstEmitMs()) / 1e3);
     double cpuStart = proc.sampler.cpuAt(sl.firstEmitMs());
     double cpu = proc.sampler.cpuAt(sl.lastEmitMs()) - cpuStart;
     drainStartMs = sl.firstEmitMs();
     drainEndMs = sl.lastEmitMs();
-    return new Results.MaxRate(s.events(), (sl.firstEmitMs() - jobStart) / 1e3, sec, s.events() / sec, cpu,
-        cpu / sec, s.events() / cpu, sl.records(), sl.records() / sec, sl.freshnessP50Ms(), sl.freshnessP99Ms(),
+    return new Results.MaxRate(events, (sl.firstEmitMs() - jobStart) / 1e3, sec, events / sec, cpu,
+        cpu / sec, events / cpu, sl.records(), sl.records() / sec, sl.freshnessP50Ms(), sl.freshnessP99Ms(),
         cpuStart);
   }
 
