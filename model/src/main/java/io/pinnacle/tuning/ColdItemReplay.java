@@ -62,10 +62,6 @@ public final class ColdItemReplay {
     return embeddings;
   }
 
-  public ItemState state(long itemId) {
-    return states.get(itemId);
-  }
-
   public long updates() {
     return updates;
   }

@@ -41,10 +41,6 @@ public final class ColdItemUpdater {
     return config;
   }
 
-  public UpdaterModels models() {
-    return models;
-  }
-
   /** True when the training period already gave the item enough positives: it is served by the base model. */
   public boolean warm(long itemId) {
     return models.basePositives(itemId) >= config.coldThreshold();

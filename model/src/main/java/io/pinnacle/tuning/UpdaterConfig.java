@@ -45,14 +45,4 @@ public record UpdaterConfig(int k, PinnacleMode pinnacleMode, int recentSamples,
     return new UpdaterConfig(K, mode, RECENT_SAMPLES, RANDOM_NEGATIVES, coldThreshold, ADAM_STEPS, DEDUP_CAPACITY,
         SEED, RETENTION_SAMPLE_RATE, RETENTION_MAX_PER_ITEM);
   }
-
-  public UpdaterConfig withRetention(double sampleRate, int maxPerItem) {
-    return new UpdaterConfig(k, pinnacleMode, recentSamples, randomNegatives, coldThreshold, adamSteps,
-        dedupCapacity, seed, sampleRate, maxPerItem);
-  }
-
-  public UpdaterConfig withAdamSteps(int steps) {
-    return new UpdaterConfig(k, pinnacleMode, recentSamples, randomNegatives, coldThreshold, steps, dedupCapacity,
-        seed, retentionSampleRate, retentionMaxPerItem);
-  }
 }

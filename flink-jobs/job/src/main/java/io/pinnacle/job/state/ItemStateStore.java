@@ -206,11 +206,6 @@ public final class ItemStateStore {
     }
   }
 
-  /** Drops the heap (nothing is written): the backend is the truth after a restore. */
-  public void clear() {
-    cache.clear();
-  }
-
   public int size() {
     return cache.size();
   }

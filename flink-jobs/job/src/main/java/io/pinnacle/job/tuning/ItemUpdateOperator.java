@@ -118,6 +118,8 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     duplicatesCounter = getMetricGroup().counter("duplicates");
     getMetricGroup().gauge("statesMigrated", store::migrated);
     getMetricGroup().gauge("cachedItems", store::size);
+    getMetricGroup().gauge("stateLoads", store::loads);
+    getMetricGroup().gauge("stateWrites", store::writes);
     processed = new LongCounter();
     emitted = new LongCounter();
     duplicates = new LongCounter();
