@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinnacle.base.NamedTensors;
 import io.pinnacle.job.TestArtifacts;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.Interaction;
+import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.Phase;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -311,21 +311,36 @@ class ItemUpdateOperatorTest {
     }
   }
 
-  /** The test PROMO artifact under another version, as a retrained prompt stage would be. */
+  /**
+   * The test PROMO artifact with its globals perturbed (seeded), as a retrained prompt stage would give: a new
+   * version (the version is a hash of the content) and fusion maps that use the pinnacle users and the prompt.
+   */
   private static Path retrainedPromo() throws Exception {
-    Path dir = TestArtifacts.DIR.resolve("promo-v2");
+    Path dir = TestArtifacts.DIR.resolve("promo-retrained");
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      try (Stream<Path> files = Files.list(TestArtifacts.PROMO)) {
-        for (Path f : files.toList()) {
-          Files.copy(f, dir.resolve(f.getFileName()));
+      PromoArtifact old = PromoArtifact.load(TestArtifacts.PROMO);
+      Random rnd = new Random(17);
+      NamedTensors globals = new NamedTensors();
+      for (var e : old.globals().all().entrySet()) {
+        float[] v = e.getValue().data().clone();
+        for (int k = 0; k < v.length; k++) {
+          v[k] += (float) (rnd.nextGaussian() * 0.1);
         }
+        globals.put(e.getKey(), e.getValue().shape(), v);
       }
-      ObjectMapper json = new ObjectMapper();
-      Path meta = dir.resolve("promo.json");
-      ObjectNode m = (ObjectNode) json.readTree(meta.toFile());
-      m.put("version", m.get("version").asText() + "-retrained");
-      json.writeValue(meta.toFile(), m);
+      long[] items = old.trainedItems();
+      long[] counts = new long[items.length];
+      for (int i = 0; i < items.length; i++) {
+        counts[i] = old.trainPositives(items[i]);
+      }
+      long[] popular = old.popularItems();
+      long[][] pinnacle = new long[popular.length][];
+      for (int p = 0; p < popular.length; p++) {
+        pinnacle[p] = old.popularPinnacle(p);
+      }
+      PromoArtifact.Metadata m = old.metadata();
+      PromoArtifact.save(dir, m.baseModelVersion(), m.dataset(), m.tau(), m.coldThreshold(), m.config(), globals,
+          old.warmPool(), items, counts, popular, pinnacle, Map.of("perturbedFrom", m.version()));
     }
     return dir;
   }
