@@ -114,7 +114,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Creates topics (1 partition each unless given); {@code compacted} ones get cleanup.policy=compact. */
   public void createTopics(List<String> plain, List<String> compacted, int partitions) {
-    try (Admin admin = admin()) {
+    createTopics(bootstrap, plain, compacted, partitions);
+  }
+
+  /** The same on any single-node broker (replication 1): this one or the benchmark's. */
+  public static void createTopics(String bootstrap, List<String> plain, List<String> compacted, int partitions) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<NewTopic> topics = new java.util.ArrayList<>();
       for (String t : plain) {
         topics.add(new NewTopic(t, partitions, (short) 1));
@@ -128,7 +133,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A free local port. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

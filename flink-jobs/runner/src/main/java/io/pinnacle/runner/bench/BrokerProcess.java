@@ -3,7 +3,6 @@ package io.pinnacle.runner.bench;
 import io.pinnacle.runner.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -32,8 +30,8 @@ public final class BrokerProcess implements AutoCloseable {
   public static BrokerProcess start(Path workDir) {
     try {
       Path dir = Files.createDirectories(workDir.resolve("broker"));
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int brokerPort = EmbeddedKafka.freePort();
+      int controllerPort = EmbeddedKafka.freePort();
       Path config = dir.resolve("server.properties");
       try (var w = Files.newBufferedWriter(config)) {
         EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort)
@@ -103,21 +101,7 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Creates plain and compacted topics with {@code partitions} partitions each. */
   public void createTopics(List<String> plain, List<String> compacted, int partitions) {
-    List<NewTopic> topics = new ArrayList<>();
-    plain.forEach(t -> topics.add(new NewTopic(t, partitions, (short) 1)));
-    compacted.forEach(t -> topics.add(new NewTopic(t, partitions, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact"))));
-    try (Admin admin = admin()) {
-      admin.createTopics(topics).all().get();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create topics " + plain + " " + compacted, e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    EmbeddedKafka.createTopics(bootstrap, plain, compacted, partitions);
   }
 
   @Override
