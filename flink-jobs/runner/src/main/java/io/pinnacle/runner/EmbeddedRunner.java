@@ -140,6 +140,12 @@ public final class EmbeddedRunner implements Callable<Integer> {
     float[][] replayTable = x.streamReplay(pc, promo.globals(), uc, config.get(PinnacleOptions.BATCH_SIZE), null,
         null, true);
     List<Evaluation> rows = new ArrayList<>();
+    // A row that knows nothing of taste: the same cold items, each with a zero embedding (every user scores it 0).
+    Map<Long, float[]> zeros = new HashMap<>();
+    streamed.forEach((item, v) -> zeros.put(item, new float[v.length]));
+    float[][] zeroTable = x.baseItemTable();
+    x.overrideColdItems(zeroTable, zeros);
+    rows.add(x.evaluate("Zero vector for the same cold items (no taste)", zeroTable, Stage.TEST));
     rows.add(x.evaluate("Pre-train", x.baseItemTable(), Stage.TEST));
     rows.add(x.evaluate("PROMO-stream (offline replay)", replayTable, Stage.TEST));
     rows.add(x.evaluate("Streamed embeddings (this run)", streamTable, Stage.TEST));
