@@ -20,6 +20,8 @@ import java.util.Map;
  *   parameters.bin   SASRec parameters (NamedTensors)
  *   vectors.bin      user_vectors (users x d) and item_embeddings ((items + 1) x d, row 0 padding)
  *   ids.bin          external user and item ids in dense order
+ *   histories.bin    optional: per user, the most recent positive items (dense ids, oldest first, at most the
+ *                    model's maximum length) at the end of training: where the user encoder starts
  * </pre>
  * Loading verifies every checksum and fails with a message naming the bad file. Accessors hand out copies: nothing
  * that reads the base can change it.
@@ -27,10 +29,13 @@ import java.util.Map;
 public final class BaseModelArtifact {
   public static final String FORMAT = "pinnacle-base-model";
   public static final int FORMAT_VERSION = 1;
+  /** Training-summary key of the temporal split time T (epoch ms); absent when the base saw the whole data set. */
+  public static final String SPLIT_TIME_MS = "splitTimeMs";
   static final String METADATA = "metadata.json";
   static final String PARAMETERS = "parameters.bin";
   static final String VECTORS = "vectors.bin";
   static final String IDS = "ids.bin";
+  static final String HISTORIES = "histories.bin";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** What metadata.json holds. */
@@ -44,11 +49,13 @@ public final class BaseModelArtifact {
   private final float[] itemEmbeddings;
   private final long[] userIds;
   private final long[] itemIds;
+  private final int[][] histories;
   private final Map<Long, Integer> userIndex = new HashMap<>();
   private final Map<Long, Integer> itemIndex = new HashMap<>();
 
   private BaseModelArtifact(Metadata metadata, NamedTensors parameters, float[] userVectors, float[] itemEmbeddings,
-                            long[] userIds, long[] itemIds) {
+                            long[] userIds, long[] itemIds, int[][] histories) {
+    this.histories = histories;
     this.metadata = metadata;
     this.parameters = parameters;
     this.userVectors = userVectors;
@@ -66,6 +73,12 @@ public final class BaseModelArtifact {
   /** Writes the artifact; {@code itemIds[k]} is the external id of dense item k + 1, {@code userIds[u]} of user u. */
   public static Metadata save(Path dir, String dataset, SasRec model, float[][] userVectors, long[] userIds,
                               long[] itemIds, Map<String, Object> training) throws IOException {
+    return save(dir, dataset, model, userVectors, userIds, itemIds, null, training);
+  }
+
+  /** As above, with each user's recent positives ({@code histories[u]}, dense item ids, oldest first) or null. */
+  public static Metadata save(Path dir, String dataset, SasRec model, float[][] userVectors, long[] userIds,
+                              long[] itemIds, int[][] histories, Map<String, Object> training) throws IOException {
     Files.createDirectories(dir);
     int d = model.config().dim();
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -80,6 +93,9 @@ public final class BaseModelArtifact {
             model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray());
     files.put(VECTORS, bytes(vectors));
     files.put(IDS, idBytes(userIds, itemIds));
+    if (histories != null) {
+      files.put(HISTORIES, historyBytes(histories, model.config().maxLen()));
+    }
     Map<String, String> sha = ArtifactFiles.write(dir, files);
     String version = dataset + "-" + ArtifactFiles.sha256(files.values().toArray(new byte[0][])).substring(0, 12);
     Metadata meta = new Metadata(FORMAT, FORMAT_VERSION, version, dataset, d, userIds.length, itemIds.length,
@@ -101,8 +117,13 @@ public final class BaseModelArtifact {
       NamedTensors params = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(PARAMETERS)));
       NamedTensors vectors = NamedTensors.read(new java.io.ByteArrayInputStream(files.get(VECTORS)));
       long[][] ids = readIds(new java.io.ByteArrayInputStream(files.get(IDS)));
+      int[][] histories = new int[ids[0].length][0];
+      if (meta.sha256().containsKey(HISTORIES)) {
+        histories = readHistories(ArtifactFiles.readVerified(dir, "base model artifact", meta.sha256(), HISTORIES)
+            .get(HISTORIES));
+      }
       return new BaseModelArtifact(meta, params, vectors.get("user_vectors").data(),
-          vectors.get("item_embeddings").data(), ids[0], ids[1]);
+          vectors.get("item_embeddings").data(), ids[0], ids[1], histories);
     } catch (IOException e) {
       throw new IllegalArgumentException("base model artifact " + dir + " cannot be read: " + e.getMessage(), e);
     }
@@ -114,6 +135,12 @@ public final class BaseModelArtifact {
 
   public String version() {
     return metadata.version();
+  }
+
+  /** T of the temporal split the base was trained before, or null when it was trained on the whole data set. */
+  public Long splitTimeMs() {
+    Object t = metadata.training() == null ? null : metadata.training().get(SPLIT_TIME_MS);
+    return t == null ? null : ((Number) t).longValue();
   }
 
   public int dim() {
@@ -139,6 +166,26 @@ public final class BaseModelArtifact {
   public float[] itemEmbedding(long itemId) {
     Integer i = itemIndex.get(itemId);
     return i == null ? null : java.util.Arrays.copyOfRange(itemEmbeddings, i * dim(), (i + 1) * dim());
+  }
+
+  /** Dense index of a known item (1..items), or -1: the ids the SASRec parameters are indexed by. */
+  public int denseItem(long itemId) {
+    Integer i = itemIndex.get(itemId);
+    return i == null ? -1 : i;
+  }
+
+  /** The user's most recent positives at the end of training (external ids, oldest first); empty when unknown. */
+  public long[] recentItems(long userId) {
+    Integer u = userIndex.get(userId);
+    if (u == null) {
+      return new long[0];
+    }
+    int[] h = histories[u];
+    long[] out = new long[h.length];
+    for (int k = 0; k < h.length; k++) {
+      out[k] = itemIds[h[k] - 1];
+    }
+    return out;
   }
 
   public long[] userIds() {
@@ -168,6 +215,33 @@ public final class BaseModelArtifact {
     }
     out.flush();
     return bos.toByteArray();
+  }
+
+  private static byte[] historyBytes(int[][] histories, int maxLen) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bos);
+    out.writeInt(histories.length);
+    for (int[] h : histories) {
+      int n = Math.min(maxLen, h.length);
+      out.writeShort(n);
+      for (int k = h.length - n; k < h.length; k++) {
+        out.writeInt(h[k]);
+      }
+    }
+    out.flush();
+    return bos.toByteArray();
+  }
+
+  private static int[][] readHistories(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+    int[][] out = new int[in.readInt()][];
+    for (int u = 0; u < out.length; u++) {
+      out[u] = new int[in.readShort()];
+      for (int k = 0; k < out[u].length; k++) {
+        out[u][k] = in.readInt();
+      }
+    }
+    return out;
   }
 
   private static long[][] readIds(InputStream is) throws IOException {

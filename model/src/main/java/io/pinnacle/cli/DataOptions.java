@@ -1,7 +1,10 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.DatasetLoader;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.LeaveOneOutSplit;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,6 +19,13 @@ public final class DataOptions {
 
   @Option(names = "--cold-threshold", description = "override the data set's cold threshold (positives in training)")
   Integer coldThreshold;
+
+  /** The training period of the base model's temporal split (the whole data set for a base trained on all). */
+  public LeaveOneOutSplit trainingPeriod(BaseModelArtifact base) {
+    TemporalSplit t = TemporalSplit.atOrWhole(load(), base.splitTimeMs());
+    System.out.println(t.describe());
+    return LeaveOneOutSplit.of(t.before());
+  }
 
   public Dataset load() {
     Dataset d = DatasetLoader.load(dataset, data);

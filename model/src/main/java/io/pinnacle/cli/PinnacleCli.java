@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.ColdStartEvaluation;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
     description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
         PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class,
-        PinnacleCli.RetentionCompare.class, RetentionReportCommand.class})
+        PinnacleCli.RetentionCompare.class, RetentionReportCommand.class, PrequentialCommand.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -62,9 +63,15 @@ public final class PinnacleCli {
     @Option(names = "--dim", description = "embedding dimension (default 16)")
     Integer dim;
 
+    @Option(names = "--split", defaultValue = "0.5", description = "train on the events up to T: a share of the "
+        + "events (default 0.5: the time by which half of them happened), an ISO instant, epoch ms, or none (all)")
+    String split;
+
     @Override
     public Integer call() throws Exception {
-      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      TemporalSplit temporal = TemporalSplit.parse(data.load(), this.split);
+      System.out.println(temporal.describe());
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(temporal.before());
       System.out.println(split.describe());
       SasRecConfig config = SasRecConfig.defaults();
       if (epochs != null) {
@@ -73,7 +80,7 @@ public final class PinnacleCli {
       if (dim != null) {
         config = config.withDim(dim);
       }
-      BaseModelArtifact.Metadata meta = Pretraining.run(split, config, out);
+      BaseModelArtifact.Metadata meta = Pretraining.run(split, config, out, temporal);
       System.out.printf("base model %s written to %s (best epoch %s, %.0f s)%n", meta.version(), out,
           meta.training().get("bestEpoch"), ((Number) meta.training().get("seconds")).doubleValue());
       return 0;
@@ -117,9 +124,10 @@ public final class PinnacleCli {
       DataOptions data = new DataOptions();
       data.dataset = "synthetic";
       Path artifact = work.resolve("base-synthetic");
-      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      TemporalSplit temporal = TemporalSplit.byShare(data.load(), TemporalSplit.DEFAULT_SHARE);
+      LeaveOneOutSplit split = LeaveOneOutSplit.of(temporal.before());
       System.out.println(split.describe());
-      BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact);
+      BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact, temporal);
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
       return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
     }
@@ -137,9 +145,10 @@ public final class PinnacleCli {
 
     @Override
     public Integer call() throws Exception {
-      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+      BaseModelArtifact base = BaseModelArtifact.load(artifact);
+      LeaveOneOutSplit split = data.trainingPeriod(base);
       System.out.println(split.describe());
-      io.pinnacle.prompt.PromoArtifact.Metadata meta = promptTrain(split, BaseModelArtifact.load(artifact), out);
+      io.pinnacle.prompt.PromoArtifact.Metadata meta = promptTrain(split, base, out);
       System.out.println("PROMO artifact " + meta.version() + " written to " + out);
       return 0;
     }
@@ -179,8 +188,9 @@ public final class PinnacleCli {
 
     @Override
     public Integer call() throws Exception {
-      LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
-      var series = io.pinnacle.retention.RetentionComparison.run(split, BaseModelArtifact.load(artifact),
+      BaseModelArtifact base = BaseModelArtifact.load(artifact);
+      LeaveOneOutSplit split = data.trainingPeriod(base);
+      var series = io.pinnacle.retention.RetentionComparison.run(split, base,
           io.pinnacle.prompt.PromoArtifact.load(promo), sampleRate, maxPerItem, sgdLr);
       Files.createDirectories(out);
       Map<String, Object> json = new LinkedHashMap<>();
@@ -223,7 +233,7 @@ public final class PinnacleCli {
                       boolean ablations) throws Exception {
     long t0 = System.nanoTime();
     BaseModelArtifact artifact = BaseModelArtifact.load(artifactDir);
-    LeaveOneOutSplit split = LeaveOneOutSplit.of(data.load());
+    LeaveOneOutSplit split = data.trainingPeriod(artifact);
     System.out.println(split.describe());
     ColdStartEvaluation.Outcome outcome = ColdStartEvaluation.run(split, artifact, fineTuneEpochs);
     List<Evaluation> test = new ArrayList<>(outcome.test());

@@ -37,19 +37,30 @@ public final class ItemFeedbackState {
     this.lastEventTimeMs = lastEventTimeMs;
   }
 
-  /** Records a positive; returns true when the pinnacle set or the negatives changed. */
-  public boolean positive(long userId, float value, long timeMs) {
+  /**
+   * Records a positive with the user's vector as of this feedback (null: none known); returns true when the
+   * pinnacle set or the negatives changed.
+   */
+  public boolean positive(long userId, float[] vector, float value, long timeMs) {
     positiveCount++;
-    remember(new LabelledSample(userId, true, timeMs));
+    remember(new LabelledSample(userId, true, timeMs, vector));
     boolean changed = negatives.removePositive(userId);
-    return pinnacle.offer(new PinnacleEntry(userId, value, timeMs)) || changed;
+    return pinnacle.offer(new PinnacleEntry(userId, value, timeMs, vector)) || changed;
+  }
+
+  public boolean positive(long userId, float value, long timeMs) {
+    return positive(userId, null, value, timeMs);
   }
 
   /** Records a negative; returns true when the negative reservoir changed. */
-  public boolean negative(long userId, long timeMs) {
+  public boolean negative(long userId, float[] vector, long timeMs) {
     negativeCount++;
-    remember(new LabelledSample(userId, false, timeMs));
-    return !pinnacle.contains(userId) && negatives.offer(userId);
+    remember(new LabelledSample(userId, false, timeMs, vector));
+    return !pinnacle.contains(userId) && negatives.offer(userId, vector);
+  }
+
+  public boolean negative(long userId, long timeMs) {
+    return negative(userId, null, timeMs);
   }
 
   private void remember(LabelledSample s) {

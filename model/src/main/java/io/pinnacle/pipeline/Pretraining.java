@@ -6,6 +6,7 @@ import io.pinnacle.base.SasRec;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.base.SasRecRecommender;
 import io.pinnacle.base.SasRecTrainer;
+import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
@@ -22,6 +23,15 @@ public final class Pretraining {
 
   public static BaseModelArtifact.Metadata run(LeaveOneOutSplit split, SasRecConfig config, Path out)
       throws IOException {
+    return run(split, config, out, null);
+  }
+
+  /**
+   * Pre-trains on the training period of a temporal split (the split's data set must be {@code temporal.before()});
+   * the artifact records T so that every later stage uses the same cut.
+   */
+  public static BaseModelArtifact.Metadata run(LeaveOneOutSplit split, SasRecConfig config, Path out,
+                                               TemporalSplit temporal) throws IOException {
     DjlRuntime.init();
     try (NDManager manager = NDManager.newBaseManager();
          SasRec model = new SasRec(manager, config, split.numItems())) {
@@ -37,6 +47,15 @@ public final class Pretraining {
         histories.add(h);
       }
       float[][] users = SasRecRecommender.userVectors(model, histories);
+      // Where the user encoder starts in the stream: every positive of the training period, held-out ones included.
+      int[][] recent = new int[split.numUsers()][];
+      for (int u = 0; u < split.numUsers(); u++) {
+        int[] h = histories.get(u);
+        recent[u] = split.evaluated(u) ? java.util.Arrays.copyOf(h, h.length + 1) : h;
+        if (split.evaluated(u)) {
+          recent[u][h.length] = split.testItem[u];
+        }
+      }
       Map<String, Object> training = new LinkedHashMap<>();
       training.put("bestEpoch", r.bestEpoch());
       training.put("epochsRun", r.epochsRun());
@@ -46,8 +65,11 @@ public final class Pretraining {
       training.put("seconds", r.seconds());
       training.put("coldThreshold", split.dataset.rules().coldThreshold());
       training.put("trainingInteractions", split.training.size());
+      if (temporal != null) {
+        training.put(BaseModelArtifact.SPLIT_TIME_MS, temporal.splitTimeMs());
+      }
       return BaseModelArtifact.save(out, split.dataset.name(), model, users, split.users.externalIds(),
-          split.items.externalIds(), training);
+          split.items.externalIds(), recent, training);
     }
   }
 }

@@ -30,20 +30,30 @@ public final class ColdItemReplay {
     this.retention = retention;
   }
 
-  public void accept(long itemId, long userId, Label label, float value, long eventTimeMs) {
-    ItemState s = states.computeIfAbsent(itemId, updater::newItem);
-    if (updater.observe(s, itemId, userId, label, value, eventTimeMs, retention)) {
-      dirty.add(itemId);
-      if (dirty.size() >= batchSize) {
-        flush();
-      }
-    }
+  public List<ColdItemUpdater.Update> accept(long itemId, long userId, Label label, float value, long eventTimeMs) {
+    return accept(itemId, userId, null, label, value, eventTimeMs);
   }
 
-  /** Tunes every dirty item now. */
-  public void flush() {
+  /**
+   * Applies one event with the user's vector as of it (null: looked up when tuning); returns the updates of the
+   * micro-batch it completed, if any.
+   */
+  public List<ColdItemUpdater.Update> accept(long itemId, long userId, float[] userVector, Label label, float value,
+                                             long eventTimeMs) {
+    ItemState s = states.computeIfAbsent(itemId, updater::newItem);
+    if (updater.observe(s, itemId, userId, userVector, label, value, eventTimeMs, retention)) {
+      dirty.add(itemId);
+      if (dirty.size() >= batchSize) {
+        return flush();
+      }
+    }
+    return List.of();
+  }
+
+  /** Tunes every dirty item now and returns their updates. */
+  public List<ColdItemUpdater.Update> flush() {
     if (dirty.isEmpty()) {
-      return;
+      return List.of();
     }
     List<Long> ids = new ArrayList<>(dirty);
     List<ItemState> batch = new ArrayList<>(ids.size());
@@ -51,10 +61,12 @@ public final class ColdItemReplay {
       batch.add(states.get(id));
     }
     dirty.clear();
-    for (ColdItemUpdater.Update u : updater.tune(ids, batch, 0L, retention)) {
+    List<ColdItemUpdater.Update> out = updater.tune(ids, batch, 0L, retention);
+    for (ColdItemUpdater.Update u : out) {
       embeddings.put(u.itemId(), u.embedding());
       updates++;
     }
+    return out;
   }
 
   /** The last embedding emitted for each item that was tuned (graduated items keep their final one). */

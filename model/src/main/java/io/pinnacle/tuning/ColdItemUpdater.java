@@ -111,12 +111,18 @@ public final class ColdItemUpdater {
     return true;
   }
 
-  /**
-   * Applies one labelled event. Returns true when a cold item's feedback changed, i.e. the item needs tuning;
-   * warm and graduated items only count.
-   */
   public boolean observe(ItemState s, long itemId, long userId, Label label, float value, long eventTimeMs,
                          RetentionStats retention) {
+    return observe(s, itemId, userId, null, label, value, eventTimeMs, retention);
+  }
+
+  /**
+   * Applies one labelled event, with the user's vector as of this event ({@code userVector}, from the user
+   * encoder; null: the user is looked up in the models when tuning). Returns true when a cold item's feedback
+   * changed, i.e. the item needs tuning; warm and graduated items only count.
+   */
+  public boolean observe(ItemState s, long itemId, long userId, float[] userVector, Label label, float value,
+                         long eventTimeMs, RetentionStats retention) {
     s.lastEventTimeMs = Math.max(s.lastEventTimeMs, eventTimeMs);
     if (label == Label.IGNORED) {
       return false;
@@ -130,16 +136,16 @@ public final class ColdItemUpdater {
       return false;
     }
     if (label == Label.POSITIVE) {
-      s.feedback.positive(userId, value, eventTimeMs);
-      startTracking(s, itemId, userId, retention);
+      s.feedback.positive(userId, userVector, value, eventTimeMs);
+      startTracking(s, itemId, userId, userVector, retention);
     } else {
-      s.feedback.negative(userId, eventTimeMs);
+      s.feedback.negative(userId, userVector, eventTimeMs);
     }
     return true;
   }
 
   /** Follows (user, item) from now if the user just entered the pinnacle set and the pair is sampled. */
-  private void startTracking(ItemState s, long itemId, long userId, RetentionStats stats) {
+  private void startTracking(ItemState s, long itemId, long userId, float[] userVector, RetentionStats stats) {
     RetentionTracker tracker = models.retention();
     if (tracker == null || stats == null || !s.feedback.pinnacle().contains(userId)) {
       return;
@@ -149,7 +155,7 @@ public final class ColdItemUpdater {
         return;
       }
     }
-    float[] user = models.get(userId);
+    float[] user = userVector != null ? userVector : models.get(userId);
     if (user == null || !tracker.sampled(itemId, userId, s.tracked.size())) {
       return;
     }
@@ -180,7 +186,7 @@ public final class ColdItemUpdater {
       s.updateSeq = nextSeq(s.updateSeq, clockMs);
       s.lastTunedMs = clockMs;
       if (!s.tracked.isEmpty() && models.retention() != null && retention != null) {
-        models.retention().afterUpdate(item, s.tracked, embedding, s.negatives(), models, retention);
+        models.retention().afterUpdate(item, s.tracked, embedding, s.negatives(), keptVectors(s), retention);
       }
       s.lastEmbedding = embedding;
       boolean graduating = s.positives() >= config.coldThreshold();
@@ -200,6 +206,18 @@ public final class ColdItemUpdater {
    */
   public static long nextSeq(long previous, long clockMs) {
     return Math.max(previous + 1, clockMs);
+  }
+
+  /** A user's vector as the item kept it with their pinnacle entry, else the models' lookup. */
+  private UserVectors keptVectors(ItemState s) {
+    return userId -> {
+      for (PinnacleEntry e : s.feedback.pinnacle().entries()) {
+        if (e.userId() == userId && e.vector() != null) {
+          return e.vector();
+        }
+      }
+      return models.get(userId);
+    };
   }
 
   /** Counters only from here on: the final embedding has been emitted. */

@@ -20,16 +20,19 @@ public final class TuningInputs {
     List<PinnacleEntry> pin = state.pinnacle().size() > 0 ? state.pinnacle().entries() : pseudoPinnacle;
     List<float[]> pinVec = new ArrayList<>();
     List<Long> pinIds = new ArrayList<>();
+    // Each kept user carries their vector as of the feedback; the lookup serves entries without one.
     for (PinnacleEntry e : pin) {
-      float[] v = users.get(e.userId());
+      float[] v = e.vector() != null ? e.vector() : users.get(e.userId());
       if (v != null) {
         pinVec.add(v);
         pinIds.add(e.userId());
       }
     }
     List<float[]> negVec = new ArrayList<>();
-    for (long u : state.negatives().users()) {
-      float[] v = users.get(u);
+    List<Long> negUsers = state.negatives().users();
+    List<float[]> negKept = state.negatives().vectors();
+    for (int j = 0; j < negUsers.size(); j++) {
+      float[] v = negKept.get(j) != null ? negKept.get(j) : users.get(negUsers.get(j));
       if (v != null) {
         negVec.add(v);
       }
@@ -39,7 +42,7 @@ public final class TuningInputs {
     List<Float> labels = new ArrayList<>();
     List<Integer> self = new ArrayList<>();
     for (LabelledSample s : state.recent()) {
-      float[] v = users.get(s.userId());
+      float[] v = s.vector() != null ? s.vector() : users.get(s.userId());
       if (v == null) {
         continue;
       }

@@ -69,7 +69,7 @@ class PinnacleSetTest {
   void negativeReservoirIsBoundedAndForgetsUsersWhoTurnPositive() {
     NegativeReservoir r = new NegativeReservoir(3, 42);
     for (long u = 0; u < 100; u++) {
-      r.offer(u);
+      r.offer(u, null);
     }
     assertEquals(3, r.users().size());
     assertEquals(100, r.seen());
@@ -78,7 +78,7 @@ class PinnacleSetTest {
     assertFalse(r.users().contains(victim));
     NegativeReservoir again = new NegativeReservoir(3, 42);
     for (long u = 0; u < 100; u++) {
-      again.offer(u);
+      again.offer(u, null);
     }
     again.removePositive(victim);
     assertEquals(r.users(), again.users());

@@ -2,6 +2,7 @@ package io.pinnacle.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -77,11 +78,14 @@ public final class PinnacleOptions {
       .intType().defaultValue(0)
       .withDescription("Positives at which an item graduates; 0 = the threshold the PROMO artifact was trained with.");
   public static final ConfigOption<Float> LAMBDA1 = key("pinnacle.promo.lambda1")
-      .floatType().defaultValue(0.01f).withDescription("Weight of the pinnacle-feedback prompt loss.");
+      .floatType().defaultValue(TuningRates.DEFAULTS.lambda1())
+      .withDescription("Weight of the pinnacle-feedback prompt loss.");
   public static final ConfigOption<Float> LAMBDA2 = key("pinnacle.promo.lambda2")
-      .floatType().defaultValue(0.1f).withDescription("Weight of the popularity-aware prompt loss.");
+      .floatType().defaultValue(TuningRates.DEFAULTS.lambda2())
+      .withDescription("Weight of the popularity-aware prompt loss.");
   public static final ConfigOption<Float> LEARNING_RATE = key("pinnacle.promo.learning-rate")
-      .floatType().defaultValue(0.001f).withDescription("Adam learning rate of the incremental prompt updates.");
+      .floatType().defaultValue(TuningRates.DEFAULTS.learningRate())
+      .withDescription("Adam learning rate of the incremental prompt updates.");
   public static final ConfigOption<Integer> ADAM_STEPS = key("pinnacle.promo.adam-steps")
       .intType().defaultValue(UpdaterConfig.ADAM_STEPS).withDescription("Adam steps per item update.");
   public static final ConfigOption<Integer> RECENT_SAMPLES = key("pinnacle.promo.recent-samples")

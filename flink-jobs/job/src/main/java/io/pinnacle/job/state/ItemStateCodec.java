@@ -131,11 +131,11 @@ public final class ItemStateCodec {
   private static FeedbackRecord feedback(ItemFeedbackState f) {
     List<PinnacleEntryRecord> pin = new ArrayList<>();
     for (PinnacleEntry e : f.pinnacle().entries()) {
-      pin.add(new PinnacleEntryRecord(e.userId(), e.value(), e.timeMs()));
+      pin.add(new PinnacleEntryRecord(e.userId(), e.value(), e.timeMs(), floatsOrNull(e.vector())));
     }
     List<LabelledSampleRecord> recent = new ArrayList<>();
     for (LabelledSample x : f.recent()) {
-      recent.add(new LabelledSampleRecord(x.userId(), x.positive(), x.timeMs()));
+      recent.add(new LabelledSampleRecord(x.userId(), x.positive(), x.timeMs(), floatsOrNull(x.vector())));
     }
     NegativeReservoir n = f.negatives();
     return FeedbackRecord.newBuilder()
@@ -146,6 +146,7 @@ public final class ItemStateCodec {
         .setNegativesSeen(n.seen())
         .setNegativeRngState(n.rngState())
         .setNegativeUsers(new ArrayList<>(n.users()))
+        .setNegativeVectors(n.vectors().stream().map(ItemStateCodec::floatsOrNull).toList())
         .setRecentCapacity(f.recentCapacity())
         .setRecent(recent)
         .setPositiveCount(f.positiveCount())
@@ -157,16 +158,29 @@ public final class ItemStateCodec {
   private static ItemFeedbackState feedback(FeedbackRecord r) {
     List<PinnacleEntry> pin = new ArrayList<>();
     for (PinnacleEntryRecord e : r.getPinnacle()) {
-      pin.add(new PinnacleEntry(e.getUserId(), e.getValue(), e.getTimeMs()));
+      pin.add(new PinnacleEntry(e.getUserId(), e.getValue(), e.getTimeMs(), floatsOrNull(e.getVector())));
     }
     List<LabelledSample> recent = new ArrayList<>();
     for (LabelledSampleRecord x : r.getRecent()) {
-      recent.add(new LabelledSample(x.getUserId(), x.getPositive(), x.getTimeMs()));
+      recent.add(new LabelledSample(x.getUserId(), x.getPositive(), x.getTimeMs(), floatsOrNull(x.getVector())));
+    }
+    // States written before user vectors have no negative vectors: those users are looked up when tuning.
+    List<float[]> negVectors = new ArrayList<>();
+    for (int j = 0; j < r.getNegativeUsers().size(); j++) {
+      negVectors.add(j < r.getNegativeVectors().size() ? floatsOrNull(r.getNegativeVectors().get(j)) : null);
     }
     return new ItemFeedbackState(PinnacleSet.of(r.getK(), PinnacleMode.valueOf(r.getPinnacleMode()), pin),
         new NegativeReservoir(r.getNegativeCapacity(), r.getNegativesSeen(), r.getNegativeRngState(),
-            r.getNegativeUsers()),
+            r.getNegativeUsers(), negVectors),
         recent, r.getRecentCapacity(), r.getPositiveCount(), r.getNegativeCount(), r.getLastEventTimeMs());
+  }
+
+  private static List<Float> floatsOrNull(float[] a) {
+    return a == null ? null : floats(a);
+  }
+
+  private static float[] floatsOrNull(List<Float> a) {
+    return a == null ? null : floats(a);
   }
 
   private static List<Float> floats(float[] a) {

@@ -1,0 +1,57 @@
+package io.pinnacle.cli;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.prequential.PrequentialConfig;
+import io.pinnacle.prequential.PrequentialEvaluation;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.UpdaterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pinnacle prequential}: test-then-train quality over the stream after the base model's split. */
+@Command(name = "prequential", mixinStandardHelpOptions = true,
+    description = "Prequential targeting AUC and placement over the events after the temporal split.")
+public final class PrequentialCommand implements Callable<Integer> {
+  @Mixin DataOptions data;
+
+  @Option(names = "--artifact", required = true, description = "base model artifact (trained with a --split)")
+  Path artifact;
+
+  @Option(names = "--promo", required = true, description = "PROMO artifact of that base")
+  Path promo;
+
+  @Option(names = "--json", description = "where to write the results (default: <artifact>/prequential.json)")
+  Path json;
+
+  @Option(names = "--sgd-lr", description = "learning rate of the online-SGD row (default 0.05)")
+  Float sgdLr;
+
+  @Override
+  public Integer call() throws Exception {
+    BaseModelArtifact base = BaseModelArtifact.load(artifact);
+    PromoArtifact p = PromoArtifact.load(promo);
+    TemporalSplit split = TemporalSplit.atOrWhole(data.load(), base.splitTimeMs());
+    System.out.println(split.describe());
+    PrequentialConfig config = PrequentialConfig.defaults();
+    if (sgdLr != null) {
+      config = config.withSgdLearningRate(sgdLr);
+    }
+    UpdaterConfig uc = UpdaterConfig.defaults(p.metadata().coldThreshold(), p.metadata().config().pinnacleMode());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, p, uc, TuningRates.DEFAULTS, config)
+        .run();
+    System.out.print(r.markdown());
+    Path target = json != null ? json : artifact.resolve("prequential.json");
+    if (target.getParent() != null) {
+      Files.createDirectories(target.getParent());
+    }
+    PinnacleCli.JSON.writeValue(target.toFile(), r.json());
+    System.out.println("results written to " + target);
+    return 0;
+  }
+}

@@ -1,0 +1,429 @@
+package io.pinnacle.prequential;
+
+import ai.djl.Device;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.data.FeedbackRules;
+import io.pinnacle.data.Label;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.IdIndex;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.tuning.ArtifactModels;
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.UpdaterConfig;
+import io.pinnacle.users.UserEncoder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Test-then-train over the stream after the temporal split. Every event of the data set is replayed in time order
+ * (before T only the model-free rows and the shared counters learn); at each positive after T on a NEW or COLD item
+ * (and on a sample of warm items, the control) every row is evaluated with its state at t, before the event is
+ * applied:
+ * <ul>
+ *   <li>targeting: the item is ranked among one shared draw of candidates (items seen before t) by the liker and by
+ *       each user of the item's next negatives who was active in the window before t; a pair is won when the
+ *       liker ranks it higher (ties half). Any score that is a user part plus an item part gives exactly 0.5.</li>
+ *   <li>placement: HR@10 and NDCG@10 of the positive against candidates the user had not touched.</li>
+ * </ul>
+ * User vectors come from {@link UserEncoder} on each user's history up to t, as in the job.
+ */
+public final class PrequentialEvaluation {
+  /** Column names of the cells: group x bucket. */
+  private static final String ALL = "all";
+
+  private final TemporalSplit split;
+  private final BaseModelArtifact base;
+  private final PromoArtifact promo;
+  private final UpdaterConfig updaterConfig;
+  private final TuningRates rates;
+  private final PrequentialConfig config;
+
+  public PrequentialEvaluation(TemporalSplit split, BaseModelArtifact base, PromoArtifact promo,
+                               UpdaterConfig updaterConfig, TuningRates rates, PrequentialConfig config) {
+    if (!split.hasStream()) {
+      throw new IllegalArgumentException("the prequential evaluation needs events after the split; the base "
+          + base.version() + " was trained on the whole data set (pretrain with --split)");
+    }
+    this.split = split;
+    this.base = base;
+    this.promo = promo;
+    this.updaterConfig = updaterConfig;
+    this.rates = rates;
+    this.config = config;
+  }
+
+  /** The tables (markdown) and everything in them (JSON-ready). */
+  public record Result(String markdown, Map<String, Object> json) {}
+
+  private record Labelled(int user, int item, boolean positive, float value, long timeMs) {}
+
+  public Result run() {
+    long t0 = System.nanoTime();
+    FeedbackRules rules = split.dataset().rules();
+    IdIndex users = new IdIndex(0);
+    IdIndex items = new IdIndex(1);
+    List<Labelled> events = new ArrayList<>();
+    int splitIndex = -1;
+    for (InteractionEvent e : split.dataset().events()) {
+      Label l = rules.label(e);
+      if (l == Label.IGNORED) {
+        continue;
+      }
+      if (splitIndex < 0 && e.getEventTimeMs() > split.splitTimeMs()) {
+        splitIndex = events.size();
+      }
+      boolean pos = l == Label.POSITIVE;
+      events.add(new Labelled(users.add(e.getUserId()), items.add(e.getItemId()), pos,
+          pos ? (float) rules.pinnacleValue(e) : 0f, e.getEventTimeMs()));
+    }
+    int nu = users.size();
+    int ni = items.size() + 1;
+    try (ArtifactModels models = new ArtifactModels(base, promo, updaterConfig, rates, Device.cpu());
+         UserEncoder encoder = new UserEncoder(base)) {
+      long[] itemIds = new long[ni];
+      ItemGroup[] group = new ItemGroup[ni];
+      float[][] baseEmb = new float[ni][];
+      float[] zero = new float[base.dim()];
+      boolean[] seenBefore = new boolean[ni];
+      boolean[] userBefore = new boolean[nu];
+      for (int k = 0; k < splitIndex; k++) {
+        seenBefore[events.get(k).item()] = true;
+        userBefore[events.get(k).user()] = true;
+      }
+      for (int i = 1; i < ni; i++) {
+        itemIds[i] = items.external(i);
+        float[] b = base.itemEmbedding(itemIds[i]);
+        baseEmb[i] = b != null ? b : zero;
+        group[i] = models.basePositives(itemIds[i]) >= updaterConfig.coldThreshold() ? ItemGroup.WARM
+            : seenBefore[i] ? ItemGroup.COLD : ItemGroup.NEW;
+      }
+      long[] userIds = users.externalIds();
+      float[][] frozen = new float[nu][];
+      boolean[] newUser = new boolean[nu];
+      List<List<Long>> after = new ArrayList<>(nu);
+      for (int u = 0; u < nu; u++) {
+        frozen[u] = base.userVector(userIds[u]);
+        newUser[u] = !userBefore[u];
+        after.add(new ArrayList<>());
+      }
+      for (int k = splitIndex; k < events.size(); k++) {
+        Labelled e = events.get(k);
+        if (e.positive()) {
+          after.get(e.user()).add(itemIds[e.item()]);
+        }
+      }
+      List<long[]> positivesAfter = new ArrayList<>(nu);
+      for (List<Long> l : after) {
+        positivesAfter.add(l.stream().mapToLong(Long::longValue).toArray());
+      }
+      System.out.printf(Locale.ROOT, "prequential: %,d labelled events, %,d after T; encoding user histories%n",
+          events.size(), events.size() - splitIndex);
+      long tEnc = System.nanoTime();
+      UserTimeline timeline = new UserTimeline(encoder, base, userIds, positivesAfter);
+      double encodeSeconds = (System.nanoTime() - tEnc) / 1e9;
+      StreamState state = new StreamState(itemIds, group, baseEmb, userIds, frozen, newUser, timeline,
+          config.knnWindow());
+      Map<Long, Integer> dense = new HashMap<>();
+      for (int i = 1; i < ni; i++) {
+        dense.put(itemIds[i], i);
+      }
+      List<Row> rows = new ArrayList<>();
+      rows.add(new Rows.Embeddings("Static base", state, false));
+      rows.add(new Rows.ItemKnn(state));
+      rows.add(new Rows.MeanOfUsers(state));
+      rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
+      ColdItemUpdater frozenUpdater = new ColdItemUpdater(updaterConfig, models);
+      rows.add(new Rows.PromoStream("PROMO-stream, frozen user vectors", state, frozenUpdater, config.tuneBatch(),
+          true, dense));
+      ColdItemUpdater updater = new ColdItemUpdater(updaterConfig, models);
+      Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state, updater, config.tuneBatch(), false,
+          dense);
+      rows.add(promoRow);
+      int reference = rows.size() - 1;
+      rows.add(Rows.zeroVector(state));
+      rows.add(Rows.itemAge());
+      rows.add(Rows.userPositiveRate());
+      rows.add(Rows.timing());
+      rows.add(Rows.fewestPositives());
+
+      int[][] rejecters = rejecters(events, splitIndex, group, nu);
+      Map<String, PairedAuc> targeting = new LinkedHashMap<>();
+      Map<String, double[]> placement = new LinkedHashMap<>();
+      Counters counters = new Counters();
+      int nr = rows.size();
+      long lastReport = System.nanoTime();
+      for (int k = 0; k < events.size(); k++) {
+        Labelled e = events.get(k);
+        boolean afterSplit = k >= splitIndex;
+        if (afterSplit && e.positive() && evaluated(group[e.item()], itemIds[e.item()])) {
+          for (Row r : rows) {
+            r.sync();
+          }
+          evaluate(k, e, rejecters[k], state, rows, targeting, placement, counters);
+        }
+        float[] userVector = afterSplit ? state.current(e.user()) : null;
+        if (afterSplit && group[e.item()] != ItemGroup.WARM) {
+          counters.tunableEvents++;
+          counters.tunableEventsNewUser += newUser[e.user()] ? 1 : 0;
+          counters.tunableEventsNoVector += userVector == null ? 1 : 0;
+          counters.tunableEventsNoFrozenVector += frozen[e.user()] == null ? 1 : 0;
+        }
+        Row.Event ev = new Row.Event(e.user(), userIds[e.user()], e.item(), itemIds[e.item()], e.positive(),
+            e.value(), e.timeMs(), userVector, afterSplit);
+        for (Row r : rows) {
+          r.observe(state, ev);
+        }
+        state.apply(e.user(), e.item(), e.positive(), e.timeMs(), afterSplit);
+        if (System.nanoTime() - lastReport > 15_000_000_000L) {
+          System.out.printf(Locale.ROOT, "  prequential replay: %,d of %,d events%n", k + 1, events.size());
+          lastReport = System.nanoTime();
+        }
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("dataset", split.dataset().name());
+      json.put("splitTimeMs", split.splitTimeMs());
+      json.put("baseModelVersion", base.version());
+      json.put("promoVersion", promo.metadata().version());
+      json.put("config", config);
+      json.put("rows", rows.stream().map(r -> r.name).toList());
+      json.put("reference", rows.get(reference).name);
+      int[] groupCounts = new int[ItemGroup.values().length];
+      for (int i = 1; i < ni; i++) {
+        groupCounts[group[i].ordinal()]++;
+      }
+      json.put("items", Map.of("NEW", groupCounts[0], "COLD", groupCounts[1], "WARM", groupCounts[2]));
+      int newUsers = 0;
+      for (boolean b : newUser) {
+        newUsers += b ? 1 : 0;
+      }
+      json.put("usersNewAfterSplit", newUsers);
+      json.put("users", nu);
+      json.put("userHistoriesEncoded", timeline.encoded());
+      json.put("encodeSeconds", encodeSeconds);
+      json.put("promoUpdates", promoRow.updates());
+      json.put("counters", counters);
+      Map<String, Object> tJson = new LinkedHashMap<>();
+      StringBuilder md = new StringBuilder();
+      md.append(String.format(Locale.ROOT, "%s, %s; base %s, PROMO %s%n", split.dataset().name(), split.describe(),
+          base.version(), promo.metadata().version()));
+      md.append(String.format(Locale.ROOT, "items: NEW %d, COLD %d, WARM %d (control: %.0f%% of warm items); users "
+              + "first seen after T: %d of %d%n", groupCounts[0], groupCounts[1], groupCounts[2],
+          100 * config.warmShare(), newUsers, nu));
+      md.append(String.format(Locale.ROOT, "events after T on NEW/COLD items: %,d, by users new after T %.1f%%, "
+              + "without a current vector %.1f%%, without a frozen vector %.1f%%; pairs with a user new after T "
+              + "%.1f%% of %,d%n", counters.tunableEvents, pct(counters.tunableEventsNewUser, counters.tunableEvents),
+          pct(counters.tunableEventsNoVector, counters.tunableEvents),
+          pct(counters.tunableEventsNoFrozenVector, counters.tunableEvents),
+          pct(counters.pairsWithNewUser, counters.pairs), counters.pairs));
+      for (Map.Entry<String, PairedAuc> c : targeting.entrySet()) {
+        PairedAuc.Summary s = c.getValue().summarize(reference, config.bootstrap(), config.seed());
+        tJson.put(c.getKey(), summaryJson(s, rows));
+      }
+      json.put("targeting", tJson);
+      Map<String, Object> pJson = new LinkedHashMap<>();
+      placement.forEach((key, acc) -> pJson.put(key, placementJson(acc, rows)));
+      json.put("placement", pJson);
+      md.append(Report.targeting(tJson, rows.stream().filter(r -> r.targeting).map(r -> r.name).toList(),
+          rows.get(reference).name));
+      md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
+      json.put("seconds", (System.nanoTime() - t0) / 1e9);
+      return new Result(md.toString(), json);
+    }
+  }
+
+  /** Counts that say how much of the stream the user vectors reach. */
+  public static final class Counters {
+    public long tunableEvents;
+    public long tunableEventsNewUser;
+    public long tunableEventsNoVector;
+    public long tunableEventsNoFrozenVector;
+    public long evaluatedPositives;
+    public long pairs;
+    public long pairsWithNewUser;
+  }
+
+  private static double pct(long part, long whole) {
+    return whole == 0 ? 0 : 100.0 * part / whole;
+  }
+
+  private boolean evaluated(ItemGroup g, long itemId) {
+    if (g != ItemGroup.WARM) {
+      return true;
+    }
+    long h = itemId * 0x9E3779B97F4A7C15L + config.seed();
+    return Math.floorMod(h ^ (h >>> 29), 1000) < config.warmShare() * 1000;
+  }
+
+  /**
+   * For each positive after T, the users of the item's next negatives (other than the liker, each once) who had an
+   * event in the activity window before the positive; at most {@code config.rejecters()}.
+   */
+  private int[][] rejecters(List<Labelled> events, int splitIndex, ItemGroup[] group, int nu) {
+    Map<Integer, List<Integer>> byItem = new HashMap<>();
+    List<List<Long>> times = new ArrayList<>(nu);
+    for (int u = 0; u < nu; u++) {
+      times.add(new ArrayList<>());
+    }
+    for (int k = 0; k < events.size(); k++) {
+      Labelled e = events.get(k);
+      times.get(e.user()).add(e.timeMs());
+      if (k >= splitIndex) {
+        byItem.computeIfAbsent(e.item(), x -> new ArrayList<>()).add(k);
+      }
+    }
+    long[][] userTimes = new long[nu][];
+    for (int u = 0; u < nu; u++) {
+      userTimes[u] = times.get(u).stream().mapToLong(Long::longValue).toArray();
+    }
+    int[][] out = new int[events.size()][];
+    for (List<Integer> list : byItem.values()) {
+      for (int p = 0; p < list.size(); p++) {
+        Labelled e = events.get(list.get(p));
+        if (!e.positive()) {
+          continue;
+        }
+        List<Integer> r = new ArrayList<>();
+        for (int q = p + 1; q < list.size() && r.size() < config.rejecters(); q++) {
+          Labelled n = events.get(list.get(q));
+          if (n.positive() || n.user() == e.user() || r.contains(n.user())) {
+            continue;
+          }
+          if (activeBefore(userTimes[n.user()], e.timeMs())) {
+            r.add(n.user());
+          }
+        }
+        out[list.get(p)] = r.stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+    return out;
+  }
+
+  private boolean activeBefore(long[] times, long t) {
+    int at = Arrays.binarySearch(times, t);
+    int idx = at >= 0 ? at : -at - 1;
+    while (idx > 0 && times[idx - 1] >= t) {
+      idx--;
+    }
+    return idx > 0 && times[idx - 1] >= t - config.activeWindowMs();
+  }
+
+  private void evaluate(int k, Labelled e, int[] rejecters, StreamState s, List<Row> rows,
+                        Map<String, PairedAuc> targeting, Map<String, double[]> placement, Counters counters) {
+    int item = e.item();
+    ItemGroup g = s.group[item];
+    int bucket = Buckets.of(s.positives[item]);
+    counters.evaluatedPositives++;
+    SplittableRandom rnd = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + k);
+    int nr = rows.size();
+    if (rejecters.length > 0) {
+      int[] cand = draw(rnd, s.itemsSeen, item, null, config.candidates());
+      double[][] rank = new double[nr][];
+      for (int r = 0; r < nr; r++) {
+        rank[r] = new double[rejecters.length + 1];
+        rank[r][0] = rank(rows.get(r), s, e.user(), item, cand);
+        for (int j = 0; j < rejecters.length; j++) {
+          rank[r][j + 1] = rank(rows.get(r), s, rejecters[j], item, cand);
+        }
+      }
+      for (int j = 0; j < rejecters.length; j++) {
+        double[] won = new double[nr];
+        for (int r = 0; r < nr; r++) {
+          double a = rank[r][0];
+          double b = rank[r][j + 1];
+          won[r] = a < b ? 1 : a == b ? 0.5 : 0;
+        }
+        boolean newInPair = s.newUser[e.user()] || s.newUser[rejecters[j]];
+        counters.pairs++;
+        counters.pairsWithNewUser += newInPair ? 1 : 0;
+        targeting.computeIfAbsent(g + "|" + Buckets.LABELS[bucket], x -> new PairedAuc(nr)).add(item, won);
+        targeting.computeIfAbsent(g + "|" + ALL, x -> new PairedAuc(nr)).add(item, won);
+        if (g != ItemGroup.WARM && newInPair) {
+          targeting.computeIfAbsent(g + " (pairs with a user new after T)|" + ALL, x -> new PairedAuc(nr))
+              .add(item, won);
+        }
+      }
+    }
+    int[] cand = draw(rnd, s.itemsSeen, item, s.touched[e.user()], config.candidates());
+    for (String key : new String[] {g + "|" + Buckets.LABELS[bucket], g + "|" + ALL}) {
+      double[] acc = placement.computeIfAbsent(key, x -> new double[2 * nr + 1]);
+      for (int r = 0; r < nr; r++) {
+        double rk = rank(rows.get(r), s, e.user(), item, cand);
+        if (rk < 10) {
+          acc[2 * r]++;
+          acc[2 * r + 1] += 1 / (Math.log(rk + 2) / Math.log(2));
+        }
+      }
+      acc[2 * nr]++;
+    }
+  }
+
+  /** Rank of {@code item} among the candidates in the row's scores for the user (0 = first; ties count half). */
+  private static double rank(Row row, StreamState s, int user, int item, int[] cand) {
+    float target = row.score(s, user, item);
+    double rank = 0;
+    for (int c : cand) {
+      float v = row.score(s, user, c);
+      if (v > target) {
+        rank++;
+      } else if (v == target) {
+        rank += 0.5;
+      }
+    }
+    return rank;
+  }
+
+  /** Up to {@code n} distinct items from 1..seen, never {@code item} nor one in {@code exclude}. */
+  private static int[] draw(SplittableRandom rnd, int seen, int item, java.util.BitSet exclude, int n) {
+    int[] out = new int[n];
+    java.util.BitSet taken = new java.util.BitSet(seen + 1);
+    int got = 0;
+    for (int tries = 0; got < n && tries < 50 * n; tries++) {
+      int c = 1 + rnd.nextInt(seen);
+      if (c == item || taken.get(c) || (exclude != null && exclude.get(c))) {
+        continue;
+      }
+      taken.set(c);
+      out[got++] = c;
+    }
+    return Arrays.copyOf(out, got);
+  }
+
+  private static Map<String, Object> summaryJson(PairedAuc.Summary s, List<Row> rows) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("items", s.items());
+    out.put("pairs", s.pairs());
+    Map<String, Object> byRow = new LinkedHashMap<>();
+    for (int r = 0; r < rows.size(); r++) {
+      if (!rows.get(r).targeting) {
+        continue;
+      }
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("auc", s.auc().get(r));
+      x.put("referenceMinusThis", s.referenceMinus().get(r));
+      byRow.put(rows.get(r).name, x);
+    }
+    out.put("rows", byRow);
+    return out;
+  }
+
+  private static Map<String, Object> placementJson(double[] acc, List<Row> rows) {
+    int nr = rows.size();
+    Map<String, Object> out = new LinkedHashMap<>();
+    double n = acc[2 * nr];
+    out.put("positives", (long) n);
+    Map<String, Object> byRow = new LinkedHashMap<>();
+    for (int r = 0; r < nr; r++) {
+      byRow.put(rows.get(r).name, Map.of("hr10", acc[2 * r] / n, "ndcg10", acc[2 * r + 1] / n));
+    }
+    out.put("rows", byRow);
+    return out;
+  }
+}

@@ -1,0 +1,249 @@
+package io.pinnacle.prequential;
+
+import io.pinnacle.data.Label;
+import io.pinnacle.tuning.ColdItemReplay;
+import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.ColdItemUpdater.Update;
+import java.util.List;
+import java.util.Map;
+
+/** The rows of the prequential evaluation: the methods and the diagnostic scorers that know nothing of taste. */
+final class Rows {
+  private Rows() {}
+
+  static float dot(float[] a, float[] b) {
+    if (a == null || b == null) {
+      return 0f;
+    }
+    float z = 0;
+    for (int k = 0; k < a.length; k++) {
+      z += a[k] * b[k];
+    }
+    return z;
+  }
+
+  static boolean tunable(StreamState s, int item) {
+    return s.group[item] != ItemGroup.WARM;
+  }
+
+  /** Item vectors dotted with user vectors (current ones, or the artifact's frozen ones). */
+  static class Embeddings extends Row {
+    final float[][] table;
+    final boolean frozenUsers;
+
+    Embeddings(String name, StreamState s, boolean frozenUsers) {
+      super(name, true);
+      this.frozenUsers = frozenUsers;
+      this.table = new float[s.baseEmbedding.length][];
+      for (int i = 1; i < table.length; i++) {
+        table[i] = s.baseEmbedding[i];
+      }
+    }
+
+    float[] user(StreamState s, int user) {
+      return frozenUsers ? s.frozen[user] : s.current(user);
+    }
+
+    @Override
+    float score(StreamState s, int user, int item) {
+      return dot(user(s, user), table[item]);
+    }
+  }
+
+  /** Every NEW and COLD item at the zero vector: where an item lands when nothing is known of it. */
+  static Row zeroVector(StreamState s) {
+    Embeddings r = new Embeddings("No information (NEW and COLD items at zero)", s, false);
+    float[] zero = new float[s.baseEmbedding[1].length];
+    for (int i = 1; i < r.table.length; i++) {
+      if (tunable(s, i)) {
+        r.table[i] = zero;
+      }
+    }
+    return r;
+  }
+
+  /** An item's vector is the mean of the vectors its positive users had when they liked it. */
+  static final class MeanOfUsers extends Embeddings {
+    private final float[][] sum;
+    private final int[] count;
+
+    MeanOfUsers(StreamState s) {
+      super("Mean of its users' vectors", s, false);
+      sum = new float[table.length][];
+      count = new int[table.length];
+    }
+
+    @Override
+    void observe(StreamState s, Event e) {
+      if (!e.afterSplit() || !e.positive() || e.userVector() == null || !tunable(s, e.item())) {
+        return;
+      }
+      float[] acc = sum[e.item()];
+      if (acc == null) {
+        acc = sum[e.item()] = new float[e.userVector().length];
+      }
+      for (int k = 0; k < acc.length; k++) {
+        acc[k] += e.userVector()[k];
+      }
+      count[e.item()]++;
+      float[] mean = new float[acc.length];
+      for (int k = 0; k < acc.length; k++) {
+        mean[k] = acc[k] / count[e.item()];
+      }
+      table[e.item()] = mean;
+    }
+  }
+
+  /** Online SGD of NEW and COLD item embeddings on every labelled event (BCE of sigmoid(h_u . e_i / tau)). */
+  static final class OnlineSgd extends Embeddings {
+    private final float lr;
+    private final float tau;
+
+    OnlineSgd(StreamState s, float lr, float tau) {
+      super("Online SGD of item embeddings", s, false);
+      this.lr = lr;
+      this.tau = tau;
+    }
+
+    @Override
+    void observe(StreamState s, Event e) {
+      float[] h = e.userVector();
+      if (!e.afterSplit() || h == null || !tunable(s, e.item())) {
+        return;
+      }
+      float[] v = table[e.item()].clone();
+      float g = (float) (1 / (1 + Math.exp(-dot(h, v) / tau))) - (e.positive() ? 1f : 0f);
+      for (int k = 0; k < v.length; k++) {
+        v[k] -= lr * g * h[k] / tau;
+      }
+      table[e.item()] = v;
+    }
+  }
+
+  /**
+   * PROMO-stream: the job's cold-item updater replayed on the events after the split (micro-batches of dirty
+   * items, and a flush before each evaluation so that the state at t holds every event before t).
+   */
+  static final class PromoStream extends Embeddings {
+    private final ColdItemReplay replay;
+    private final Map<Long, Integer> dense;
+
+    PromoStream(String name, StreamState s, ColdItemUpdater updater, int batch, boolean frozenUsers,
+                Map<Long, Integer> dense) {
+      super(name, s, frozenUsers);
+      this.replay = new ColdItemReplay(updater, batch, null);
+      this.dense = dense;
+    }
+
+    @Override
+    void observe(StreamState s, Event e) {
+      if (!e.afterSplit()) {
+        return;
+      }
+      apply(replay.accept(e.itemId(), e.userId(), frozenUsers ? null : e.userVector(),
+          e.positive() ? Label.POSITIVE : Label.NEGATIVE, e.value(), e.timeMs()));
+    }
+
+    @Override
+    void sync() {
+      apply(replay.flush());
+    }
+
+    private void apply(List<Update> updates) {
+      for (Update u : updates) {
+        table[dense.get(u.itemId())] = u.embedding();
+      }
+    }
+
+    long updates() {
+      return replay.updates();
+    }
+  }
+
+  /**
+   * Streaming item-kNN: cosine of co-occurrence over each user's recent positives, updated per event; a user's
+   * score for an item is the sum of its similarities to the user's recent positives.
+   */
+  static final class ItemKnn extends Row {
+    private final PairCounter pairs = new PairCounter();
+    private final long[] count;
+
+    ItemKnn(StreamState s) {
+      super("Item-kNN (streaming co-occurrence)", true);
+      count = new long[s.itemIds.length];
+    }
+
+    @Override
+    float score(StreamState s, int user, int item) {
+      if (count[item] == 0) {
+        return 0f;
+      }
+      float z = 0;
+      for (int j : s.recentItems(user)) {
+        if (j != item && count[j] > 0) {
+          int c = pairs.get(item, j);
+          if (c > 0) {
+            z += (float) (c / Math.sqrt((double) count[item] * count[j]));
+          }
+        }
+      }
+      return z;
+    }
+
+    @Override
+    void observe(StreamState s, Event e) {
+      if (!e.positive()) {
+        return;
+      }
+      for (int j : s.recentItems(e.user())) {
+        if (j != e.item()) {
+          pairs.increment(e.item(), j);
+        }
+      }
+      count[e.item()]++;
+    }
+  }
+
+  /** Newest item first: knows the item's age and nothing else. */
+  static Row itemAge() {
+    return new Row("Diagnostic: item age (newest first)", true) {
+      @Override
+      float score(StreamState s, int user, int item) {
+        return s.firstSeenMs[item];
+      }
+    };
+  }
+
+  /** A user's share of positive events: the same for every item, so every pair ties. */
+  static Row userPositiveRate() {
+    return new Row("Diagnostic: user's positive rate", true) {
+      @Override
+      float score(StreamState s, int user, int item) {
+        return s.events[user] == 0 ? 0f : (float) s.userPositives[user] / s.events[user];
+      }
+    };
+  }
+
+  /** Closeness of the user's last activity to the item's last positive: timing only. */
+  static Row timing() {
+    return new Row("Diagnostic: timing only (last activity near the item's last positive)", true) {
+      @Override
+      float score(StreamState s, int user, int item) {
+        if (s.lastPositiveMs[item] == Long.MIN_VALUE || s.lastActivityMs[user] == Long.MIN_VALUE) {
+          return Float.NEGATIVE_INFINITY;
+        }
+        return -Math.abs((float) (s.lastActivityMs[user] - s.lastPositiveMs[item]));
+      }
+    };
+  }
+
+  /** Placement only: the item with the fewest positives so far first. */
+  static Row fewestPositives() {
+    return new Row("Diagnostic: fewest positives first", false) {
+      @Override
+      float score(StreamState s, int user, int item) {
+        return -s.positives[item];
+      }
+    };
+  }
+}

@@ -1,0 +1,94 @@
+package io.pinnacle.prequential;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * What the stream has shown up to the current event, for every row to read: per item its first sighting, positives
+ * and last positive, per user their activity, positives, recent positive items and current vector. Dense ids:
+ * items from 1 in order of first sighting (so "items seen before t" is a prefix), users from 0.
+ */
+final class StreamState {
+  final long[] itemIds;
+  final ItemGroup[] group;
+  final float[][] baseEmbedding;
+  final long[] firstSeenMs;
+  final long[] positives;
+  final long[] lastPositiveMs;
+  final long[] userIds;
+  final long[] lastActivityMs;
+  final long[] events;
+  final long[] userPositives;
+  final boolean[] newUser;
+  final int[][] recent;
+  final int[] recentCount;
+  final int[] version;
+  final float[][] frozen;
+  final BitSet[] touched;
+  private final UserTimeline timeline;
+  int itemsSeen;
+
+  StreamState(long[] itemIds, ItemGroup[] group, float[][] baseEmbedding, long[] userIds, float[][] frozen,
+              boolean[] newUser, UserTimeline timeline, int recentWindow) {
+    this.itemIds = itemIds;
+    this.group = group;
+    this.baseEmbedding = baseEmbedding;
+    int ni = itemIds.length;
+    firstSeenMs = new long[ni];
+    positives = new long[ni];
+    lastPositiveMs = new long[ni];
+    Arrays.fill(lastPositiveMs, Long.MIN_VALUE);
+    this.userIds = userIds;
+    int nu = userIds.length;
+    lastActivityMs = new long[nu];
+    Arrays.fill(lastActivityMs, Long.MIN_VALUE);
+    events = new long[nu];
+    userPositives = new long[nu];
+    this.newUser = newUser;
+    recent = new int[nu][recentWindow];
+    recentCount = new int[nu];
+    version = new int[nu];
+    this.frozen = frozen;
+    this.timeline = timeline;
+    touched = new BitSet[nu];
+    for (int u = 0; u < nu; u++) {
+      touched[u] = new BitSet();
+    }
+  }
+
+  /** The user's vector from their history up to now (null: no item of it is known to the base). */
+  float[] current(int user) {
+    return timeline.at(user, version[user]);
+  }
+
+  /** The user's recent positives, oldest first. */
+  int[] recentItems(int user) {
+    int n = Math.min(recentCount[user], recent[user].length);
+    int[] out = new int[n];
+    int w = recent[user].length;
+    for (int k = 0; k < n; k++) {
+      out[k] = recent[user][(recentCount[user] - n + k) % w];
+    }
+    return out;
+  }
+
+  /** Applies an event to the shared facts (after every row has seen it). */
+  void apply(int user, int item, boolean positive, long timeMs, boolean afterSplit) {
+    if (item > itemsSeen) {
+      firstSeenMs[item] = timeMs;
+      itemsSeen = item;
+    }
+    lastActivityMs[user] = timeMs;
+    events[user]++;
+    touched[user].set(item);
+    if (positive) {
+      positives[item]++;
+      lastPositiveMs[item] = timeMs;
+      userPositives[user]++;
+      recent[user][recentCount[user]++ % recent[user].length] = item;
+      if (afterSplit) {
+        version[user]++;
+      }
+    }
+  }
+}

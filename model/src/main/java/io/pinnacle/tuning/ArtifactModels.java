@@ -1,0 +1,196 @@
+package io.pinnacle.tuning;
+
+import ai.djl.Device;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.data.LongIntMap;
+import io.pinnacle.feedback.PinnacleEntry;
+import io.pinnacle.feedback.PseudoPinnacle;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.retention.RetentionTracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The frozen base model and PROMO globals as {@link UpdaterModels}, keyed by external ids: what the streaming job
+ * loads on each TaskManager and what the offline prequential evaluation uses, so both tune with the same lookups.
+ * Read-only after loading, apart from the native tuner, which is created on first use on the given device.
+ */
+public class ArtifactModels implements UpdaterModels, AutoCloseable {
+  private static final int PSEUDO_CACHE_LIMIT = 1_000_000;
+
+  /** The incremental tuning's loss weights and Adam rate (the prompt stage's own live in the artifact). */
+  public record TuningRates(float lambda1, float lambda2, float learningRate) {
+    public static final TuningRates DEFAULTS = new TuningRates(0.01f, 0.1f, 0.001f);
+  }
+
+  private final Device device;
+  public final BaseModelArtifact base;
+  public final PromoArtifact promo;
+  private final UpdaterConfig updaterConfig;
+  private final PromoConfig tuningConfig;
+  private final float[] promptInit;
+  private final WarmPool warmPool;
+  private final long[] userIds;
+  // Event-path lookups without boxing or copying: rows are shared and read-only.
+  private final LongIntMap userIndex;
+  private final float[][] userRows;
+  private final LongIntMap itemIndex;
+  private final float[][] itemRows;
+  private final long[] itemTrainPositives;
+  private final LongIntMap trainedItemIndex;
+  private final long[] popularItems;
+  private final float[][] popularEmbeddings;
+  private final RetentionTracker retention;
+  private final Map<Long, List<PinnacleEntry>> pseudo = new ConcurrentHashMap<>();
+  private PromptTuner tuner;
+
+  public ArtifactModels(BaseModelArtifact base, PromoArtifact promo, UpdaterConfig updaterConfig, TuningRates rates,
+                        Device device) {
+    if (!promo.metadata().baseModelVersion().equals(base.version())) {
+      throw new IllegalArgumentException("PROMO artifact " + promo.metadata().version() + " was trained on base "
+          + promo.metadata().baseModelVersion() + ", not on " + base.version());
+    }
+    this.device = device;
+    this.base = base;
+    this.promo = promo;
+    PromoConfig trained = promo.metadata().config();
+    this.updaterConfig = updaterConfig;
+    // The network's shape comes from the artifact; k, the losses and the tuning rate from the caller's settings.
+    this.tuningConfig = new PromoConfig(trained.dim(), updaterConfig.k(), updaterConfig.recentSamples(),
+        trained.layers(), rates.lambda1(), rates.lambda2(), trained.learningRate(), rates.learningRate(),
+        trained.loggedNegativeShare(),
+        trained.pinnacleMode(), trained.sharedPrompt(), trained.warmPool(), trained.promptEpochs(),
+        trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed());
+    this.promptInit = promo.globals().get(PromoGlobals.PROMPT_INIT).data();
+    this.warmPool = new WarmPool(promo.warmPool(), promo.metadata().tau());
+    this.userIds = base.userIds();
+    this.userIndex = LongIntMap.indexOf(userIds);
+    this.userRows = new float[userIds.length][];
+    for (int u = 0; u < userIds.length; u++) {
+      userRows[u] = base.userVector(userIds[u]);
+    }
+    long[] itemIds = base.itemIds();
+    this.itemIndex = LongIntMap.indexOf(itemIds);
+    this.itemRows = new float[itemIds.length][];
+    for (int i = 0; i < itemIds.length; i++) {
+      itemRows[i] = base.itemEmbedding(itemIds[i]);
+    }
+    long[] trainedItems = promo.trainedItems();
+    this.trainedItemIndex = LongIntMap.indexOf(trainedItems);
+    this.itemTrainPositives = new long[trainedItems.length];
+    for (int i = 0; i < trainedItems.length; i++) {
+      itemTrainPositives[i] = promo.trainPositives(trainedItems[i]);
+    }
+    this.popularItems = promo.popularItems();
+    this.popularEmbeddings = new float[popularItems.length][];
+    for (int p = 0; p < popularItems.length; p++) {
+      popularEmbeddings[p] = base.itemEmbedding(popularItems[p]);
+    }
+    long[] catalogueIds = base.itemIds();
+    float[][] catalogue = new float[catalogueIds.length][];
+    for (int i = 0; i < catalogueIds.length; i++) {
+      catalogue[i] = base.itemEmbedding(catalogueIds[i]);
+    }
+    this.retention = new RetentionTracker(updaterConfig.retentionSampleRate(), updaterConfig.retentionMaxPerItem(),
+        UpdaterConfig.RETENTION_TOP_K, UpdaterConfig.RETENTION_CANDIDATES, UpdaterConfig.RETENTION_SEED,
+        catalogueIds, catalogue);
+  }
+
+  public UpdaterConfig updaterConfig() {
+    return updaterConfig;
+  }
+
+  /** True when the item is served by the base model (enough positives in the training period): never tuned. */
+  public boolean warm(long itemId) {
+    return basePositives(itemId) >= updaterConfig.coldThreshold();
+  }
+
+  @Override
+  public float[] get(long userId) {
+    int u = userIndex.get(userId);
+    return u < 0 ? null : userRows[u];
+  }
+
+  @Override
+  public String baseVersion() {
+    return base.version();
+  }
+
+  @Override
+  public String promoVersion() {
+    return promo.metadata().version();
+  }
+
+  @Override
+  public synchronized PromptTuner tuner() {
+    if (tuner == null) {
+      tuner = new PromptTuner(promo.globals(), tuningConfig, promo.metadata().tau(), device);
+    }
+    return tuner;
+  }
+
+  @Override
+  public float[] promptInit() {
+    return promptInit;
+  }
+
+  @Override
+  public float[] baseItemEmbedding(long itemId) {
+    int i = itemIndex.get(itemId);
+    return i < 0 ? null : itemRows[i];
+  }
+
+  @Override
+  public long basePositives(long itemId) {
+    int i = trainedItemIndex.get(itemId);
+    return i < 0 ? 0 : itemTrainPositives[i];
+  }
+
+  /** The pinnacle users of the popular item closest to this item's base embedding (none for an unknown item). */
+  @Override
+  public List<PinnacleEntry> pseudoPinnacle(long itemId) {
+    List<PinnacleEntry> cached = pseudo.get(itemId);
+    if (cached != null) {
+      return cached;
+    }
+    float[] e = baseItemEmbedding(itemId);
+    int nearest = e == null ? -1 : PseudoPinnacle.nearest(e, popularEmbeddings);
+    List<PinnacleEntry> out = new ArrayList<>();
+    if (nearest >= 0) {
+      for (long u : promo.popularPinnacle(nearest)) {
+        out.add(new PinnacleEntry(u, 0f, 0L));
+      }
+    }
+    if (pseudo.size() < PSEUDO_CACHE_LIMIT) {
+      pseudo.put(itemId, List.copyOf(out));
+    }
+    return out;
+  }
+
+  @Override
+  public long[] userPool() {
+    return userIds;
+  }
+
+  @Override
+  public WarmPool warmPool() {
+    return warmPool;
+  }
+
+  @Override
+  public RetentionTracker retention() {
+    return retention;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (tuner != null) {
+      tuner.close();
+      tuner = null;
+    }
+  }
+}

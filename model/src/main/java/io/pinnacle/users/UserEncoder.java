@@ -1,0 +1,97 @@
+package io.pinnacle.users;
+
+import ai.djl.ndarray.NDManager;
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRec;
+import io.pinnacle.base.SasRecRecommender;
+import io.pinnacle.djl.DjlRuntime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns users' recent positive items into user vectors with the frozen base: SASRec encodes a sequence, so a user
+ * first seen after training, or one whose taste moved, needs no retraining, only a forward pass. Items the base
+ * never saw are skipped inside a sequence (it has no embedding for them). Many users go through one forward pass,
+ * as the tuner batches items. The streaming job's user stage and the offline evaluations call this class.
+ */
+public final class UserEncoder implements AutoCloseable {
+  private final BaseModelArtifact base;
+  private final NDManager manager;
+  private final SasRec model;
+
+  public UserEncoder(BaseModelArtifact base) {
+    DjlRuntime.init();
+    this.base = base;
+    this.manager = NDManager.newBaseManager();
+    this.model = new SasRec(manager, base.metadata().config(), base.parameters());
+  }
+
+  public String baseVersion() {
+    return base.version();
+  }
+
+  /** How many recent items the base reads; older ones do not change the vector. */
+  public int maxLength() {
+    return model.config().maxLen();
+  }
+
+  public int dim() {
+    return base.dim();
+  }
+
+  /** True when the base knows at least one of the items, i.e. {@link #encode} gives the user a vector. */
+  public boolean usable(long[] recentItems) {
+    for (long item : recentItems) {
+      if (base.denseItem(item) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One vector per history (external item ids, oldest first), or null for a history with no item the base knows
+   * (the caller's fallback decides what such a user gets).
+   */
+  public float[][] encode(List<long[]> histories) {
+    float[][] out = new float[histories.size()][];
+    List<int[]> dense = new ArrayList<>(histories.size());
+    List<Integer> rows = new ArrayList<>(histories.size());
+    for (int r = 0; r < histories.size(); r++) {
+      int[] d = known(histories.get(r));
+      if (d.length > 0) {
+        dense.add(d);
+        rows.add(r);
+      }
+    }
+    if (!dense.isEmpty()) {
+      float[][] v = SasRecRecommender.userVectors(model, dense);
+      for (int j = 0; j < v.length; j++) {
+        out[rows.get(j)] = v[j];
+      }
+    }
+    return out;
+  }
+
+  /** The last {@link #maxLength()} known items of the history, as the base's dense ids. */
+  private int[] known(long[] history) {
+    int len = maxLength();
+    int[] buf = new int[Math.min(len, history.length)];
+    int n = 0;
+    for (int k = history.length - 1; k >= 0 && n < buf.length; k--) {
+      int d = base.denseItem(history[k]);
+      if (d > 0) {
+        buf[buf.length - 1 - n++] = d;
+      }
+    }
+    int[] out = new int[n];
+    System.arraycopy(buf, buf.length - n, out, 0, n);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+    manager.close();
+  }
+}
