@@ -63,6 +63,17 @@ public final class ItemFeedbackState {
     return negative(userId, null, timeMs);
   }
 
+  /** Forgets every kept user vector (they belong to a base that is no longer used); users are looked up instead. */
+  public void dropUserVectors() {
+    pinnacle.dropVectors();
+    negatives.dropVectors();
+    List<LabelledSample> kept = new ArrayList<>(recent);
+    recent.clear();
+    for (LabelledSample s : kept) {
+      recent.addLast(new LabelledSample(s.userId(), s.positive(), s.timeMs()));
+    }
+  }
+
   private void remember(LabelledSample s) {
     lastEventTimeMs = Math.max(lastEventTimeMs, s.timeMs());
     if (recent.size() == recentCapacity) {

@@ -74,6 +74,12 @@ public final class NegativeReservoir {
     return List.copyOf(users);
   }
 
+  void dropVectors() {
+    for (int j = 0; j < vectors.size(); j++) {
+      vectors.set(j, null);
+    }
+  }
+
   /** The vectors that go with {@link #users()}, in the same order (null entries where none was known). */
   public List<float[]> vectors() {
     return new ArrayList<>(vectors);

@@ -86,6 +86,13 @@ public final class PinnacleSet {
     entries.add(pos, e);
   }
 
+  void dropVectors() {
+    for (int j = 0; j < entries.size(); j++) {
+      PinnacleEntry e = entries.get(j);
+      entries.set(j, new PinnacleEntry(e.userId(), e.value(), e.timeMs()));
+    }
+  }
+
   public boolean contains(long userId) {
     for (PinnacleEntry e : entries) {
       if (e.userId() == userId) {

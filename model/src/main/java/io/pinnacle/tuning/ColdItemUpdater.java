@@ -82,11 +82,15 @@ public final class ColdItemUpdater {
       s.eventHashNext = h.length == 0 ? 0 : keep % h.length;
     }
     if (!s.baseVersion.equals(models.baseVersion()) || !s.promoVersion.equals(models.promoVersion())) {
+      boolean newBase = !s.baseVersion.equals(models.baseVersion());
       s.baseVersion = models.baseVersion();
       s.promoVersion = models.promoVersion();
       if (s.cold()) {
         s.prompt = PromptState.initial(models.promptInit());
         s.tunedCount = 0;
+        if (newBase) {
+          s.feedback.dropUserVectors(); // they live in the old base's space: never mix them with the new one
+        }
       }
       s.tracked = new ArrayList<>();
       s.lastEmbedding = null;

@@ -1,6 +1,7 @@
 package io.pinnacle.job;
 
 import io.pinnacle.job.config.JobConfiguration;
+import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.DecodeAndValidate;
 import io.pinnacle.job.ingest.Interaction;
@@ -8,6 +9,7 @@ import io.pinnacle.job.ingest.InteractionTypeInfo;
 import io.pinnacle.job.ingest.RawRecord;
 import io.pinnacle.job.kafka.KafkaEndpoints;
 import io.pinnacle.job.tuning.ItemUpdateOperator;
+import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.PinnacleRetention;
@@ -22,7 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The streaming updater as a function of its input and outputs:
  * raw records -> decode, validate, drop what cannot change an embedding ({@link DecodeAndValidate}) ->
- * keyBy(item) -> de-duplicate, update feedback, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
+ * keyBy(user) -> attach the user's vector from their recent items ({@link UserVectorOperator}) -> keyBy(item) -> de-duplicate, update feedback, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
  * item embeddings; refused records and duplicates -> dead letters; retention reports. {@link #main} is the
  * cluster entry point and wires Kafka in; tests wire in collections and collecting sinks.
  */
@@ -38,7 +40,14 @@ public final class PinnacleJob {
     SingleOutputStreamOperator<Interaction> events = input
         .process(new DecodeAndValidate(conf), InteractionTypeInfo.INSTANCE)
         .uid("decode-validate").name("decode and validate");
-    SingleOutputStreamOperator<ItemEmbedding> embeddings = events
+    DataStream<Interaction> withUsers = events;
+    if (conf.get(PinnacleOptions.USERS_ENABLED)) {
+      withUsers = events
+          .keyBy(e -> e.userId, Types.LONG)
+          .transform("user vectors", InteractionTypeInfo.INSTANCE, new UserVectorOperator(conf))
+          .uid("user-vectors");
+    }
+    SingleOutputStreamOperator<ItemEmbedding> embeddings = withUsers
         .keyBy(e -> e.itemId, Types.LONG)
         .transform("item updates", TypeInformation.of(ItemEmbedding.class), new ItemUpdateOperator(conf))
         .uid("item-updates");

@@ -20,6 +20,9 @@ public final class TestArtifacts {
   public static final Path DIR = Path.of("target", "test-artifacts");
   public static final Path BASE = DIR.resolve("base");
   public static final Path PROMO = DIR.resolve("promo");
+  /** A second base (trained for fewer epochs, so another version) with its own PROMO artifact. */
+  public static final Path OTHER_BASE = DIR.resolve("base-other");
+  public static final Path OTHER_PROMO = DIR.resolve("promo-other");
   private static LeaveOneOutSplit split;
 
   private TestArtifacts() {}
@@ -47,6 +50,23 @@ public final class TestArtifacts {
       PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
       x.saveArtifact(PROMO, c, x.promptStage(c));
     }
+    if (!Files.isDirectory(OTHER_PROMO)) {
+      // Built here, before any test tunes in this JVM, like the first pair.
+      Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(2), OTHER_BASE);
+      BaseModelArtifact base = BaseModelArtifact.load(OTHER_BASE);
+      PromoConfig c = PromoConfig.defaults(base.dim()).withPromptEpochs(1);
+      PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
+      x.saveArtifact(OTHER_PROMO, c, x.promptStage(c));
+    }
     return split;
+  }
+
+  /** The job's settings on the second base and its PROMO artifact. */
+  public static synchronized Configuration otherConfig(Map<String, String> overrides) throws Exception {
+    ensure();
+    Map<String, String> m = new LinkedHashMap<>(overrides);
+    m.put(PinnacleOptions.ARTIFACT_BASE.key(), OTHER_BASE.toString());
+    m.put(PinnacleOptions.ARTIFACT_PROMO.key(), OTHER_PROMO.toString());
+    return config(m);
   }
 }

@@ -23,6 +23,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -61,7 +62,10 @@ class TopologyTest {
           .filter(e -> promo.trainPositives(e.getItemId()) < 5).findFirst().orElseThrow();
       INPUT.add(new RawRecord(null, codec.encode(onColdItem), "interactions", 0, offset, 1_000L)); // resent
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    // A failing task fails the test at once instead of restarting for ever.
+    Configuration flink = new Configuration();
+    flink.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     Configuration conf = TestArtifacts.config(Map.of("pinnacle.tuning.batch-size", "16"));
     env.configure(JobConfiguration.flinkDefaults(env.getConfiguration()));
     int n = INPUT.size();
@@ -72,7 +76,11 @@ class TopologyTest {
     CollectSink<PinnacleRetention> retention = new CollectSink<>("topology-retention");
     PinnacleJob.build(input, conf, new PinnacleJob.Outputs(embeddings, dead, retention));
     JobID id = env.executeAsync("topology").getJobID();
-    cluster.requestJobResult(id).get();
+    JobResult result = cluster.requestJobResult(id).get();
+    if (!result.isSuccess()) {
+      throw new AssertionError("the job failed", result.getSerializedThrowable().orElseThrow()
+          .deserializeError(getClass().getClassLoader()));
+    }
 
     int vertices = 0;
     for (AccessExecutionJobVertex v : cluster.getArchivedExecutionGraph(id).get().getAllVertices().values()) {

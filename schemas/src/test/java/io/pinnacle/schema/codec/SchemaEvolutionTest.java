@@ -128,4 +128,18 @@ class SchemaEvolutionTest {
     assertEquals(e, codec.decode(a));
     assertArrayEquals(a, codec.encode(codec.decode(a)));
   }
+
+  @Test
+  void everyKeptWriterSchemaParsesAndIsReadableByTheCurrentReader() {
+    for (Schema current : List.of(InteractionEvent.getClassSchema(),
+        io.pinnacle.schema.state.ItemStateRecord.getClassSchema(),
+        io.pinnacle.schema.state.UserStateRecord.getClassSchema())) {
+      for (Schema old : SchemaHistory.forRecord(current.getFullName())) {
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+            SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType(), current.getFullName());
+      }
+    }
+    assertFalse(SchemaHistory.forRecord(io.pinnacle.schema.state.ItemStateRecord.getClassSchema().getFullName())
+        .isEmpty(), "the item state before user vectors is kept");
+  }
 }

@@ -105,6 +105,19 @@ public final class PinnacleOptions {
       .durationType().defaultValue(Duration.ZERO)
       .withDescription("A hot item is tuned at most once per interval (it stays dirty meanwhile; barriers flush "
           + "it regardless).");
+  public static final ConfigOption<Boolean> USERS_ENABLED = key("pinnacle.users.enabled")
+      .booleanType().defaultValue(true)
+      .withDescription("Run the user stage: each event on a tunable item carries the user's vector, encoded by the "
+          + "frozen base from the user's recent items. Off: the base artifact's frozen user vectors.");
+  public static final ConfigOption<Integer> USERS_BATCH_SIZE = key("pinnacle.users.batch-size")
+      .intType().defaultValue(256).withDescription("Events waiting for a user vector that trigger one encoder pass.");
+  public static final ConfigOption<Duration> USERS_MAX_DELAY = key("pinnacle.users.max-delay")
+      .durationType().defaultValue(Duration.ofMillis(200))
+      .withDescription("Longest time an event waits for its user vector.");
+  public static final ConfigOption<Duration> USERS_TTL = key("pinnacle.users.ttl")
+      .durationType().defaultValue(Duration.ofDays(30))
+      .withDescription("A user with no event for this long loses their history (a returning user starts again "
+          + "from the base artifact's history).");
   public static final ConfigOption<Duration> STATE_TTL = key("pinnacle.state.ttl")
       .durationType().defaultValue(Duration.ofDays(30))
       .withDescription("A cold item with no event for this long loses its state (graduated items keep their "

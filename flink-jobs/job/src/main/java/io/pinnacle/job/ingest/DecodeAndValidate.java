@@ -21,9 +21,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * The only place an event is decoded. Refused records go to the dead-letter side output ({@link EventRules});
- * events that cannot change any embedding leave here, before the shuffle: those on items warm in the PROMO artifact
- * (served by the base model, never tuned) and those the feedback rules ignore. The rest continue as a compact
- * {@link Interaction}, labelled and valued.
+ * events that cannot change any embedding or user vector leave here, before the shuffle: those the feedback rules
+ * ignore, and those on items warm in the PROMO artifact (served by the base model, never tuned) except positives,
+ * which the user stage appends to the user's history. The rest continue as a compact {@link Interaction},
+ * labelled and valued.
  */
 public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interaction> {
   private static final long serialVersionUID = 1L;
@@ -39,6 +40,7 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interact
   private transient FeedbackRules rules;
   private transient AvroValueCodec<InteractionEvent> codec;
   private transient LoadedModels models;
+  private transient boolean userStage;
   private transient Counter received;
   private transient Counter deadLettered;
   private transient Counter warmEvents;
@@ -59,6 +61,7 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interact
     rules = JobConfiguration.rules(conf);
     codec = Codecs.interactionEvent();
     models = LoadedModels.acquire(conf, Device.cpu());
+    userStage = conf.get(PinnacleOptions.USERS_ENABLED);
     var metrics = getRuntimeContext().getMetricGroup();
     received = metrics.counter(RECEIVED);
     deadLettered = metrics.counter(DEAD_LETTERED);
@@ -96,11 +99,6 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interact
           ctx);
       return;
     }
-    if (models.warm(e.getItemId())) {
-      warmEvents.inc();
-      skippedTotal.add(1);
-      return;
-    }
     Label label = rules.label(e);
     if (label == Label.IGNORED) {
       ignoredEvents.inc();
@@ -108,9 +106,18 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interact
       return;
     }
     boolean positive = label == Label.POSITIVE;
-    out.collect(new Interaction(e.getItemId(), e.getUserId(), e.getEventTimeMs(), r.kafkaTimestampMs,
+    boolean warm = models.warm(e.getItemId());
+    // A warm item's positive still extends the user's history (when the user stage runs); nothing else of it does.
+    if (warm && !(positive && userStage)) {
+      warmEvents.inc();
+      skippedTotal.add(1);
+      return;
+    }
+    Interaction out1 = new Interaction(e.getItemId(), e.getUserId(), e.getEventTimeMs(), r.kafkaTimestampMs,
         Interaction.hash(e.getEventId()), positive, positive ? (float) rules.pinnacleValue(e) : 0f, r.partition,
-        r.offset));
+        r.offset);
+    out1.tunable = !warm;
+    out.collect(out1);
   }
 
   private void refuse(RawRecord r, String reason, String detail, long now, Context ctx) {

@@ -1,8 +1,9 @@
 package io.pinnacle.job.ingest;
 
 /**
- * A decoded, validated and labelled event on a tunable item: what travels from the decode stage to the item stage
- * (about 50 bytes with {@link InteractionSerializer}, instead of the Avro bytes). The Kafka coordinates stay so that
+ * A decoded, validated and labelled event: what travels from the decode stage through the user stage to the item
+ * stage (about 60 bytes with {@link InteractionSerializer}, plus the user vector once attached, instead of the Avro
+ * bytes). The Kafka coordinates stay so that
  * a duplicate can be dead-lettered with a pointer to its original record.
  */
 public final class Interaction {
@@ -18,6 +19,10 @@ public final class Interaction {
   public float value;
   public int partition;
   public long offset;
+  /** False for an event on a warm item: it only extends the user's history in the user stage, then leaves. */
+  public boolean tunable = true;
+  /** The user's vector from their history before this event (attached by the user stage; null: none known). */
+  public float[] userVector;
 
   public Interaction() {}
 

@@ -7,11 +7,14 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Fixed-length binary form of {@link Interaction}: 57 bytes, no reflection, no per-field tags. */
+/**
+ * Binary form of {@link Interaction}: 58 fixed bytes, then the user vector (a length, -1 for none, and the floats);
+ * no reflection, no per-field tags. Only the network carries it (no state holds an Interaction).
+ */
 public final class InteractionSerializer extends TypeSerializerSingleton<Interaction> {
   private static final long serialVersionUID = 1L;
   public static final InteractionSerializer INSTANCE = new InteractionSerializer();
-  private static final int LENGTH = 8 * 5 + 1 + 4 + 4 + 8;
+  private static final int FIXED_LENGTH = 8 * 5 + 1 + 4 + 4 + 8 + 1;
 
   @Override
   public boolean isImmutableType() {
@@ -39,12 +42,14 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     to.value = from.value;
     to.partition = from.partition;
     to.offset = from.offset;
+    to.tunable = from.tunable;
+    to.userVector = from.userVector == null ? null : from.userVector.clone();
     return to;
   }
 
   @Override
   public int getLength() {
-    return LENGTH;
+    return -1;
   }
 
   @Override
@@ -58,6 +63,14 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     out.writeFloat(e.value);
     out.writeInt(e.partition);
     out.writeLong(e.offset);
+    out.writeBoolean(e.tunable);
+    float[] v = e.userVector;
+    out.writeShort(v == null ? -1 : v.length);
+    if (v != null) {
+      for (float x : v) {
+        out.writeFloat(x);
+      }
+    }
   }
 
   @Override
@@ -76,12 +89,27 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     e.value = in.readFloat();
     e.partition = in.readInt();
     e.offset = in.readLong();
+    e.tunable = in.readBoolean();
+    int n = in.readShort();
+    if (n < 0) {
+      e.userVector = null;
+    } else {
+      e.userVector = new float[n];
+      for (int k = 0; k < n; k++) {
+        e.userVector[k] = in.readFloat();
+      }
+    }
     return e;
   }
 
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
-    out.write(in, LENGTH);
+    out.write(in, FIXED_LENGTH);
+    int n = in.readShort();
+    out.writeShort(n);
+    if (n > 0) {
+      out.write(in, 4 * n);
+    }
   }
 
   @Override

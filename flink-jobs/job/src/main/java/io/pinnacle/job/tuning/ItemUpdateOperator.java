@@ -158,8 +158,8 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     }
     s.lastActivityMs = now;
     s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
-    boolean changed = updater.observe(s, item, e.userId, e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value,
-        e.eventTimeMs, delta);
+    boolean changed = updater.observe(s, item, e.userId, e.userVector,
+        e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs, delta);
     store.modified(item, now);
     recordRetention();
     if ((changed && dirty.add(item)) || becameDirty) {

@@ -3,20 +3,20 @@ package io.pinnacle.job.tuning;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 
 /**
- * When a micro-batch runs, apart from what it does: as soon as {@code batchSize} items became dirty since the last
+ * When a micro-batch runs, apart from what it does (the item stage's tuning, the user stage's encoding): as soon as {@code batchSize} items became dirty since the last
  * batch, or {@code maxDelayMs} after an item was left waiting. Items a batch held back (hot items within their
  * minimum interval) wait for the timer and do not count towards the next batch, so they cannot make every event
  * re-run a batch that tunes nothing. (The operator also flushes before every checkpoint barrier and at the end of
  * input, so no checkpoint holds a half-applied batch.)
  */
-final class MicroBatchTrigger {
+public final class MicroBatchTrigger {
   private final int batchSize;
   private final long maxDelayMs;
   private final ProcessingTimeService time;
   private final Runnable flush;
   private boolean scheduled;
 
-  MicroBatchTrigger(int batchSize, long maxDelayMs, ProcessingTimeService time, Runnable flush) {
+  public MicroBatchTrigger(int batchSize, long maxDelayMs, ProcessingTimeService time, Runnable flush) {
     this.batchSize = Math.max(1, batchSize);
     this.maxDelayMs = Math.max(0, maxDelayMs);
     this.time = time;
@@ -26,7 +26,7 @@ final class MicroBatchTrigger {
   private int fresh;
 
   /** Called when an item became dirty: flushes when the batch is full, else makes sure the timer is set. */
-  void dirty() {
+  public void dirty() {
     if (++fresh >= batchSize) {
       flush.run();
     } else {
@@ -35,7 +35,7 @@ final class MicroBatchTrigger {
   }
 
   /** Called after every flush with the items it left waiting. */
-  void flushed(int leftover) {
+  public void flushed(int leftover) {
     fresh = 0;
     if (leftover > 0) {
       schedule();

@@ -1,8 +1,10 @@
 package io.pinnacle.job.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.job.TestArtifacts;
@@ -99,18 +101,22 @@ class IngestTest {
     }
     assertTrue(warm >= 0, "the tiny synthetic set has popular items");
     try (var h = harness()) {
-      h.processElement(new StreamRecord<>(raw(event("w", 1, warm, 500, 10, true), 31)));
-      assertEquals(0, h.extractOutputValues().size());
+      h.processElement(new StreamRecord<>(raw(event("w", 1, warm, 500, 10, false), 31)));
+      assertEquals(0, h.extractOutputValues().size(), "a warm item's negative changes nothing");
       assertEquals(null, h.getSideOutput(DeadLetters.TAG), "a warm-item event is valid: skipped, not refused");
+      h.processElement(new StreamRecord<>(raw(event("w2", 1, warm, 600, 10, true), 32)));
+      assertEquals(1, h.extractOutputValues().size(), "a warm item's positive extends the user's history");
+      assertFalse(h.extractOutputValues().get(0).tunable, "and is marked so that it leaves at the user stage");
     }
   }
 
   @Test
   void theCompactEventRoundTripsThroughItsSerializer() throws Exception {
     Interaction e = new Interaction(1L, 2L, 3L, 4L, -5L, true, 0.25f, 6, 7L);
+    e.userVector = new float[] {0.5f, -1f};
     DataOutputSerializer out = new DataOutputSerializer(64);
     InteractionSerializer.INSTANCE.serialize(e, out);
-    assertEquals(InteractionSerializer.INSTANCE.getLength(), out.length());
+    assertEquals(58 + 2 + 2 * 4, out.length(), "58 fixed bytes, the vector's length and its floats");
     Interaction back = InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertEquals(e.toString(), back.toString());
     assertEquals(e.eventHash, back.eventHash);
@@ -118,5 +124,11 @@ class IngestTest {
     assertEquals(e.partition, back.partition);
     assertEquals(e.offset, back.offset);
     assertEquals(e.ingestMs, back.ingestMs);
+    assertArrayEquals(e.userVector, back.userVector);
+    e.userVector = null;
+    DataOutputSerializer none = new DataOutputSerializer(64);
+    InteractionSerializer.INSTANCE.serialize(e, none);
+    assertNull(InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(none.getCopyOfBuffer()))
+        .userVector);
   }
 }
