@@ -1,0 +1,104 @@
+package io.pinnacle.prequential;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.data.SyntheticStream;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.pipeline.PromoExperiment;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.UpdaterConfig;
+import io.pinnacle.users.UserEncoder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The prequential evaluation on the tiny synthetic stream, split in half, with briefly trained artifacts: the rows
+ * that know nothing of taste land exactly where the measure says they must, every estimate is a share, and the user
+ * encoder reproduces the vectors pre-training stored.
+ */
+class PrequentialEvaluationTest {
+  @TempDir static Path dir;
+  private static TemporalSplit split;
+  private static BaseModelArtifact base;
+  private static PromoArtifact promo;
+
+  @BeforeAll
+  static void artifacts() throws Exception {
+    split = TemporalSplit.byShare(SyntheticStream.generate(SyntheticStream.Config.tiny()), 0.5);
+    LeaveOneOutSplit training = LeaveOneOutSplit.of(split.before());
+    Pretraining.run(training, SasRecConfig.defaults().withMaxEpochs(5), dir.resolve("base"), split);
+    base = BaseModelArtifact.load(dir.resolve("base"));
+    PromoConfig c = PromoConfig.defaults(base.dim()).withPromptEpochs(2);
+    PromoExperiment x = new PromoExperiment(training, base, c.k(), c.warmPool(), c.seed());
+    x.saveArtifact(dir.resolve("promo"), c, x.promptStage(c));
+    promo = PromoArtifact.load(dir.resolve("promo"));
+  }
+
+  @Test
+  void theBaseRecordsTheSplit() {
+    assertEquals(split.splitTimeMs(), base.splitTimeMs());
+  }
+
+  @Test
+  void theEncoderGivesTheVectorsPretrainingStored() {
+    int checked = 0;
+    try (UserEncoder encoder = new UserEncoder(base)) {
+      for (long user : base.userIds()) {
+        long[] h = base.recentItems(user);
+        // Evaluated users only (their stored vector left the test item out), histories that were not truncated.
+        if (h.length < Math.max(3, split.dataset().rules().minUserPositives()) || h.length >= encoder.maxLength()) {
+          continue;
+        }
+        // The stored vector saw training and validation positives; the kept history also has the test item.
+        float[] v = encoder.encode(List.of(Arrays.copyOf(h, h.length - 1)))[0];
+        assertArrayEquals(base.userVector(user), v, 1e-4f, "user " + user);
+        checked++;
+      }
+    }
+    assertTrue(checked > 10, "checked " + checked);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void rowsThatKnowNothingOfTasteLandWhereTheMeasureSays() {
+    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 200, 64,
+        0.05f, 20);
+    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
+        promo.metadata().config().pinnacleMode());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
+        .run();
+    Map<String, Object> targeting = (Map<String, Object>) r.json().get("targeting");
+    assertTrue(targeting.containsKey("NEW|all") && targeting.containsKey("COLD|all"), targeting.keySet().toString());
+    int cells = 0;
+    for (Object c : targeting.values()) {
+      Map<String, Object> cell = (Map<String, Object>) c;
+      Map<String, Object> rows = (Map<String, Object>) cell.get("rows");
+      for (String diagnostic : List.of("Diagnostic: item age (newest first)", "Diagnostic: user's positive rate")) {
+        PairedAuc.Estimate e = (PairedAuc.Estimate) ((Map<String, Object>) rows.get(diagnostic)).get("auc");
+        assertEquals(0.5, e.value(), 1e-12, diagnostic + " is a user part plus an item part");
+      }
+      for (Object row : rows.values()) {
+        double v = ((PairedAuc.Estimate) ((Map<String, Object>) row).get("auc")).value();
+        assertTrue(v >= 0 && v <= 1);
+      }
+      assertTrue(((Number) cell.get("pairs")).longValue() > 0);
+      cells++;
+    }
+    assertTrue(cells >= 4, "cells " + cells);
+    assertTrue(((Number) r.json().get("promoUpdates")).longValue() > 0, "PROMO-stream tuned items");
+    assertTrue(r.markdown().contains("PROMO-stream minus each row"));
+  }
+}
