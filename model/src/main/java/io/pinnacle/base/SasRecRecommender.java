@@ -38,16 +38,25 @@ public final class SasRecRecommender implements Recommender {
     return out;
   }
 
-  /** User vectors for histories of dense item ids, computed in batches without gradients. */
+  /**
+   * User vectors for histories of dense item ids, computed in batches without gradients. Histories are batched by
+   * length and each batch is only as long as its longest history (padding positions change nothing, they cost).
+   */
   public static float[][] userVectors(SasRec model, List<int[]> histories) {
     int d = model.config().dim();
-    int len = model.config().maxLen();
+    int maxLen = model.config().maxLen();
+    Integer[] order = new Integer[histories.size()];
+    for (int r = 0; r < order.length; r++) {
+      order[r] = r;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(r -> Math.min(maxLen, histories.get(r).length)));
     float[][] out = new float[histories.size()][];
-    for (int start = 0; start < histories.size(); start += BATCH) {
-      int b = Math.min(BATCH, histories.size() - start);
+    for (int start = 0; start < order.length; start += BATCH) {
+      int b = Math.min(BATCH, order.length - start);
+      int len = Math.max(1, Math.min(maxLen, histories.get(order[start + b - 1]).length));
       long[] seq = new long[b * len];
       for (int r = 0; r < b; r++) {
-        int[] h = histories.get(start + r);
+        int[] h = histories.get(order[start + r]);
         SasRec.fillRow(seq, r, len, h, h.length);
       }
       // The scope frees every temporary, including results that DJL attaches to the parameters' manager.
@@ -56,7 +65,7 @@ public final class SasRecRecommender implements Recommender {
         NDArray u = model.userVectors(m.create(seq, new Shape(b, len)));
         float[] flat = u.toFloatArray();
         for (int r = 0; r < b; r++) {
-          out[start + r] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
+          out[order[start + r]] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
         }
       }
     }

@@ -2,6 +2,8 @@ package io.pinnacle.feedback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -92,5 +94,22 @@ class PinnacleSetTest {
     assertEquals(1.0, PseudoPinnacle.tanimoto(cold, cold), 1e-9);
     assertEquals(0.0, PseudoPinnacle.tanimoto(new float[] {1, 0}, new float[] {0, 1}), 1e-9);
     assertEquals(-1, PseudoPinnacle.nearest(cold, new float[0][]));
+  }
+
+  @Test
+  void feedbackKeepsEachUsersVectorUntilTheBaseChanges() {
+    ItemFeedbackState f = new ItemFeedbackState(3, PinnacleMode.VALUE, 4, 1L);
+    float[] a = {1f, 2f};
+    float[] b = {3f, 4f};
+    f.positive(1, a, 2f, 10);
+    f.negative(2, b, 11);
+    assertSame(a, f.pinnacle().entries().get(0).vector());
+    assertSame(b, f.negatives().vectors().get(0));
+    assertSame(a, f.recent().get(0).vector());
+    f.dropUserVectors();
+    assertNull(f.pinnacle().entries().get(0).vector());
+    assertNull(f.negatives().vectors().get(0));
+    assertNull(f.recent().get(0).vector());
+    assertEquals(List.of(2L), f.negatives().users(), "the users stay; only their vectors go");
   }
 }

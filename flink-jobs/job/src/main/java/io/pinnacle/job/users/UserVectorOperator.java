@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.AverageAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -45,6 +46,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private static final long serialVersionUID = 1L;
   public static final String ENCODED = "userVectorsEncoded";
   public static final String WITHOUT_VECTOR = "eventsWithoutUserVector";
+  /** Mean encoded size of a user's state when written. */
+  public static final String STATE_BYTES = "stateBytesPerUser";
   /** Vectors of unchanged histories kept in memory (a user's negatives in a row need one pass). */
   private static final int CACHE_USERS = 100_000;
 
@@ -64,6 +67,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private transient Counter expiredCounter;
   private transient LongCounter encoded;
   private transient LongCounter withoutVector;
+  private transient AverageAccumulator stateBytes;
 
   private record Pending(StreamRecord<Interaction> record, long[] history) {}
 
@@ -99,6 +103,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     withoutVector = new LongCounter();
     getRuntimeContext().addAccumulator(ENCODED, encoded);
     getRuntimeContext().addAccumulator(WITHOUT_VECTOR, withoutVector);
+    stateBytes = new AverageAccumulator();
+    getRuntimeContext().addAccumulator(STATE_BYTES, stateBytes);
   }
 
   @Override
@@ -132,7 +138,9 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
       changed = true;
     }
     if (changed) {
-      state.update(codec.encode(s));
+      byte[] bytes = codec.encode(s);
+      stateBytes.add(bytes.length);
+      state.update(bytes);
     }
     if (e.tunable) {
       // With object reuse the runtime refills this record for the next event: the batch keeps its own copy.
