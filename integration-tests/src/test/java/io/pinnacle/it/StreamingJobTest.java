@@ -97,6 +97,7 @@ class StreamingJobTest {
     assertEquals(total, r.received(), "every input record reached the job");
     assertEquals(r.received(), r.skipped() + r.processed() + r.deadLettered(),
         "input = skipped before the item stage (warm items) + reached the item stage + dead-lettered");
+    assertTrue(r.userVectorsEncoded() > 0, "the user stage encoded users");
     assertTrue(r.skipped() > 0 && r.processed() > 0, r.toString());
     assertEquals(deadLettered, r.deadLettered());
     assertEquals(duplicates, r.duplicates());

@@ -56,9 +56,13 @@ final class StreamState {
     }
   }
 
-  /** The user's vector from their history up to now (null: no item of it is known to the base). */
+  /**
+   * The user's vector from their history up to now; as in the job's user stage, a history with no item the base
+   * knows falls back to the artifact's frozen vector, else null.
+   */
   float[] current(int user) {
-    return timeline.at(user, version[user]);
+    float[] v = timeline.at(user, version[user]);
+    return v != null ? v : frozen[user];
   }
 
   /** The user's recent positives, oldest first. */

@@ -139,6 +139,10 @@ public final class EmbeddedRunner implements Callable<Integer> {
             + "dead-lettered %d, duplicates %d, updateSeq errors %d%n", r.received(), r.seconds(),
         r.eventsPerSecond(), r.emitted(), r.updatesPerSecond(), r.freshnessP50Ms(), r.freshnessP99Ms(),
         r.stateBytesPerColdItem(), r.latest().size(), r.deadLettered(), r.duplicates(), r.sequenceErrors().size());
+    if (config.get(PinnacleOptions.USERS_ENABLED)) {
+      System.out.printf(Locale.ROOT, "user stage: %,d user vectors encoded, %,d events without a user vector, state "
+          + "%.0f bytes per user%n", r.userVectorsEncoded(), r.eventsWithoutUserVector(), r.stateBytesPerUser());
+    }
     // The same stream, test-then-train, with the job's updater settings: quality at the moment of each event.
     UpdaterConfig uc = JobConfiguration.updaterConfig(config, promo.metadata().coldThreshold(), pc.pinnacleMode());
     TuningRates rates = new TuningRates(config.get(PinnacleOptions.LAMBDA1), config.get(PinnacleOptions.LAMBDA2),
@@ -163,6 +167,9 @@ public final class EmbeddedRunner implements Callable<Integer> {
     summary.put("freshnessP50Ms", r.freshnessP50Ms());
     summary.put("freshnessP99Ms", r.freshnessP99Ms());
     summary.put("stateBytesPerColdItem", r.stateBytesPerColdItem());
+    summary.put("stateBytesPerUser", r.stateBytesPerUser());
+    summary.put("userVectorsEncoded", r.userVectorsEncoded());
+    summary.put("eventsWithoutUserVector", r.eventsWithoutUserVector());
     summary.put("deadLettered", r.deadLettered());
     summary.put("duplicates", r.duplicates());
     summary.put("itemsWithEmbeddings", r.latest().size());

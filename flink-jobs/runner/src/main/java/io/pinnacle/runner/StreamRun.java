@@ -6,6 +6,7 @@ import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DecodeAndValidate;
 import io.pinnacle.job.kafka.KafkaEndpoints;
 import io.pinnacle.job.tuning.ItemUpdateOperator;
+import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ public final class StreamRun {
   public record Result(long sent, long received, long deadLettered, long skipped, long duplicates, long processed,
                        long emitted,
                        long embeddingsRead, Map<Long, ItemEmbedding> latest, List<String> sequenceErrors,
-                       double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem) {
+                       double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem,
+                       double stateBytesPerUser, long userVectorsEncoded, long eventsWithoutUserVector) {
     /** Events per second while the job was consuming (first to last record received). */
     public double eventsPerSecond() {
       return received / seconds;
@@ -153,11 +155,14 @@ public final class StreamRun {
   private static Result result(long sent, Quiet q, EmbeddingMonitor monitor) {
     Map<String, Object> acc = q.accumulators();
     Object avg = acc.get(ItemUpdateOperator.STATE_BYTES);
+    Object userAvg = acc.get(UserVectorOperator.STATE_BYTES);
     return new Result(sent, get(acc, DecodeAndValidate.RECEIVED), get(acc, DecodeAndValidate.DEAD_LETTERED),
-        get(acc, DecodeAndValidate.SKIPPED), get(acc, ItemUpdateOperator.DUPLICATES), get(acc, ItemUpdateOperator.PROCESSED),
+        get(acc, DecodeAndValidate.SKIPPED) + get(acc, UserVectorOperator.LEFT), get(acc, ItemUpdateOperator.DUPLICATES), get(acc, ItemUpdateOperator.PROCESSED),
         get(acc, ItemUpdateOperator.EMITTED), monitor.records(), Map.copyOf(monitor.latest()),
         List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99),
-        q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN);
+        q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN,
+        userAvg instanceof Number u ? u.doubleValue() : Double.NaN, get(acc, UserVectorOperator.ENCODED),
+        get(acc, UserVectorOperator.WITHOUT_VECTOR));
   }
 
   private static long get(Map<String, Object> acc, String name) {

@@ -46,6 +46,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private static final long serialVersionUID = 1L;
   public static final String ENCODED = "userVectorsEncoded";
   public static final String WITHOUT_VECTOR = "eventsWithoutUserVector";
+  /** Warm-item positives that ended here after extending a history (they change no embedding). */
+  public static final String LEFT = "leftAtUserStage";
   /** Mean encoded size of a user's state when written. */
   public static final String STATE_BYTES = "stateBytesPerUser";
   /** Vectors of unchanged histories kept in memory (a user's negatives in a row need one pass). */
@@ -67,6 +69,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private transient Counter expiredCounter;
   private transient LongCounter encoded;
   private transient LongCounter withoutVector;
+  private transient LongCounter left;
   private transient AverageAccumulator stateBytes;
 
   private record Pending(StreamRecord<Interaction> record, long[] history) {}
@@ -103,6 +106,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     withoutVector = new LongCounter();
     getRuntimeContext().addAccumulator(ENCODED, encoded);
     getRuntimeContext().addAccumulator(WITHOUT_VECTOR, withoutVector);
+    left = new LongCounter();
+    getRuntimeContext().addAccumulator(LEFT, left);
     stateBytes = new AverageAccumulator();
     getRuntimeContext().addAccumulator(STATE_BYTES, stateBytes);
   }
@@ -142,7 +147,9 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
       stateBytes.add(bytes.length);
       state.update(bytes);
     }
-    if (e.tunable) {
+    if (!e.tunable) {
+      left.add(1);
+    } else {
       // With object reuse the runtime refills this record for the next event: the batch keeps its own copy.
       Interaction copy = InteractionSerializer.INSTANCE.copy(e);
       pending.add(new Pending(element.hasTimestamp() ? new StreamRecord<>(copy, element.getTimestamp())
