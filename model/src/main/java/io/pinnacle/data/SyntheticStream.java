@@ -13,8 +13,11 @@ import java.util.Set;
 /**
  * A seeded interaction stream with a known latent-factor ground truth, so that everything runs without external
  * data. Users and items have latent vectors; item popularity follows a power law; a share of the items is released
- * during the period (they start cold); each impression is drawn by popularity among released items, and the user
- * clicks with probability sigmoid(sharpness * affinity + bias). Dwell grows with affinity, and likes, follows,
+ * during the period (they start cold); each impression is drawn among released items with weight popularity x
+ * exp(tasteExposure * affinity), as a feed that already knows something of its users serves them, and the user
+ * clicks with probability sigmoid(sharpness * affinity + bias). (With exposure by popularity alone, what a user is
+ * shown says nothing of them, and a sequence model trained on the clicks learns popularity: every user vector
+ * points the same way.) Dwell grows with affinity, and likes, follows,
  * comments and forwards are rarer signals of high affinity. Content features are a noisy one-hot of the item's
  * dominant latent dimension.
  */
@@ -23,13 +26,14 @@ public final class SyntheticStream {
 
   /** Sizes and shape of the stream; {@link #small()} is the default used by the main command and tests. */
   public record Config(int users, int items, int latentDim, int impressionsPerUser, double popularityExponent,
-                       double lateItemShare, long periodMs, double sharpness, double clickBias, long seed) {
+                       double lateItemShare, long periodMs, double sharpness, double clickBias, double tasteExposure,
+                       long seed) {
     public static Config small() {
-      return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -0.6, 42L);
+      return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -0.6, 1.5, 42L);
     }
 
     public static Config tiny() {
-      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 7L);
+      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 1.5, 7L);
     }
   }
 
@@ -73,7 +77,11 @@ public final class SyntheticStream {
 
     List<InteractionEvent> events = new ArrayList<>(c.users() * c.impressionsPerUser());
     double norm = Math.sqrt(c.latentDim());
+    double[] exposure = new double[c.items()];
     for (int u = 0; u < c.users(); u++) {
+      for (int i = 0; i < exposure.length; i++) {
+        exposure[i] = weight[i] * Math.exp(c.tasteExposure() * dot(userF[u], itemF[i]) / norm);
+      }
       Set<Integer> seen = new HashSet<>();
       long[] times = new long[c.impressionsPerUser()];
       for (int n = 0; n < times.length; n++) {
@@ -81,7 +89,7 @@ public final class SyntheticStream {
       }
       Arrays.sort(times);
       for (int n = 0; n < times.length; n++) {
-        int item = drawReleased(rnd, weight, release, times[n], seen);
+        int item = drawReleased(rnd, exposure, release, times[n], seen);
         if (item < 0) {
           continue;
         }
