@@ -31,9 +31,9 @@ class SasRecTrainingTest {
       double last = r.losses().get(r.losses().size() - 1);
       assertTrue(last < 0.8 * first, "loss should fall: " + r.losses());
       Evaluation test = evaluator.evaluate("pretrained", new SasRecRecommender(model), Stage.TEST);
-      // Random ranking gives HR@10 = 10/101 = 0.099.
+      // Random ranking among 101 gives HR@10 = 10/101 = 0.099 and NDCG@10 = 0.045: ask for twice that.
       assertTrue(test.all().hr10() > 0.2, "HR@10 " + test.all().hr10());
-      assertTrue(test.all().ndcg10() > 0.1, "NDCG@10 " + test.all().ndcg10());
+      assertTrue(test.all().ndcg10() > 0.09, "NDCG@10 " + test.all().ndcg10());
     }
   }
 
