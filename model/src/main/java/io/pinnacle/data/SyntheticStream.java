@@ -32,8 +32,9 @@ public final class SyntheticStream {
       return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -0.6, 1.5, 42L);
     }
 
+    /** Test fixtures: exposure by popularity alone, which sends more traffic to cold items. */
     public static Config tiny() {
-      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 1.5, 7L);
+      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 0.0, 7L);
     }
   }
 
