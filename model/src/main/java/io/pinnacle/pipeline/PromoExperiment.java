@@ -500,8 +500,9 @@ public final class PromoExperiment {
       self[j] = pinIds.indexOf((long) u);
       warm[j] = warmScore[u];
     }
-    return new ItemTuningInput(item, baseItems[item], pinVec, neg.toArray(new float[0][]), su, labels, self, warm,
-        null);
+    boolean dropBase = c.baseDropout() > 0 && rnd.nextDouble() < c.baseDropout();
+    return new ItemTuningInput(item, dropBase ? new float[dim] : baseItems[item], pinVec,
+        neg.toArray(new float[0][]), su, labels, self, warm, null);
   }
 
   private int nonInteracting(int item, Random rnd) {

@@ -16,14 +16,18 @@ import io.pinnacle.feedback.PinnacleMode;
  * @param warmPool         warm items sampled per step as the negatives of the popularity-aware loss
  * @param promptEpochs     maximum prompt-stage epochs (chosen on validation)
  * @param batchItems       items per prompt-stage step
+ * @param baseDropout      share of prompt-stage training inputs whose base embedding is zeroed: an item first seen
+ *                         in the stream has none, so the globals must also learn to build an embedding from its
+ *                         pinnacle users and prompt alone (0.5, one value tried, not tuned)
  */
 public record PromoConfig(int dim, int k, int samples, int layers, float lambda1, float lambda2, float learningRate,
                           float tuneLearningRate, float loggedNegativeShare, PinnacleMode pinnacleMode, boolean sharedPrompt, int warmPool,
-                          int promptEpochs, int batchItems, int evalEvery, int patience, long seed) {
+                          int promptEpochs, int batchItems, int evalEvery, int patience, long seed,
+                          float baseDropout) {
 
   public static PromoConfig defaults(int dim) {
     return new PromoConfig(dim, 10, 16, 2, 0.01f, 0.1f, 1e-3f, 1e-3f, 0.5f, PinnacleMode.VALUE, false, 64, 200, 128,
-        1, 10, 7L);
+        1, 10, 7L, 0.5f);
   }
 
   public int generatedSize() {
@@ -32,21 +36,21 @@ public record PromoConfig(int dim, int k, int samples, int layers, float lambda1
 
   public PromoConfig withLambdas(float l1, float l2) {
     return new PromoConfig(dim, k, samples, layers, l1, l2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
   }
 
   public PromoConfig withPinnacleMode(PinnacleMode mode) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, mode,
-        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
   }
 
   public PromoConfig withSharedPrompt(boolean shared) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        shared, warmPool, promptEpochs, batchItems, evalEvery, patience, seed);
+        shared, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
   }
 
   public PromoConfig withPromptEpochs(int epochs) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        sharedPrompt, warmPool, epochs, batchItems, evalEvery, patience, seed);
+        sharedPrompt, warmPool, epochs, batchItems, evalEvery, patience, seed, baseDropout);
   }
 }
