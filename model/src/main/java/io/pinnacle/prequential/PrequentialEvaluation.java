@@ -2,6 +2,8 @@ package io.pinnacle.prequential;
 
 import ai.djl.Device;
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.content.ContentMapper;
+import io.pinnacle.content.ContentModels;
 import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.data.Label;
 import io.pinnacle.data.TemporalSplit;
@@ -38,6 +40,8 @@ import java.util.SplittableRandom;
 public final class PrequentialEvaluation {
   /** Column names of the cells: group x bucket. */
   private static final String ALL = "all";
+  /** Ridge of the content mapper (fixed, not tuned). */
+  private static final double CONTENT_RIDGE = 1.0;
 
   private final TemporalSplit split;
   private final BaseModelArtifact base;
@@ -148,6 +152,28 @@ public final class PrequentialEvaluation {
           dense);
       rows.add(promoRow);
       int reference = rows.size() - 1;
+      Map<Long, float[]> content = split.dataset().itemFeatures();
+      if (content != null && !content.isEmpty()) {
+        // Content features for items without feedback: a mapped starting embedding, and borrowed pinnacle users.
+        ContentMapper mapper = ContentMapper.fit(content, base, CONTENT_RIDGE);
+        Rows.Embeddings mappedBase = new Rows.Embeddings("Static base, content-mapper start for NEW items", state,
+            false);
+        rows.add(mappedBase);
+        rows.add(new Rows.PromoStream("PROMO-stream, pseudo-pinnacle by content (Eq. 5)", state,
+            new ColdItemUpdater(updaterConfig, new ContentModels(models, content, null, true)), config.tuneBatch(),
+            false, dense));
+        Rows.PromoStream mappedPromo = new Rows.PromoStream("PROMO-stream, content-mapper start", state,
+            new ColdItemUpdater(updaterConfig, new ContentModels(models, content, mapper, false)),
+            config.tuneBatch(), false, dense);
+        rows.add(mappedPromo);
+        for (int i = 1; i < ni; i++) {
+          float[] x = content.get(itemIds[i]);
+          if (group[i] == ItemGroup.NEW && x != null && mapper != null) {
+            mappedBase.table[i] = mapper.map(x);
+            mappedPromo.table[i] = mappedBase.table[i];
+          }
+        }
+      }
       rows.add(Rows.zeroVector(state));
       rows.add(Rows.itemAge());
       rows.add(Rows.userPositiveRate());
