@@ -141,7 +141,8 @@ public final class PrequentialEvaluation {
       }
       List<Row> rows = new ArrayList<>();
       rows.add(new Rows.Embeddings("Static base", state, false));
-      rows.add(new Rows.ItemKnn(state));
+      Rows.ItemKnn knn = new Rows.ItemKnn(state);
+      rows.add(knn);
       rows.add(new Rows.MeanOfUsers(state));
       rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
       ColdItemUpdater frozenUpdater = new ColdItemUpdater(updaterConfig, models);
@@ -152,6 +153,7 @@ public final class PrequentialEvaluation {
           dense);
       rows.add(promoRow);
       int reference = rows.size() - 1;
+      rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
       Map<Long, float[]> content = split.dataset().itemFeatures();
       if (content != null && !content.isEmpty()) {
         // Content features for items without feedback: a mapped starting embedding, and borrowed pinnacle users.
@@ -393,6 +395,9 @@ public final class PrequentialEvaluation {
 
   /** Rank of {@code item} among the candidates in the row's scores for the user (0 = first; ties count half). */
   private static double rank(Row row, StreamState s, int user, int item, int[] cand) {
+    if (row instanceof Rows.Borda b) {
+      return bordaRank(b, s, user, item, cand);
+    }
     float target = row.score(s, user, item);
     double rank = 0;
     for (int c : cand) {
@@ -402,6 +407,32 @@ public final class PrequentialEvaluation {
       } else if (v == target) {
         rank += 0.5;
       }
+    }
+    return rank;
+  }
+
+  /** The item's rank under the Borda fusion of two rows over the candidates and the item itself. */
+  private static double bordaRank(Rows.Borda b, StreamState s, int user, int item, int[] cand) {
+    int[] all = java.util.Arrays.copyOf(cand, cand.length + 1);
+    all[cand.length] = item;
+    double[] fused = new double[all.length];
+    for (Row r : new Row[] {b.first, b.second}) {
+      float[] v = new float[all.length];
+      for (int j = 0; j < all.length; j++) {
+        v[j] = r.score(s, user, all[j]);
+      }
+      for (int j = 0; j < all.length; j++) {
+        double rank = 0;
+        for (int k = 0; k < all.length; k++) {
+          rank += v[k] > v[j] ? 1 : v[k] == v[j] && k != j ? 0.5 : 0;
+        }
+        fused[j] -= rank;
+      }
+    }
+    double rank = 0;
+    double target = fused[cand.length];
+    for (int j = 0; j < cand.length; j++) {
+      rank += fused[j] > target ? 1 : fused[j] == target ? 0.5 : 0;
     }
     return rank;
   }

@@ -246,4 +246,25 @@ final class Rows {
       }
     };
   }
+
+  /**
+   * A hybrid of two rows by Borda count: among the candidates each row ranks, an item's fused score is minus the
+   * sum of its two ranks. No weight to choose, and neither row's score scale matters. Ranked by the evaluator, which
+   * sees the candidates.
+   */
+  static final class Borda extends Row {
+    final Row first;
+    final Row second;
+
+    Borda(String name, Row first, Row second) {
+      super(name, true);
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    float score(StreamState s, int user, int item) {
+      throw new UnsupportedOperationException("a Borda hybrid is ranked over a candidate set, not scored alone");
+    }
+  }
 }
