@@ -47,14 +47,7 @@ final class Report {
           + "%s items, by the item's positives before the event:%n%n", g));
       header(md, "row", cols);
       for (String row : rows) {
-        md.append("| ").append(row);
-        for (String c : cols) {
-          Map<String, Object> cell = (Map<String, Object>) cells.get(g + "|" + c);
-          PairedAuc.Estimate e = (PairedAuc.Estimate) ((Map<String, Object>) ((Map<String, Object>) cell.get("rows"))
-              .get(row)).get("auc");
-          md.append(String.format(Locale.ROOT, " | %.3f [%.3f, %.3f]", e.value(), e.lo(), e.hi()));
-        }
-        md.append(" |\n");
+        estimates(md, cells, g, cols, row, "auc", " | %.3f [%.3f, %.3f]");
       }
       md.append("| items / pairs");
       for (String c : cols) {
@@ -69,17 +62,24 @@ final class Report {
         if (row.equals(reference)) {
           continue;
         }
-        md.append("| ").append(row);
-        for (String c : cols) {
-          Map<String, Object> cell = (Map<String, Object>) cells.get(g + "|" + c);
-          PairedAuc.Estimate e = (PairedAuc.Estimate) ((Map<String, Object>) ((Map<String, Object>) cell.get("rows"))
-              .get(row)).get("referenceMinusThis");
-          md.append(String.format(Locale.ROOT, " | %+.3f [%+.3f, %+.3f]", e.value(), e.lo(), e.hi()));
-        }
-        md.append(" |\n");
+        estimates(md, cells, g, cols, row, "referenceMinusThis", " | %+.3f [%+.3f, %+.3f]");
       }
     }
     return md.toString();
+  }
+
+  /** One table line: the row's estimate {@code field} in each column, as {@code format}. */
+  @SuppressWarnings("unchecked")
+  private static void estimates(StringBuilder md, Map<String, Object> cells, String group, List<String> cols,
+                                String row, String field, String format) {
+    md.append("| ").append(row);
+    for (String c : cols) {
+      Map<String, Object> cell = (Map<String, Object>) cells.get(group + "|" + c);
+      PairedAuc.Estimate e = (PairedAuc.Estimate) ((Map<String, Object>) ((Map<String, Object>) cell.get("rows"))
+          .get(row)).get(field);
+      md.append(String.format(Locale.ROOT, format, e.value(), e.lo(), e.hi()));
+    }
+    md.append(" |\n");
   }
 
   @SuppressWarnings("unchecked")

@@ -43,22 +43,22 @@ public final class TestArtifacts {
     if (split == null) {
       split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
     }
-    if (!Files.isDirectory(PROMO)) {
-      Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(5), BASE);
-      BaseModelArtifact base = BaseModelArtifact.load(BASE);
-      PromoConfig c = PromoConfig.defaults(base.dim()).withPromptEpochs(2);
-      PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
-      x.saveArtifact(PROMO, c, x.promptStage(c));
-    }
-    if (!Files.isDirectory(OTHER_PROMO)) {
-      // Built here, before any test tunes in this JVM, like the first pair.
-      Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(2), OTHER_BASE);
-      BaseModelArtifact base = BaseModelArtifact.load(OTHER_BASE);
-      PromoConfig c = PromoConfig.defaults(base.dim()).withPromptEpochs(1);
-      PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
-      x.saveArtifact(OTHER_PROMO, c, x.promptStage(c));
-    }
+    build(BASE, PROMO, 5, 2);
+    // The second pair is built here too, before any test tunes in this JVM, like the first.
+    build(OTHER_BASE, OTHER_PROMO, 2, 1);
     return split;
+  }
+
+  /** A briefly trained base and PROMO pair on the tiny stream, unless it exists. */
+  private static void build(Path baseDir, Path promoDir, int baseEpochs, int promptEpochs) throws Exception {
+    if (Files.isDirectory(promoDir)) {
+      return;
+    }
+    Pretraining.run(split, SasRecConfig.defaults().withMaxEpochs(baseEpochs), baseDir);
+    BaseModelArtifact base = BaseModelArtifact.load(baseDir);
+    PromoConfig c = PromoConfig.defaults(base.dim()).withPromptEpochs(promptEpochs);
+    PromoExperiment x = new PromoExperiment(split, base, c.k(), c.warmPool(), c.seed());
+    x.saveArtifact(promoDir, c, x.promptStage(c));
   }
 
   /** The job's settings on the second base and its PROMO artifact. */
