@@ -98,6 +98,20 @@ public final class SasRec implements AutoCloseable {
    * Hidden states for right-aligned item sequences {@code seq} (B, L) of int64 ids, 0 = padding; returns (B, L, d).
    */
   public NDArray encode(NDArray seq, boolean training) {
+    return forward(seq, training, false);
+  }
+
+  /**
+   * User vectors (B, d): the hidden state at the last position, the same as {@code encode(seq, false)} there. The
+   * last block is run for the last query only (attention is causal: no other position's output is needed), which
+   * saves most of that block.
+   */
+  public NDArray userVectors(NDArray seq) {
+    return forward(seq, false, true).squeeze(1);
+  }
+
+  /** The blocks over every position, or with {@code lastQueryOnly} the last block for the last position only. */
+  private NDArray forward(NDArray seq, boolean training, boolean lastQueryOnly) {
     int d = config.dim();
     long len = seq.getShape().get(1);
     NDArray mask = seq.neq(0).toType(DataType.FLOAT32, false).expandDims(2);
@@ -113,51 +127,20 @@ public final class SasRec implements AutoCloseable {
     NDArray attnMask = causal.expandDims(0).add(keyPad);
     for (int b = 0; b < config.blocks(); b++) {
       String p = "block" + b + ".";
-      NDArray q = layerNorm(x, p + "ln1");
+      boolean lastOnly = lastQueryOnly && b == config.blocks() - 1;
+      NDArray q = layerNorm(lastOnly ? x.get(":, {}:, :", len - 1) : x, p + "ln1");
       NDArray qq = linear(q, p + "wq");
       NDArray kk = linear(x, p + "wk");
       NDArray vv = linear(x, p + "wv");
-      NDArray scores = qq.batchMatMul(kk.transpose(0, 2, 1)).div((float) Math.sqrt(d)).add(attnMask);
+      NDArray scores = qq.batchMatMul(kk.transpose(0, 2, 1)).div((float) Math.sqrt(d))
+          .add(lastOnly ? attnMask.get(":, {}:, :", len - 1) : attnMask);
       NDArray attn = dropout(scores.softmax(2), training);
       x = q.add(attn.batchMatMul(vv));
       NDArray h = layerNorm(x, p + "ln2");
       NDArray ff = linear(dropout(Activation.relu(linear(h, p + "ff1")), training), p + "ff2");
-      x = h.add(dropout(ff, training)).mul(mask);
+      x = h.add(dropout(ff, training)).mul(lastOnly ? mask.get(":, {}:, :", len - 1) : mask);
     }
     return layerNorm(x, "final_ln");
-  }
-
-  /**
-   * User vectors (B, d): the hidden state at the last position, the same as {@code encode(seq, false)} there. The
-   * last block is run for the last query only (attention is causal: no other position's output is needed), which
-   * saves most of that block.
-   */
-  public NDArray userVectors(NDArray seq) {
-    int d = config.dim();
-    long len = seq.getShape().get(1);
-    NDArray mask = seq.neq(0).toType(DataType.FLOAT32, false).expandDims(2);
-    NDArray x = Embedding.embedding(seq, params.get(ITEM_EMBEDDING), SparseFormat.DENSE).singletonOrThrow()
-        .mul((float) Math.sqrt(d));
-    x = x.add(params.get("position").get("{}:", config.maxLen() - len)).mul(mask);
-    NDManager m = seq.getManager();
-    NDArray causal = m.create(causalMask((int) len), new Shape(len, len));
-    NDArray keyPad = mask.squeeze(2).sub(1f).mul(1e9f).expandDims(1);
-    NDArray attnMask = causal.expandDims(0).add(keyPad);
-    int last = config.blocks() - 1;
-    for (int b = 0; b <= last; b++) {
-      String p = "block" + b + ".";
-      boolean lastQueryOnly = b == last;
-      NDArray q = layerNorm(lastQueryOnly ? x.get(":, {}:, :", len - 1) : x, p + "ln1");
-      NDArray kk = linear(x, p + "wk");
-      NDArray vv = linear(x, p + "wv");
-      NDArray scores = linear(q, p + "wq").batchMatMul(kk.transpose(0, 2, 1)).div((float) Math.sqrt(d))
-          .add(lastQueryOnly ? attnMask.get(":, {}:, :", len - 1) : attnMask);
-      NDArray y = q.add(scores.softmax(2).batchMatMul(vv));
-      NDArray h = layerNorm(y, p + "ln2");
-      NDArray ff = linear(Activation.relu(linear(h, p + "ff1")), p + "ff2");
-      x = h.add(ff).mul(lastQueryOnly ? mask.get(":, {}:, :", len - 1) : mask);
-    }
-    return layerNorm(x, "final_ln").squeeze(1);
   }
 
   public NDArray itemVectors(NDArray items) {

@@ -25,6 +25,8 @@ final class StreamState {
   final int[] version;
   final float[][] frozen;
   final BitSet[] touched;
+  /** recentItems() per user, rebuilt only after the user's next positive (item-kNN reads it per candidate). */
+  private final int[][] recentView;
   private final UserTimeline timeline;
   int itemsSeen;
 
@@ -50,6 +52,7 @@ final class StreamState {
     version = new int[nu];
     this.frozen = frozen;
     this.timeline = timeline;
+    recentView = new int[nu][];
     touched = new BitSet[nu];
     for (int u = 0; u < nu; u++) {
       touched[u] = new BitSet();
@@ -65,8 +68,15 @@ final class StreamState {
     return v != null ? v : frozen[user];
   }
 
-  /** The user's recent positives, oldest first. */
+  /** The user's recent positives, oldest first (shared: callers must not change it). */
   int[] recentItems(int user) {
+    if (recentView[user] == null) {
+      recentView[user] = buildRecent(user);
+    }
+    return recentView[user];
+  }
+
+  private int[] buildRecent(int user) {
     int n = Math.min(recentCount[user], recent[user].length);
     int[] out = new int[n];
     int w = recent[user].length;
@@ -90,6 +100,7 @@ final class StreamState {
       lastPositiveMs[item] = timeMs;
       userPositives[user]++;
       recent[user][recentCount[user]++ % recent[user].length] = item;
+      recentView[user] = null;
       if (afterSplit) {
         version[user]++;
       }

@@ -24,7 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The streaming updater as a function of its input and outputs:
  * raw records -> decode, validate, drop what cannot change an embedding ({@link DecodeAndValidate}) ->
- * keyBy(user) -> attach the user's vector from their recent items ({@link UserVectorOperator}) -> keyBy(item) -> de-duplicate, update feedback, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
+ * keyBy(user) -> attach the user's vector from their recent items ({@link UserVectorOperator}) ->
+ * keyBy(item) -> de-duplicate, update feedback, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
  * item embeddings; refused records and duplicates -> dead letters; retention reports. {@link #main} is the
  * cluster entry point and wires Kafka in; tests wire in collections and collecting sinks.
  */

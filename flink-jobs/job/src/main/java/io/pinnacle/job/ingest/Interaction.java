@@ -3,8 +3,7 @@ package io.pinnacle.job.ingest;
 /**
  * A decoded, validated and labelled event: what travels from the decode stage through the user stage to the item
  * stage (about 60 bytes with {@link InteractionSerializer}, plus the user vector once attached, instead of the Avro
- * bytes). The Kafka coordinates stay so that
- * a duplicate can be dead-lettered with a pointer to its original record.
+ * bytes). The Kafka coordinates stay so that a duplicate can be dead-lettered with a pointer to its original record.
  */
 public final class Interaction {
   public long itemId;
