@@ -14,3 +14,8 @@ kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic
   --config cleanup.policy=compact --config min.compaction.lag.ms=60000
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic pinnacle-retention \
   --partitions 1 --replication-factor "$REPLICATION"
+# Compacted: the latest content features per item (key = item id); the job reads it from the start.
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic item-catalog \
+  --partitions "$PARTITIONS" --replication-factor "$REPLICATION" --config cleanup.policy=compact
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic pinnacle-targeting \
+  --partitions 1 --replication-factor "$REPLICATION"

@@ -5,6 +5,7 @@ import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoExperiment;
 import io.pinnacle.prompt.PromoConfig;
@@ -43,6 +44,8 @@ final class ItFixtures {
     m.put("pinnacle.topic.item-embeddings", prefix + "-item-embeddings");
     m.put("pinnacle.topic.dead-letter", prefix + "-dlq");
     m.put("pinnacle.topic.retention", prefix + "-retention");
+    m.put("pinnacle.topic.targeting", prefix + "-targeting");
+    m.put("pinnacle.topic.item-catalog", prefix + "-item-catalog");
     m.put("pinnacle.kafka.group-id", prefix + "-updater");
     m.put("pinnacle.kafka.transactional-id-prefix", prefix + "-updater");
     m.put("pinnacle.artifact.base", work.resolve("base").toString());
@@ -50,8 +53,8 @@ final class ItFixtures {
     m.put("pinnacle.feedback.rules", rules);
     m.putAll(settings);
     Configuration c = JobConfiguration.of(m);
-    kafka.createTopics(List.of(c.get(PinnacleOptions.TOPIC_INTERACTIONS), c.get(PinnacleOptions.TOPIC_DEAD_LETTER),
-        c.get(PinnacleOptions.TOPIC_RETENTION)), List.of(c.get(PinnacleOptions.TOPIC_EMBEDDINGS)), partitions);
+    Topics topics = Topics.of(c);
+    kafka.createTopics(topics.plain(), topics.compacted(), partitions);
     return c;
   }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
  *   ids.bin          external user and item ids in dense order
  *   histories.bin    optional: per user, the most recent positive items (dense ids, oldest first, at most the
  *                    model's maximum length) at the end of training: where the user encoder starts
+ *   content-mapper.bin optional: content features to item embedding, fitted on the trained items (items the base
+ *                    never saw start from it)
  * </pre>
  * Loading verifies every checksum and fails with a message naming the bad file. Accessors hand out copies: nothing
  * that reads the base can change it.
@@ -36,6 +38,7 @@ public final class BaseModelArtifact {
   static final String VECTORS = "vectors.bin";
   static final String IDS = "ids.bin";
   static final String HISTORIES = "histories.bin";
+  static final String CONTENT_MAPPER = "content-mapper.bin";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** What metadata.json holds. */
@@ -50,12 +53,14 @@ public final class BaseModelArtifact {
   private final long[] userIds;
   private final long[] itemIds;
   private final int[][] histories;
+  private final byte[] contentMapper;
   private final Map<Long, Integer> userIndex = new HashMap<>();
   private final Map<Long, Integer> itemIndex = new HashMap<>();
 
   private BaseModelArtifact(Metadata metadata, NamedTensors parameters, float[] userVectors, float[] itemEmbeddings,
-                            long[] userIds, long[] itemIds, int[][] histories) {
+                            long[] userIds, long[] itemIds, int[][] histories, byte[] contentMapper) {
     this.histories = histories;
+    this.contentMapper = contentMapper;
     this.metadata = metadata;
     this.parameters = parameters;
     this.userVectors = userVectors;
@@ -79,6 +84,13 @@ public final class BaseModelArtifact {
   /** As above, with each user's recent positives ({@code histories[u]}, dense item ids, oldest first) or null. */
   public static Metadata save(Path dir, String dataset, SasRec model, float[][] userVectors, long[] userIds,
                               long[] itemIds, int[][] histories, Map<String, Object> training) throws IOException {
+    return save(dir, dataset, model, userVectors, userIds, itemIds, histories, null, training);
+  }
+
+  /** As above, with the serialized content mapper fitted on this model's items (or null). */
+  public static Metadata save(Path dir, String dataset, SasRec model, float[][] userVectors, long[] userIds,
+                              long[] itemIds, int[][] histories, byte[] contentMapper, Map<String, Object> training)
+      throws IOException {
     Files.createDirectories(dir);
     int d = model.config().dim();
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -95,6 +107,9 @@ public final class BaseModelArtifact {
     files.put(IDS, idBytes(userIds, itemIds));
     if (histories != null) {
       files.put(HISTORIES, historyBytes(histories, model.config().maxLen()));
+    }
+    if (contentMapper != null) {
+      files.put(CONTENT_MAPPER, contentMapper);
     }
     Map<String, String> sha = ArtifactFiles.write(dir, files);
     String version = dataset + "-" + ArtifactFiles.sha256(files.values().toArray(new byte[0][])).substring(0, 12);
@@ -122,11 +137,19 @@ public final class BaseModelArtifact {
         histories = readHistories(ArtifactFiles.readVerified(dir, "base model artifact", meta.sha256(), HISTORIES)
             .get(HISTORIES));
       }
+      byte[] mapper = meta.sha256().containsKey(CONTENT_MAPPER)
+          ? ArtifactFiles.readVerified(dir, "base model artifact", meta.sha256(), CONTENT_MAPPER).get(CONTENT_MAPPER)
+          : null;
       return new BaseModelArtifact(meta, params, vectors.get("user_vectors").data(),
-          vectors.get("item_embeddings").data(), ids[0], ids[1], histories);
+          vectors.get("item_embeddings").data(), ids[0], ids[1], histories, mapper);
     } catch (IOException e) {
       throw new IllegalArgumentException("base model artifact " + dir + " cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** The serialized content mapper ({@code io.pinnacle.content.ContentMapper}), or null when none was fitted. */
+  public byte[] contentMapperBytes() {
+    return contentMapper == null ? null : contentMapper.clone();
   }
 
   public Metadata metadata() {

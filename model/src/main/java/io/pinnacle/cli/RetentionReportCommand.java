@@ -3,9 +3,14 @@ package io.pinnacle.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinnacle.retention.RetentionReport;
 import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.schema.PinnacleRetention;
+import io.pinnacle.schema.PinnacleTargeting;
+import io.pinnacle.schema.codec.Codecs;
+import io.pinnacle.targeting.TargetingStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,13 +76,36 @@ public final class RetentionReportCommand implements Callable<Integer> {
     if (bootstrap == null) {
       throw new IllegalArgumentException("pass --json FILE or --bootstrap HOST:PORT");
     }
+    Map<String, RetentionStats> out = new LinkedHashMap<>();
+    var codec = Codecs.pinnacleRetention();
+    for (byte[] value : readCommitted(bootstrap, topic)) {
+      PinnacleRetention rep = codec.decode(value);
+      out.computeIfAbsent(rep.getModel().toString(), k -> new RetentionStats()).add(RetentionStats.of(rep));
+    }
+    return out;
+  }
+
+  /** The live targeting reports of a topic, summed over windows (one entry per model). */
+  public static Map<String, TargetingStats> targetingFromTopic(String bootstrap, String topic) throws Exception {
+    Map<String, List<PinnacleTargeting>> byModel = new LinkedHashMap<>();
+    var codec = Codecs.pinnacleTargeting();
+    for (byte[] value : readCommitted(bootstrap, topic)) {
+      PinnacleTargeting rep = codec.decode(value);
+      byModel.computeIfAbsent(rep.getModel().toString(), k -> new ArrayList<>()).add(rep);
+    }
+    Map<String, TargetingStats> out = new LinkedHashMap<>();
+    byModel.forEach((model, reports) -> out.put(model, TargetingStats.of(reports)));
+    return out;
+  }
+
+  /** Every committed value of a topic from its start, until nothing arrives for a few polls. */
+  private static List<byte[]> readCommitted(String bootstrap, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "retention-report-" + System.nanoTime());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "report-reader-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, RetentionStats> out = new LinkedHashMap<>();
-    var codec = io.pinnacle.schema.codec.Codecs.pinnacleRetention();
+    List<byte[]> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       c.subscribe(List.of(topic));
@@ -86,8 +114,7 @@ public final class RetentionReportCommand implements Callable<Integer> {
         var records = c.poll(Duration.ofMillis(500));
         empty = records.isEmpty() ? empty + 1 : 0;
         for (ConsumerRecord<byte[], byte[]> r : records) {
-          io.pinnacle.schema.PinnacleRetention rep = codec.decode(r.value());
-          out.computeIfAbsent(rep.getModel(), k -> new RetentionStats()).add(RetentionStats.of(rep));
+          out.add(r.value());
         }
       }
     }

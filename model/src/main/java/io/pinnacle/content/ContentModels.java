@@ -3,35 +3,30 @@ package io.pinnacle.content;
 import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.feedback.PseudoPinnacle;
 import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.targeting.TargetingEstimator;
 import io.pinnacle.tuning.ArtifactModels;
 import io.pinnacle.tuning.PromptTuner;
 import io.pinnacle.tuning.UpdaterModels;
 import io.pinnacle.tuning.WarmPool;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The artifacts' models plus what content features say of an item the base never saw: a starting embedding from
- * the {@link ContentMapper} (when given one) and pinnacle users borrowed from the popular item whose features are the
- * most similar by Tanimoto (PROMO Eq. 5; when asked). Items the base knows are answered by the artifacts alone.
+ * The artifacts' models plus PROMO's pseudo-pinnacle by content (Eq. 5): an item the base never saw borrows the
+ * pinnacle users of the popular item whose content features are the most similar by Tanimoto. Items the base knows
+ * are answered by the artifacts alone. (The other content path, the mapped starting embedding, needs no decorator:
+ * it travels with the item's state, see {@code ColdItemUpdater#describe}.)
  */
 public final class ContentModels implements UpdaterModels {
   private final ArtifactModels artifacts;
   private final Map<Long, float[]> content;
-  private final ContentMapper mapper;
-  private final boolean borrowByContent;
   private final long[] popularItems;
   private final float[][] popularContent;
-  private final Map<Long, float[]> mapped = new HashMap<>();
 
-  public ContentModels(ArtifactModels artifacts, Map<Long, float[]> content, ContentMapper mapper,
-                       boolean borrowByContent) {
+  public ContentModels(ArtifactModels artifacts, Map<Long, float[]> content) {
     this.artifacts = artifacts;
     this.content = content;
-    this.mapper = mapper;
-    this.borrowByContent = borrowByContent;
     this.popularItems = artifacts.promo.popularItems();
     this.popularContent = new float[popularItems.length][];
     for (int p = 0; p < popularItems.length; p++) {
@@ -41,17 +36,17 @@ public final class ContentModels implements UpdaterModels {
 
   @Override
   public float[] baseItemEmbedding(long itemId) {
-    float[] known = artifacts.baseItemEmbedding(itemId);
-    if (known != null || mapper == null) {
-      return known;
-    }
-    float[] x = content.get(itemId);
-    return x == null ? null : mapped.computeIfAbsent(itemId, id -> mapper.map(x));
+    return artifacts.baseItemEmbedding(itemId);
+  }
+
+  @Override
+  public float[] contentStart(int[] featureIds) {
+    return artifacts.contentStart(featureIds);
   }
 
   @Override
   public List<PinnacleEntry> pseudoPinnacle(long itemId) {
-    if (artifacts.baseItemEmbedding(itemId) != null || !borrowByContent || !content.containsKey(itemId)) {
+    if (artifacts.baseItemEmbedding(itemId) != null || !content.containsKey(itemId)) {
       return artifacts.pseudoPinnacle(itemId);
     }
     int nearest = PseudoPinnacle.nearest(content.get(itemId), popularContent);
@@ -102,6 +97,11 @@ public final class ContentModels implements UpdaterModels {
   @Override
   public WarmPool warmPool() {
     return artifacts.warmPool();
+  }
+
+  @Override
+  public TargetingEstimator targeting() {
+    return artifacts.targeting();
   }
 
   @Override

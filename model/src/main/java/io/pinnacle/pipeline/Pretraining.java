@@ -6,6 +6,7 @@ import io.pinnacle.base.SasRec;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.base.SasRecRecommender;
 import io.pinnacle.base.SasRecTrainer;
+import io.pinnacle.content.ContentMapper;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.eval.Evaluator;
@@ -13,6 +14,8 @@ import io.pinnacle.eval.LeaveOneOutSplit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,7 @@ public final class Pretraining {
       for (int u = 0; u < split.numUsers(); u++) {
         int[] h = split.trainPositives[u];
         if (split.evaluated(u)) {
-          h = java.util.Arrays.copyOf(h, h.length + 1);
+          h = Arrays.copyOf(h, h.length + 1);
           h[h.length - 1] = split.validItem[u];
         }
         histories.add(h);
@@ -51,7 +54,7 @@ public final class Pretraining {
       int[][] recent = new int[split.numUsers()][];
       for (int u = 0; u < split.numUsers(); u++) {
         int[] h = histories.get(u);
-        recent[u] = split.evaluated(u) ? java.util.Arrays.copyOf(h, h.length + 1) : h;
+        recent[u] = split.evaluated(u) ? Arrays.copyOf(h, h.length + 1) : h;
         if (split.evaluated(u)) {
           recent[u][h.length] = split.testItem[u];
         }
@@ -68,8 +71,25 @@ public final class Pretraining {
       if (temporal != null) {
         training.put(BaseModelArtifact.SPLIT_TIME_MS, temporal.splitTimeMs());
       }
-      return BaseModelArtifact.save(out, split.dataset.name(), model, users, split.users.externalIds(),
-          split.items.externalIds(), recent, training);
+      long[] itemIds = split.items.externalIds();
+      byte[] mapper = contentMapper(split.dataset.itemFeatures(), itemIds,
+          model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray(), config.dim());
+      return BaseModelArtifact.save(out, split.dataset.name(), model, users, split.users.externalIds(), itemIds,
+          recent, mapper, training);
     }
+  }
+
+  /** Content features to the trained item embeddings (row i + 1 of the table is item i), or null without features. */
+  private static byte[] contentMapper(Map<Long, float[]> content, long[] itemIds, float[] table, int dim) {
+    if (content == null || content.isEmpty()) {
+      return null;
+    }
+    Map<Long, Integer> row = new HashMap<>();
+    for (int i = 0; i < itemIds.length; i++) {
+      row.put(itemIds[i], i + 1);
+    }
+    ContentMapper mapper = ContentMapper.fit(content, itemIds,
+        id -> Arrays.copyOfRange(table, row.get(id) * dim, (row.get(id) + 1) * dim), dim, ContentMapper.DEFAULT_RIDGE);
+    return mapper == null ? null : mapper.toBytes();
   }
 }

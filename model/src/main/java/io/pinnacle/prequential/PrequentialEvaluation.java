@@ -10,8 +10,11 @@ import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.IdIndex;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.InteractionEvent;
-import io.pinnacle.tuning.ArtifactModels;
+import io.pinnacle.targeting.TargetingEstimator;
+import io.pinnacle.targeting.TargetingStats;
+import io.pinnacle.targeting.TargetingTable;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ArtifactModels;
 import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.users.UserEncoder;
@@ -40,8 +43,6 @@ import java.util.SplittableRandom;
 public final class PrequentialEvaluation {
   /** Column names of the cells: group x bucket. */
   private static final String ALL = "all";
-  /** Ridge of the content mapper (fixed, not tuned). */
-  private static final double CONTENT_RIDGE = 1.0;
 
   private final TemporalSplit split;
   private final BaseModelArtifact base;
@@ -65,7 +66,8 @@ public final class PrequentialEvaluation {
   }
 
   /** The tables (markdown) and everything in them (JSON-ready). */
-  public record Result(String markdown, Map<String, Object> json) {}
+  /** The tables, their JSON, and the job's bounded targeting estimator computed on the same replay. */
+  public record Result(String markdown, Map<String, Object> json, TargetingStats liveEstimator) {}
 
   private record Labelled(int user, int item, boolean positive, float value, long timeMs) {}
 
@@ -145,36 +147,50 @@ public final class PrequentialEvaluation {
       rows.add(knn);
       rows.add(new Rows.MeanOfUsers(state));
       rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
-      ColdItemUpdater frozenUpdater = new ColdItemUpdater(updaterConfig, models);
-      rows.add(new Rows.PromoStream("PROMO-stream, frozen user vectors", state, frozenUpdater, config.tuneBatch(),
-          true, dense));
-      ColdItemUpdater updater = new ColdItemUpdater(updaterConfig, models);
-      Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state, updater, config.tuneBatch(), false,
-          dense);
+      // PROMO-stream as the job runs it: NEW items start from their catalog features through the base's content
+      // mapper when both exist (the catalog describes an item before its first event, so from the stream's start).
+      Map<Long, float[]> content = split.dataset().itemFeatures() == null ? Map.of() : split.dataset().itemFeatures();
+      boolean mapper = !content.isEmpty() && ContentMapper.of(base) != null;
+      if (!content.isEmpty() && !mapper) {
+        System.out.println("prequential: the base has no content mapper (pretrained without content features, or "
+            + "by an older build): PROMO-stream starts NEW items at zero");
+      }
+      String startNote = mapper ? ", no content features" : "";
+      Rows.PromoStream frozenRow = new Rows.PromoStream("PROMO-stream, frozen user vectors", state,
+          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), true, dense);
+      rows.add(frozenRow);
+      TargetingStats live = new TargetingStats();
+      Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state,
+          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live);
       rows.add(promoRow);
       int reference = rows.size() - 1;
       rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
-      Map<Long, float[]> content = split.dataset().itemFeatures();
-      if (content != null && !content.isEmpty()) {
-        // Content features for items without feedback: a mapped starting embedding, and borrowed pinnacle users.
-        ContentMapper mapper = ContentMapper.fit(content, base, CONTENT_RIDGE);
+      if (!content.isEmpty()) {
+        // What each content path adds for items without feedback, against PROMO-stream without any.
+        rows.add(new Rows.PromoStream("PROMO-stream" + startNote, state,
+            new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense));
+        rows.add(new Rows.PromoStream("PROMO-stream, pseudo-pinnacle by content (Eq. 5)" + startNote, state,
+            new ColdItemUpdater(updaterConfig, new ContentModels(models, content)), config.tuneBatch(), false,
+            dense));
+      }
+      if (mapper) {
         Rows.Embeddings mappedBase = new Rows.Embeddings("Static base, content-mapper start for NEW items", state,
             false);
         rows.add(mappedBase);
-        rows.add(new Rows.PromoStream("PROMO-stream, pseudo-pinnacle by content (Eq. 5)", state,
-            new ColdItemUpdater(updaterConfig, new ContentModels(models, content, null, true)), config.tuneBatch(),
-            false, dense));
-        Rows.PromoStream mappedPromo = new Rows.PromoStream("PROMO-stream, content-mapper start", state,
-            new ColdItemUpdater(updaterConfig, new ContentModels(models, content, mapper, false)),
-            config.tuneBatch(), false, dense);
-        rows.add(mappedPromo);
         for (int i = 1; i < ni; i++) {
           float[] x = content.get(itemIds[i]);
-          if (group[i] == ItemGroup.NEW && x != null && mapper != null) {
-            mappedBase.table[i] = mapper.map(x);
-            mappedPromo.table[i] = mappedBase.table[i];
+          if (group[i] == ItemGroup.NEW && x != null) {
+            int[] ids = ContentMapper.featureIds(x);
+            float[] start = models.contentStart(ids);
+            if (start != null) {
+              mappedBase.table[i] = start;
+            }
+            frozenRow.describe(itemIds[i], ids);
+            promoRow.describe(itemIds[i], ids);
           }
         }
+        frozenRow.sync();
+        promoRow.sync();
       }
       rows.add(Rows.zeroVector(state));
       rows.add(Rows.itemAge());
@@ -262,8 +278,13 @@ public final class PrequentialEvaluation {
       md.append(Report.targeting(tJson, rows.stream().filter(r -> r.targeting).map(r -> r.name).toList(),
           rows.get(reference).name));
       md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
+      json.put("liveEstimator", live.toMap());
+      md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
+          + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",
+          TargetingEstimator.Config.DEFAULTS.probesPerItem(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
+      md.append(TargetingTable.of(Map.of("offline twin", live)));
       json.put("seconds", (System.nanoTime() - t0) / 1e9);
-      return new Result(md.toString(), json);
+      return new Result(md.toString(), json, live);
     }
   }
 

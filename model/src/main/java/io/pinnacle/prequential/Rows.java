@@ -1,9 +1,11 @@
 package io.pinnacle.prequential;
 
 import io.pinnacle.data.Label;
+import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.tuning.ColdItemReplay;
-import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.ColdItemUpdater.Update;
+import io.pinnacle.tuning.ColdItemUpdater;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -127,12 +129,22 @@ final class Rows {
   static final class PromoStream extends Embeddings {
     private final ColdItemReplay replay;
     private final Map<Long, Integer> dense;
+    /** Each user's last positive after T, as the job's user stage knows it (-1: none). */
+    private final long[] lastPositiveMs;
 
     PromoStream(String name, StreamState s, ColdItemUpdater updater, int batch, boolean frozenUsers,
                 Map<Long, Integer> dense) {
+      this(name, s, updater, batch, frozenUsers, dense, null);
+    }
+
+    /** {@code live}: collects the job's bounded targeting estimator on this replay (null: not measured). */
+    PromoStream(String name, StreamState s, ColdItemUpdater updater, int batch, boolean frozenUsers,
+                Map<Long, Integer> dense, TargetingStats live) {
       super(name, s, frozenUsers);
-      this.replay = new ColdItemReplay(updater, batch, null);
+      this.replay = new ColdItemReplay(updater, batch, null, live);
       this.dense = dense;
+      this.lastPositiveMs = new long[s.userIds.length];
+      Arrays.fill(lastPositiveMs, -1L);
     }
 
     @Override
@@ -140,13 +152,22 @@ final class Rows {
       if (!e.afterSplit()) {
         return;
       }
-      apply(replay.accept(e.itemId(), e.userId(), frozenUsers ? null : e.userVector(),
-          e.positive() ? Label.POSITIVE : Label.NEGATIVE, e.value(), e.timeMs()));
+      long last = lastPositiveMs[e.user()];
+      if (e.positive()) {
+        lastPositiveMs[e.user()] = Math.max(last, e.timeMs());
+      }
+      apply(replay.accept(new ColdItemUpdater.Observation(e.itemId(), e.userId(), frozenUsers ? null : e.userVector(),
+          e.positive() ? Label.POSITIVE : Label.NEGATIVE, e.value(), e.timeMs(), last)));
     }
 
     @Override
     void sync() {
       apply(replay.flush());
+    }
+
+    /** The item's catalog features, as the job's catalog input gives them to the same updater. */
+    void describe(long itemId, int[] featureIds) {
+      apply(replay.describe(itemId, featureIds));
     }
 
     private void apply(List<Update> updates) {

@@ -2,6 +2,7 @@ package io.pinnacle.tuning;
 
 import ai.djl.Device;
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.content.ContentMapper;
 import io.pinnacle.data.LongIntMap;
 import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.feedback.PseudoPinnacle;
@@ -9,6 +10,7 @@ import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.targeting.TargetingEstimator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,8 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private final long[] popularItems;
   private final float[][] popularEmbeddings;
   private final RetentionTracker retention;
+  private final ContentMapper contentMapper;
+  private final TargetingEstimator targeting;
   private final Map<Long, List<PinnacleEntry>> pseudo = new ConcurrentHashMap<>();
   private PromptTuner tuner;
 
@@ -98,6 +102,13 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
     this.retention = new RetentionTracker(updaterConfig.retentionSampleRate(), updaterConfig.retentionMaxPerItem(),
         UpdaterConfig.RETENTION_TOP_K, UpdaterConfig.RETENTION_CANDIDATES, UpdaterConfig.RETENTION_SEED,
         catalogueIds, catalogue);
+    this.contentMapper = ContentMapper.of(base);
+    this.targeting = new TargetingEstimator(TargetingEstimator.Config.DEFAULTS, catalogueIds, catalogue);
+  }
+
+  @Override
+  public TargetingEstimator targeting() {
+    return targeting;
   }
 
   public UpdaterConfig updaterConfig() {
@@ -142,6 +153,11 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   public float[] baseItemEmbedding(long itemId) {
     int i = itemIndex.get(itemId);
     return i < 0 ? null : itemRows[i];
+  }
+
+  @Override
+  public float[] contentStart(int[] featureIds) {
+    return contentMapper == null || featureIds.length == 0 ? null : contentMapper.map(featureIds);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.pinnacle.tuning;
 
 import io.pinnacle.data.Label;
 import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.targeting.TargetingStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ public final class ColdItemReplay {
   private final ColdItemUpdater updater;
   private final int batchSize;
   private final RetentionStats retention;
+  private final TargetingStats targeting;
   private final Map<Long, ItemState> states = new HashMap<>();
   private final LinkedHashSet<Long> dirty = new LinkedHashSet<>();
   private final Map<Long, float[]> embeddings = new HashMap<>();
@@ -25,9 +27,15 @@ public final class ColdItemReplay {
 
   /** {@code retention} collects the retention measurement (null: none). */
   public ColdItemReplay(ColdItemUpdater updater, int batchSize, RetentionStats retention) {
+    this(updater, batchSize, retention, null);
+  }
+
+  /** {@code targeting} collects the live targeting measure's pairs (null: none), as the job's item stage does. */
+  public ColdItemReplay(ColdItemUpdater updater, int batchSize, RetentionStats retention, TargetingStats targeting) {
     this.updater = updater;
     this.batchSize = Math.max(1, batchSize);
     this.retention = retention;
+    this.targeting = targeting;
   }
 
   public List<ColdItemUpdater.Update> accept(long itemId, long userId, Label label, float value, long eventTimeMs) {
@@ -40,8 +48,29 @@ public final class ColdItemReplay {
    */
   public List<ColdItemUpdater.Update> accept(long itemId, long userId, float[] userVector, Label label, float value,
                                              long eventTimeMs) {
+    return accept(new ColdItemUpdater.Observation(itemId, userId, userVector, label, value, eventTimeMs, -1));
+  }
+
+  /** Applies one event as the job's item stage does; returns the updates of the micro-batch it completed, if any. */
+  public List<ColdItemUpdater.Update> accept(ColdItemUpdater.Observation o) {
+    long itemId = o.itemId();
     ItemState s = states.computeIfAbsent(itemId, updater::newItem);
-    if (updater.observe(s, itemId, userId, userVector, label, value, eventTimeMs, retention)) {
+    if (updater.observe(s, o, retention, targeting)) {
+      dirty.add(itemId);
+      if (dirty.size() >= batchSize) {
+        return flush();
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Takes an item's catalog features (as the job's catalog input does); an item whose start changed is tuned with
+   * the next batch. Returns the updates of a batch this completed, if any.
+   */
+  public List<ColdItemUpdater.Update> describe(long itemId, int[] featureIds) {
+    ItemState s = states.computeIfAbsent(itemId, updater::newItem);
+    if (updater.describe(s, itemId, featureIds)) {
       dirty.add(itemId);
       if (dirty.size() >= batchSize) {
         return flush();

@@ -7,7 +7,10 @@ import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.retention.RetentionTracker;
 import io.pinnacle.retention.TrackedPair;
 import io.pinnacle.schema.Phase;
+import io.pinnacle.targeting.TargetingEstimator;
+import io.pinnacle.targeting.TargetingStats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -93,10 +96,24 @@ public final class ColdItemUpdater {
         }
       }
       s.tracked = new ArrayList<>();
+      s.probes = new ArrayList<>();
       s.lastEmbedding = null;
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * Takes an item's catalog features. Only an item the base never saw keeps them (the base embedding of a known
+   * item is better than anything content says). Returns true when the item's starting embedding changed: a cold
+   * item should then be tuned, so that it has an embedding before its first feedback.
+   */
+  public boolean describe(ItemState s, long itemId, int[] featureIds) {
+    if (!s.cold() || models.baseItemEmbedding(itemId) != null || Arrays.equals(s.content, featureIds)) {
+      return false;
+    }
+    s.content = featureIds.clone();
+    return s.cold();
   }
 
   /** Remembers the event's id hash; false when it was seen recently (a redelivery or a resent event). */
@@ -117,16 +134,35 @@ public final class ColdItemUpdater {
 
   public boolean observe(ItemState s, long itemId, long userId, Label label, float value, long eventTimeMs,
                          RetentionStats retention) {
-    return observe(s, itemId, userId, null, label, value, eventTimeMs, retention);
+    return observe(s, new Observation(itemId, userId, null, label, value, eventTimeMs, -1), retention, null);
+  }
+
+  public boolean observe(ItemState s, long itemId, long userId, float[] userVector, Label label, float value,
+                         long eventTimeMs, RetentionStats retention) {
+    return observe(s, new Observation(itemId, userId, userVector, label, value, eventTimeMs, -1), retention, null);
   }
 
   /**
-   * Applies one labelled event, with the user's vector as of this event ({@code userVector}, from the user
-   * encoder; null: the user is looked up in the models when tuning). Returns true when a cold item's feedback
-   * changed, i.e. the item needs tuning; warm and graduated items only count.
+   * One labelled event as the updater sees it: the user's vector as of this event ({@code userVector}, from the user
+   * encoder; null: the user is looked up in the models) and the time of the user's last positive in the stream before
+   * it ({@code userLastPositiveMs}, below 0 when none or unknown; the targeting measure pairs only recently active
+   * users).
    */
-  public boolean observe(ItemState s, long itemId, long userId, float[] userVector, Label label, float value,
-                         long eventTimeMs, RetentionStats retention) {
+  public record Observation(long itemId, long userId, float[] userVector, Label label, float value, long eventTimeMs,
+                            long userLastPositiveMs) {}
+
+  /**
+   * Applies one labelled event. Returns true when a cold item's feedback changed, i.e. the item needs tuning; warm
+   * and graduated items only count. Before a cold item's feedback changes, the live targeting measure (when the
+   * models have one) probes it with the embedding it has now; pairs go to {@code targeting} (null: not counted).
+   */
+  public boolean observe(ItemState s, Observation o, RetentionStats retention, TargetingStats targeting) {
+    long itemId = o.itemId();
+    long userId = o.userId();
+    float[] userVector = o.userVector();
+    Label label = o.label();
+    long eventTimeMs = o.eventTimeMs();
+    float value = o.value();
     s.lastEventTimeMs = Math.max(s.lastEventTimeMs, eventTimeMs);
     if (label == Label.IGNORED) {
       return false;
@@ -139,6 +175,7 @@ public final class ColdItemUpdater {
       }
       return false;
     }
+    probe(s, o, targeting);
     if (label == Label.POSITIVE) {
       s.feedback.positive(userId, userVector, value, eventTimeMs);
       startTracking(s, itemId, userId, userVector, retention);
@@ -146,6 +183,21 @@ public final class ColdItemUpdater {
       s.feedback.negative(userId, userVector, eventTimeMs);
     }
     return true;
+  }
+
+  /** The live targeting measure sees the event before it is applied, with the item's embedding as it is now. */
+  private void probe(ItemState s, Observation o, TargetingStats targeting) {
+    TargetingEstimator estimator = models.targeting();
+    if (estimator == null) {
+      return;
+    }
+    float[] user = o.userVector() != null ? o.userVector() : models.get(o.userId());
+    if (o.label() == Label.POSITIVE) {
+      estimator.positive(s.probes, o.itemId(), s.positives(), models.baseItemEmbedding(o.itemId()) == null,
+          s.lastEmbedding != null ? s.lastEmbedding : start(o.itemId(), s), user, o.eventTimeMs(), o.userId());
+    } else {
+      estimator.negative(s.probes, o.itemId(), user, o.userLastPositiveMs(), o.eventTimeMs(), targeting);
+    }
   }
 
   /** Follows (user, item) from now if the user just entered the pinnacle set and the pair is sampled. */
@@ -163,7 +215,7 @@ public final class ColdItemUpdater {
     if (user == null || !tracker.sampled(itemId, userId, s.tracked.size())) {
       return;
     }
-    float[] current = s.lastEmbedding != null ? s.lastEmbedding : baseOrZeros(itemId);
+    float[] current = s.lastEmbedding != null ? s.lastEmbedding : start(itemId, s);
     s.tracked.add(tracker.start(itemId, userId, user, s.negatives(), current, stats));
   }
 
@@ -232,6 +284,8 @@ public final class ColdItemUpdater {
     s.prompt = null;
     s.tracked = new ArrayList<>();
     s.lastEmbedding = null;
+    s.content = new int[0];
+    s.probes = new ArrayList<>();
     s.phase = Phase.GRADUATED;
   }
 
@@ -241,7 +295,7 @@ public final class ColdItemUpdater {
     }
     // Borrowing pinnacle users costs a scan of the popular items: only for items with none of their own.
     List<PinnacleEntry> pseudo = s.feedback.pinnacle().size() > 0 ? List.of() : models.pseudoPinnacle(itemId);
-    return TuningInputs.fromState(itemId, baseOrZeros(itemId), s.feedback, pseudo, s.prompt, models,
+    return TuningInputs.fromState(itemId, start(itemId, s), s.feedback, pseudo, s.prompt, models,
         models.warmPool(), randomUsers(itemId, s.tunedCount));
   }
 
@@ -258,8 +312,12 @@ public final class ColdItemUpdater {
     return out;
   }
 
-  private float[] baseOrZeros(long itemId) {
+  /** The base embedding; for an item the base never saw, its content start, else zeros. */
+  private float[] start(long itemId, ItemState s) {
     float[] b = models.baseItemEmbedding(itemId);
+    if (b == null && s.content.length > 0) {
+      b = models.contentStart(s.content);
+    }
     return b != null ? b : zeros;
   }
 

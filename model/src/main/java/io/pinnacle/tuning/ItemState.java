@@ -3,6 +3,7 @@ package io.pinnacle.tuning;
 import io.pinnacle.feedback.ItemFeedbackState;
 import io.pinnacle.retention.TrackedPair;
 import io.pinnacle.schema.Phase;
+import io.pinnacle.targeting.TargetingProbe;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,10 @@ public final class ItemState {
   public long[] eventHashes = new long[0];
   public int eventHashCount;
   public int eventHashNext;
+  /** The live targeting measure's probes of the item's latest positives (oldest first, bounded). */
+  public List<TargetingProbe> probes = new ArrayList<>();
+  /** Catalog feature ids of an item the base never saw (empty otherwise): its starting embedding is mapped from them. */
+  public int[] content = new int[0];
 
   public long positives() {
     return feedback != null ? positiveCount + feedback.positiveCount() : positiveCount;

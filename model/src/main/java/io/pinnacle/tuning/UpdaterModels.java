@@ -2,6 +2,7 @@ package io.pinnacle.tuning;
 
 import io.pinnacle.feedback.PinnacleEntry;
 import io.pinnacle.retention.RetentionTracker;
+import io.pinnacle.targeting.TargetingEstimator;
 import java.util.List;
 
 /**
@@ -24,6 +25,14 @@ public interface UpdaterModels extends UserVectors {
   /** The item's base embedding, or null for an item the base model never saw. */
   float[] baseItemEmbedding(long itemId);
 
+  /**
+   * Where an item the base never saw starts, from its catalog feature ids (the content mapper); null when there is
+   * no mapper or none of the ids is known.
+   */
+  default float[] contentStart(int[] featureIds) {
+    return null;
+  }
+
   /** The item's positives in the training period (0 for an item first seen in the stream). */
   long basePositives(long itemId);
 
@@ -34,6 +43,11 @@ public interface UpdaterModels extends UserVectors {
   long[] userPool();
 
   WarmPool warmPool();
+
+  /** The live targeting measure, or null to measure nothing. */
+  default TargetingEstimator targeting() {
+    return null;
+  }
 
   /** The retention measurement, or null to measure nothing. */
   RetentionTracker retention();

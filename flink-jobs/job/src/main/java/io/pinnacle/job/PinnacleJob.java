@@ -4,6 +4,7 @@ import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.DecodeAndValidate;
+import io.pinnacle.job.ingest.DecodeCatalog;
 import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.job.ingest.InteractionTypeInfo;
 import io.pinnacle.job.ingest.RawRecord;
@@ -12,7 +13,9 @@ import io.pinnacle.job.tuning.ItemUpdateOperator;
 import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.PinnacleRetention;
+import io.pinnacle.schema.PinnacleTargeting;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -22,25 +25,32 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The streaming updater as a function of its input and outputs:
+ * The streaming updater as a function of its inputs and outputs:
  * raw records -> decode, validate, drop what cannot change an embedding ({@link DecodeAndValidate}) ->
  * keyBy(user) -> attach the user's vector from their recent items ({@link UserVectorOperator}) ->
- * keyBy(item) -> de-duplicate, update feedback, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
- * item embeddings; refused records and duplicates -> dead letters; retention reports. {@link #main} is the
+ * keyBy(item), joined with the decoded item catalog ({@link DecodeCatalog}) -> de-duplicate, update feedback, start
+ * new items from their content, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
+ * item embeddings; refused records and duplicates -> dead letters; retention and targeting reports. {@link #main} is the
  * cluster entry point and wires Kafka in; tests wire in collections and collecting sinks.
  */
 public final class PinnacleJob {
   private PinnacleJob() {}
 
-  /** Where the job's three outputs go. */
+  /** What the job reads: interactions, and the item catalog (content features; may be an empty stream). */
+  public record Inputs(DataStream<RawRecord> interactions, DataStream<RawRecord> catalog) {}
+
+  /** Where the job's outputs go: embeddings, dead letters, and the two live measures' window reports. */
   public record Outputs(Sink<ItemEmbedding> embeddings, Sink<DeadLetter> deadLetters,
-                        Sink<PinnacleRetention> retention) {}
+                        Sink<PinnacleRetention> retention, Sink<PinnacleTargeting> targeting) {}
 
   /** Adds the topology to the input's environment. */
-  public static void build(DataStream<RawRecord> input, Configuration conf, Outputs outputs) {
-    SingleOutputStreamOperator<Interaction> events = input
+  public static void build(Inputs inputs, Configuration conf, Outputs outputs) {
+    SingleOutputStreamOperator<Interaction> events = inputs.interactions()
         .process(new DecodeAndValidate(conf), InteractionTypeInfo.INSTANCE)
         .uid("decode-validate").name("decode and validate");
+    SingleOutputStreamOperator<ItemFeatures> catalog = inputs.catalog()
+        .process(new DecodeCatalog(conf), TypeInformation.of(ItemFeatures.class))
+        .uid("decode-catalog").name("decode catalog");
     DataStream<Interaction> withUsers = events;
     if (conf.get(PinnacleOptions.USERS_ENABLED)) {
       withUsers = events
@@ -50,12 +60,16 @@ public final class PinnacleJob {
     }
     SingleOutputStreamOperator<ItemEmbedding> embeddings = withUsers
         .keyBy(e -> e.itemId, Types.LONG)
+        .connect(catalog.keyBy(ItemFeatures::getItemId, Types.LONG))
         .transform("item updates", TypeInformation.of(ItemEmbedding.class), new ItemUpdateOperator(conf))
         .uid("item-updates");
     embeddings.sinkTo(outputs.embeddings()).uid("item-embeddings-sink").name("item embeddings");
     embeddings.getSideOutput(ItemUpdateOperator.RETENTION).sinkTo(outputs.retention())
         .uid("retention-sink").name("retention reports");
-    events.getSideOutput(DeadLetters.TAG).union(embeddings.getSideOutput(DeadLetters.TAG))
+    embeddings.getSideOutput(ItemUpdateOperator.TARGETING).sinkTo(outputs.targeting())
+        .uid("targeting-sink").name("targeting reports");
+    events.getSideOutput(DeadLetters.TAG)
+        .union(catalog.getSideOutput(DeadLetters.TAG), embeddings.getSideOutput(DeadLetters.TAG))
         .sinkTo(outputs.deadLetters()).uid("dead-letter-sink").name("dead letters");
   }
 
@@ -67,7 +81,7 @@ public final class PinnacleJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration conf = JobConfiguration.fromArgs(env.getConfiguration(), args);
     env.configure(JobConfiguration.flinkDefaults(env.getConfiguration()));
-    build(KafkaEndpoints.input(env, conf, false), conf, KafkaEndpoints.outputs(conf));
+    build(KafkaEndpoints.inputs(env, conf, false), conf, KafkaEndpoints.outputs(conf));
     env.execute("pinnacle-updater");
   }
 }

@@ -10,7 +10,9 @@ import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.PinnacleRetention;
+import io.pinnacle.schema.PinnacleTargeting;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
 import java.util.ArrayList;
@@ -40,6 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TopologyTest {
   private static final int PARALLELISM = 4;
   private static final List<RawRecord> INPUT = new ArrayList<>();
+  private static final List<RawRecord> CATALOG = new ArrayList<>();
+  /** An item no event mentions: the catalog alone must give it an embedding. */
+  private static final long DESCRIBED_ONLY = 987_654_321L;
 
   @RegisterExtension
   static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -62,6 +67,14 @@ class TopologyTest {
           .filter(e -> promo.trainPositives(e.getItemId()) < 5).findFirst().orElseThrow();
       INPUT.add(new RawRecord(null, codec.encode(onColdItem), "interactions", 0, offset, 1_000L)); // resent
     }
+    AvroValueCodec<ItemFeatures> catalogCodec = Codecs.itemFeatures();
+    synchronized (CATALOG) {
+      CATALOG.clear();
+      CATALOG.add(new RawRecord(null, catalogCodec.encode(new ItemFeatures(DESCRIBED_ONLY, List.of(0, 2), 1L, "t")),
+          "item-catalog", 0, 0, 1_000L));
+      CATALOG.add(new RawRecord(null, catalogCodec.encode(new ItemFeatures(DESCRIBED_ONLY + 1, List.of(-3), 1L, "t")),
+          "item-catalog", 0, 1, 1_000L));
+    }
     // A failing task fails the test at once instead of restarting for ever.
     Configuration flink = new Configuration();
     flink.setString("restart-strategy.type", "none");
@@ -74,7 +87,11 @@ class TopologyTest {
     CollectSink<ItemEmbedding> embeddings = new CollectSink<>("topology-embeddings");
     CollectSink<DeadLetter> dead = new CollectSink<>("topology-dead");
     CollectSink<PinnacleRetention> retention = new CollectSink<>("topology-retention");
-    PinnacleJob.build(input, conf, new PinnacleJob.Outputs(embeddings, dead, retention));
+    CollectSink<PinnacleTargeting> targeting = new CollectSink<>("topology-targeting");
+    DataStream<RawRecord> catalog = env.fromSequence(0, CATALOG.size() - 1)
+        .map(i -> CATALOG.get((int) (long) i), TypeInformation.of(RawRecord.class)).name("catalog");
+    PinnacleJob.build(new PinnacleJob.Inputs(input, catalog), conf,
+        new PinnacleJob.Outputs(embeddings, dead, retention, targeting));
     JobID id = env.executeAsync("topology").getJobID();
     JobResult result = cluster.requestJobResult(id).get();
     if (!result.isSuccess()) {
@@ -97,6 +114,8 @@ class TopologyTest {
     }
     Set<String> reasons = new HashSet<>();
     dead.values().forEach(d -> reasons.add(d.getReason().toString()));
-    assertEquals(Set.of("undecodable", "duplicate"), reasons);
+    assertEquals(Set.of("undecodable", "duplicate", "bad-feature"), reasons);
+    assertTrue(out.stream().anyMatch(e -> e.getItemId() == DESCRIBED_ONLY),
+        "an item described by the catalog has an embedding before its first event");
   }
 }

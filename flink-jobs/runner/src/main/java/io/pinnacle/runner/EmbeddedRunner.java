@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.cli.RetentionReportCommand;
+import io.pinnacle.content.ContentMapper;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.DatasetLoader;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
@@ -18,11 +20,14 @@ import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.retention.RetentionReport;
 import io.pinnacle.retention.RetentionStats;
+import io.pinnacle.targeting.TargetingStats;
+import io.pinnacle.targeting.TargetingTable;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,9 +107,8 @@ public final class EmbeddedRunner implements Callable<Integer> {
       settings.put(PinnacleOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
       Configuration config = JobConfiguration.load(new Configuration(), configFile, settings);
       int partitions = Integer.parseInt(flinkSettings.getOrDefault("parallelism.default", "1"));
-      kafka.createTopics(List.of(config.get(PinnacleOptions.TOPIC_INTERACTIONS),
-              config.get(PinnacleOptions.TOPIC_DEAD_LETTER), config.get(PinnacleOptions.TOPIC_RETENTION)),
-          List.of(config.get(PinnacleOptions.TOPIC_EMBEDDINGS)), partitions);
+      Topics topics = Topics.of(config);
+      kafka.createTopics(topics.plain(), topics.compacted(), partitions);
       System.out.println("embedded Kafka at " + kafka.bootstrapServers() + "; replaying the " + temporal.after().size()
           + " events of " + name + " after T" + (rate > 0 ? " at " + rate + " events/s" : " at full speed")
           + " (" + JobConfiguration.deliveryGuarantee(config) + ")");
@@ -112,16 +116,19 @@ public final class EmbeddedRunner implements Callable<Integer> {
       System.out.println("Prometheus metrics at http://localhost:" + promPort + "/metrics (while the job runs)");
       Map<String, String> flink = new LinkedHashMap<>(StreamRun.prometheus(promPort));
       flink.putAll(flinkSettings);
-      StreamRun.Result r = StreamRun.run(config, temporal.after(), List.of(), rate, runDir.resolve("flink"), true,
-          timeout, flink);
-      retention = io.pinnacle.cli.RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
+      StreamRun.Result r = StreamRun.run(config, temporal.after(), List.of(), catalog(ds), rate,
+          runDir.resolve("flink"), true, timeout, flink);
+      retention = RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
           config.get(PinnacleOptions.TOPIC_RETENTION));
+      liveTargeting = RetentionReportCommand.targetingFromTopic(kafka.bootstrapServers(),
+          config.get(PinnacleOptions.TOPIC_TARGETING)).getOrDefault("promo", new TargetingStats());
       report(split, temporal, base, promoDir, r, config);
       return r.sequenceErrors().isEmpty() ? 0 : 1;
     }
   }
 
   private Map<String, RetentionStats> retention = Map.of();
+  private TargetingStats liveTargeting = new TargetingStats();
 
   private static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -175,6 +182,16 @@ public final class EmbeddedRunner implements Callable<Integer> {
     summary.put("itemsWithEmbeddings", r.latest().size());
     summary.put("updateSeqErrors", r.sequenceErrors());
     summary.put("prequential", q.json());
+    System.out.println();
+    System.out.println("Live targeting of this run: the job's estimator (its targeting reports) next to the same "
+        + "estimator on the offline replay; AUC (pairs). The job pairs negatives with the embedding it had served, "
+        + "the replay with the one after a flush before every evaluated positive: counts differ by that lag.");
+    System.out.println();
+    Map<String, TargetingStats> sources = new LinkedHashMap<>();
+    sources.put("job (live)", liveTargeting);
+    sources.put("offline twin", q.liveEstimator());
+    System.out.print(TargetingTable.of(sources));
+    summary.put("liveTargeting", Map.of("job", liveTargeting.toMap(), "offlineTwin", q.liveEstimator().toMap()));
     Map<String, RetentionStats> series = new LinkedHashMap<>();
     retention.forEach((k, v) -> series.put("PROMO (this run)", v));
     Path chart = work.resolve("retention-" + split.dataset.name());
@@ -192,10 +209,13 @@ public final class EmbeddedRunner implements Callable<Integer> {
       throws Exception {
     if (Files.isDirectory(dir)) {
       BaseModelArtifact existing = BaseModelArtifact.load(dir);
-      if (Long.valueOf(temporal.splitTimeMs()).equals(existing.splitTimeMs())) {
+      boolean wantsMapper = split.dataset.itemFeatures() != null && !split.dataset.itemFeatures().isEmpty();
+      if (Long.valueOf(temporal.splitTimeMs()).equals(existing.splitTimeMs())
+          && (!wantsMapper || existing.contentMapperBytes() != null)) {
         return existing;
       }
-      System.out.println("the base model in " + dir + " was trained up to another time; training again");
+      System.out.println("the base model in " + dir + " was trained up to another time or without its content "
+          + "mapper; training again");
     }
     System.out.println("pre-training the base model on the events up to T into " + dir);
     Pretraining.run(split, SasRecConfig.defaults(), dir, temporal);
@@ -211,6 +231,15 @@ public final class EmbeddedRunner implements Callable<Integer> {
     }
     System.out.println("running the PROMO prompt stage into " + dir + " (first run only)");
     io.pinnacle.cli.PinnacleCli.promptTrain(split, base, dir);
+  }
+
+  /** The data set's item features as the catalog carries them (feature ids per item). */
+  private static Map<Long, int[]> catalog(Dataset ds) {
+    Map<Long, int[]> out = new HashMap<>();
+    if (ds.itemFeatures() != null) {
+      ds.itemFeatures().forEach((item, x) -> out.put(item, ContentMapper.featureIds(x)));
+    }
+    return out;
   }
 
   private static String rulesName(String dataset) {

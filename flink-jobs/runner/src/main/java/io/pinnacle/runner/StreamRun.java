@@ -58,10 +58,18 @@ public final class StreamRun {
   public static Result run(Configuration config, List<InteractionEvent> events, List<byte[]> badRecords,
                            double rate, Path work, boolean printProgress, Duration timeout,
                            Map<String, String> flinkExtra) throws Exception {
+    return run(config, events, badRecords, Map.of(), rate, work, printProgress, timeout, flinkExtra);
+  }
+
+  /** As above, describing items in the catalog topic ({@code catalog}: feature ids per item) before their events. */
+  public static Result run(Configuration config, List<InteractionEvent> events, List<byte[]> badRecords,
+                           Map<Long, int[]> catalog, double rate, Path work, boolean printProgress,
+                           Duration timeout, Map<String, String> flinkExtra) throws Exception {
     long started = System.nanoTime();
     String bootstrap = config.get(PinnacleOptions.BOOTSTRAP_SERVERS);
     JobClient job = start(config, work, flinkExtra);
-    ReplayProducer producer = new ReplayProducer(bootstrap, config.get(PinnacleOptions.TOPIC_INTERACTIONS));
+    ReplayProducer producer = new ReplayProducer(bootstrap, config.get(PinnacleOptions.TOPIC_INTERACTIONS))
+        .withCatalog(config.get(PinnacleOptions.TOPIC_CATALOG), catalog);
     Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
     replay.setDaemon(true);
     replay.start();
@@ -88,7 +96,7 @@ public final class StreamRun {
     extra.forEach(flink::setString);
     flink.addAll(JobConfiguration.flinkDefaults(flink));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-    PinnacleJob.build(KafkaEndpoints.input(env, config, false), config, KafkaEndpoints.outputs(config));
+    PinnacleJob.build(KafkaEndpoints.inputs(env, config, false), config, KafkaEndpoints.outputs(config));
     return env.executeAsync("pinnacle-updater");
   }
 

@@ -43,6 +43,16 @@ public final class PinnacleOptions {
           + "consumers keep the highest updateSeq per item); EXACTLY_ONCE and AT_LEAST_ONCE are accepted too.");
   public static final ConfigOption<String> TOPIC_INTERACTIONS = key("pinnacle.topic.interactions")
       .stringType().defaultValue("interactions").withDescription("Input topic (Avro InteractionEvent).");
+  public static final ConfigOption<String> TOPIC_TARGETING = key("pinnacle.topic.targeting")
+      .stringType().defaultValue("pinnacle-targeting")
+      .withDescription("Live targeting-measure reports, one per window (Avro PinnacleTargeting).");
+  public static final ConfigOption<String> TOPIC_CATALOG = key("pinnacle.topic.item-catalog")
+      .stringType().defaultValue("item-catalog")
+      .withDescription("Item catalog topic, compacted, key = item id (Avro ItemFeatures): content features of items "
+          + "the base model never saw give them a starting embedding before their first feedback.");
+  public static final ConfigOption<Integer> CATALOG_MAX_FEATURES = key("pinnacle.catalog.max-features")
+      .intType().defaultValue(256)
+      .withDescription("Catalog records with more feature ids are dead-lettered (too-many-features).");
   public static final ConfigOption<String> TOPIC_EMBEDDINGS = key("pinnacle.topic.item-embeddings")
       .stringType().defaultValue("item-embeddings")
       .withDescription("Output topic, compacted, key = item id (Avro ItemEmbedding).");

@@ -20,6 +20,8 @@ public final class Interaction {
   public long offset;
   /** False for an event on a warm item: it only extends the user's history in the user stage, then leaves. */
   public boolean tunable = true;
+  /** Event time of the user's last positive before this event in the stream (user stage; -1: none or unknown). */
+  public long userLastPositiveMs = -1;
   /** The user's vector from their history before this event (attached by the user stage; null: none known). */
   public float[] userVector;
 

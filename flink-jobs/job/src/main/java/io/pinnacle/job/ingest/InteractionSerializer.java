@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class InteractionSerializer extends TypeSerializerSingleton<Interaction> {
   private static final long serialVersionUID = 1L;
   public static final InteractionSerializer INSTANCE = new InteractionSerializer();
-  private static final int FIXED_LENGTH = 8 * 5 + 1 + 4 + 4 + 8 + 1;
+  private static final int FIXED_LENGTH = 8 * 5 + 1 + 4 + 4 + 8 + 1 + 8;
 
   @Override
   public boolean isImmutableType() {
@@ -43,6 +43,7 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     to.partition = from.partition;
     to.offset = from.offset;
     to.tunable = from.tunable;
+    to.userLastPositiveMs = from.userLastPositiveMs;
     to.userVector = from.userVector == null ? null : from.userVector.clone();
     return to;
   }
@@ -64,6 +65,7 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     out.writeInt(e.partition);
     out.writeLong(e.offset);
     out.writeBoolean(e.tunable);
+    out.writeLong(e.userLastPositiveMs);
     float[] v = e.userVector;
     out.writeShort(v == null ? -1 : v.length);
     if (v != null) {
@@ -90,6 +92,7 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     e.partition = in.readInt();
     e.offset = in.readLong();
     e.tunable = in.readBoolean();
+    e.userLastPositiveMs = in.readLong();
     int n = in.readShort();
     if (n < 0) {
       e.userVector = null;

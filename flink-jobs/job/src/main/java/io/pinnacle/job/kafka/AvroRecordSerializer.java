@@ -1,8 +1,10 @@
 package io.pinnacle.job.kafka;
 
+import io.pinnacle.schema.PinnacleTargeting;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -51,6 +53,12 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
   public static AvroRecordSerializer<io.pinnacle.schema.PinnacleRetention> retention(String topic) {
     return new AvroRecordSerializer<>(topic, io.pinnacle.schema.PinnacleRetention.getClassSchema(),
         r -> r.getModel().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Targeting reports keyed by model name. */
+  public static AvroRecordSerializer<PinnacleTargeting> targeting(String topic) {
+    return new AvroRecordSerializer<>(topic, PinnacleTargeting.getClassSchema(),
+        r -> r.getModel().getBytes(StandardCharsets.UTF_8));
   }
 
   public static byte[] itemKey(long itemId) {

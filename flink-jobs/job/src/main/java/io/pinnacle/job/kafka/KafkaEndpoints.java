@@ -20,6 +20,28 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaEndpoints {
   private KafkaEndpoints() {}
 
+  /** Interactions and the item catalog; {@code bounded} stops both at the end offsets seen at start. */
+  public static PinnacleJob.Inputs inputs(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
+    return new PinnacleJob.Inputs(input(env, c, bounded), catalog(env, c, bounded));
+  }
+
+  /** The item catalog as raw records; the first start reads it from the earliest offset (the topic is compacted). */
+  public static DataStream<RawRecord> catalog(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
+    KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(c.get(PinnacleOptions.BOOTSTRAP_SERVERS))
+        .setTopics(c.get(PinnacleOptions.TOPIC_CATALOG))
+        .setGroupId(c.get(PinnacleOptions.GROUP_ID))
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(JobConfiguration.kafkaProperties(c))
+        .setProperty("isolation.level", "read_committed");
+    if (bounded) {
+      source.setBounded(OffsetsInitializer.latest());
+    }
+    return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "item catalog")
+        .uid("item-catalog-source");
+  }
+
   /**
    * The interactions topic as raw records (decoding happens in the job, where a bad record can be dead-lettered).
    * {@code bounded} stops at the end offsets seen at start (replays).
@@ -41,12 +63,13 @@ public final class KafkaEndpoints {
         .uid("interactions-source");
   }
 
-  /** The three output topics with the configured delivery guarantee. */
+  /** The output topics with the configured delivery guarantee. */
   public static PinnacleJob.Outputs outputs(Configuration c) {
     return new PinnacleJob.Outputs(
         sink(c, AvroRecordSerializer.itemEmbeddings(c.get(PinnacleOptions.TOPIC_EMBEDDINGS)), "-embeddings"),
         sink(c, AvroRecordSerializer.deadLetters(c.get(PinnacleOptions.TOPIC_DEAD_LETTER)), "-dlq"),
-        sink(c, AvroRecordSerializer.retention(c.get(PinnacleOptions.TOPIC_RETENTION)), "-retention"));
+        sink(c, AvroRecordSerializer.retention(c.get(PinnacleOptions.TOPIC_RETENTION)), "-retention"),
+        sink(c, AvroRecordSerializer.targeting(c.get(PinnacleOptions.TOPIC_TARGETING)), "-targeting"));
   }
 
   /** Each sink has its own transactional-id prefix. */

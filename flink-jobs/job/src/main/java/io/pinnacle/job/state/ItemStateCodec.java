@@ -13,7 +13,9 @@ import io.pinnacle.schema.state.ItemStateRecord;
 import io.pinnacle.schema.state.LabelledSampleRecord;
 import io.pinnacle.schema.state.PinnacleEntryRecord;
 import io.pinnacle.schema.state.PromptRecord;
+import io.pinnacle.schema.state.TargetingProbeRecord;
 import io.pinnacle.schema.state.TrackedPairRecord;
+import io.pinnacle.targeting.TargetingProbe;
 import io.pinnacle.tuning.ItemState;
 import io.pinnacle.tuning.PromptState;
 import java.io.IOException;
@@ -72,6 +74,8 @@ public final class ItemStateCodec {
         .setTracked(tracked)
         .setLastEmbedding(s.lastEmbedding == null ? null : floats(s.lastEmbedding))
         .setEventHashes(eventHashes(s))
+        .setContentFeatures(ints(s.content))
+        .setTargetingProbes(probes(s.probes))
         .build();
   }
 
@@ -109,7 +113,33 @@ public final class ItemStateCodec {
     }
     s.eventHashCount = hashes.size();
     s.eventHashNext = 0; // the ring is stored full-length from its oldest entry (see eventHashes)
+    for (TargetingProbeRecord p : r.getTargetingProbes()) {
+      s.probes.add(new TargetingProbe(floats(p.getEmbedding()), p.getSeed(), p.getLikerRank(), p.getBucket(),
+          p.getNewItem(), p.getTimeMs(), p.getNegativesLeft()));
+    }
+    List<Integer> content = r.getContentFeatures();
+    s.content = new int[content.size()];
+    for (int j = 0; j < s.content.length; j++) {
+      s.content[j] = content.get(j);
+    }
     return s;
+  }
+
+  private static List<TargetingProbeRecord> probes(List<TargetingProbe> probes) {
+    List<TargetingProbeRecord> out = new ArrayList<>(probes.size());
+    for (TargetingProbe p : probes) {
+      out.add(new TargetingProbeRecord(floats(p.embedding), p.seed, p.likerRank, p.bucket, p.newItem, p.timeMs,
+          p.negativesLeft));
+    }
+    return out;
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> out = new ArrayList<>(values.length);
+    for (int v : values) {
+      out.add(v);
+    }
+    return out;
   }
 
   /** The valid hashes, oldest first; the ring is stored at its full capacity so it restores unchanged. */

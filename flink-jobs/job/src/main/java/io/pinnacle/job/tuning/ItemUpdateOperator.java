@@ -8,10 +8,14 @@ import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.job.output.Embeddings;
 import io.pinnacle.job.retention.RetentionMonitor;
 import io.pinnacle.job.state.ItemStateStore;
+import io.pinnacle.job.targeting.TargetingMonitor;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.Phase;
 import io.pinnacle.schema.PinnacleRetention;
+import io.pinnacle.schema.PinnacleTargeting;
+import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.ItemState;
 import java.util.ArrayList;
@@ -29,20 +33,21 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The item stage, keyed by item id: de-duplicates, feeds each event to the {@link ColdItemUpdater} and tunes dirty
+ * The item stage, keyed by item id, with the item catalog as its second input (content features of items the base
+ * never saw: {@link ColdItemUpdater#describe}). De-duplicates, feeds each event to the {@link ColdItemUpdater} and tunes dirty
  * cold items in micro-batches ({@link MicroBatchTrigger}; always before a checkpoint barrier and at the end of
  * input, so the dirty set is empty at every barrier and need not be checkpointed). Item states live in a heap
  * write-back cache ({@link ItemStateStore}) in front of RocksDB. One processing-time timer per item expires idle
  * cold items; graduated items keep their counters and {@code updateSeq}.
  */
 public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbedding>
-    implements OneInputStreamOperator<Interaction, ItemEmbedding>, Triggerable<Long, VoidNamespace> {
+    implements TwoInputStreamOperator<Interaction, ItemFeatures, ItemEmbedding>, Triggerable<Long, VoidNamespace> {
   private static final long serialVersionUID = 1L;
   public static final String PROCESSED = "processed";
   public static final String EMITTED = "emitted";
@@ -50,6 +55,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   /** Mean encoded state of a cold item when written to the backend. */
   public static final String STATE_BYTES = "stateBytesPerColdItem";
   public static final OutputTag<PinnacleRetention> RETENTION = new OutputTag<>("retention") {};
+  public static final OutputTag<PinnacleTargeting> TARGETING = new OutputTag<>("targeting") {};
   /** Changed states written back per event (more than enough: an event changes at most one state). */
   private static final int WRITE_BACKS_PER_EVENT = 2;
 
@@ -62,6 +68,8 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient InternalTimerService<VoidNamespace> idleTimers;
   private transient RetentionMonitor retention;
   private transient RetentionStats delta;
+  private transient TargetingMonitor targeting;
+  private transient TargetingStats targetingDelta;
   private transient String inputTopic;
   private transient long ttlMs;
   private transient long minIntervalMs;
@@ -70,6 +78,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient Counter processedCounter;
   private transient Counter updatesCounter;
   private transient Counter duplicatesCounter;
+  private transient Counter catalogCounter;
   private transient LongCounter processed;
   private transient LongCounter emitted;
   private transient LongCounter duplicates;
@@ -112,10 +121,13 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     retention = new RetentionMonitor(getMetricGroup(), new RetentionMonitor.Alert(
         conf.get(PinnacleOptions.RETENTION_ALERT_FLOOR), conf.get(PinnacleOptions.RETENTION_ALERT_MIN_SAMPLES)), now);
     delta = new RetentionStats();
+    targeting = new TargetingMonitor(getMetricGroup(), now);
+    targetingDelta = new TargetingStats();
     scheduleRetentionReport(now + windowMs);
     processedCounter = getMetricGroup().counter("eventsProcessed");
     updatesCounter = getMetricGroup().counter("itemUpdates");
     duplicatesCounter = getMetricGroup().counter("duplicates");
+    catalogCounter = getMetricGroup().counter("catalogEntries");
     getMetricGroup().gauge("statesMigrated", store::migrated);
     getMetricGroup().gauge("cachedItems", store::size);
     getMetricGroup().gauge("stateLoads", store::loads);
@@ -131,7 +143,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   }
 
   @Override
-  public void processElement(StreamRecord<Interaction> element) throws Exception {
+  public void processElement1(StreamRecord<Interaction> element) throws Exception {
     Interaction e = element.getValue();
     long item = e.itemId;
     long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -158,15 +170,55 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     }
     s.lastActivityMs = now;
     s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
-    boolean changed = updater.observe(s, item, e.userId, e.userVector,
-        e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs, delta);
+    boolean changed = updater.observe(s, new ColdItemUpdater.Observation(item, e.userId, e.userVector,
+        e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs, e.userLastPositiveMs), delta,
+        targetingDelta);
     store.modified(item, now);
     recordRetention();
+    if (targetingDelta.totalPairs() > 0) {
+      targeting.record(targetingDelta);
+      targetingDelta = new TargetingStats();
+    }
     if ((changed && dirty.add(item)) || becameDirty) {
       trigger.dirty();
     }
     if (writeBackAfterMs > 0) {
       store.writeBackOlderThan(now, writeBackAfterMs, WRITE_BACKS_PER_EVENT);
+    }
+  }
+
+  /**
+   * A catalog entry: an item the base never saw gets a starting embedding from its features. An item without state
+   * gets one (and its idle timer), so that it is tuned, and has an embedding, before its first feedback.
+   */
+  @Override
+  public void processElement2(StreamRecord<ItemFeatures> element) throws Exception {
+    ItemFeatures f = element.getValue();
+    long item = f.getItemId();
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    catalogCounter.inc();
+    if (models.baseItemEmbedding(item) != null) {
+      return; // the base embedding of a known item is better than anything content says
+    }
+    ItemStateStore.Loaded loaded = store.load(item);
+    ItemState s = loaded.state();
+    boolean becameDirty = loaded.needsUpdate() && dirty.add(item);
+    if (s == null) {
+      s = updater.newItem(item);
+      s.lastActivityMs = now;
+      store.put(item, s, true, now);
+      idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
+    }
+    int[] ids = new int[f.getFeatures().size()];
+    for (int j = 0; j < ids.length; j++) {
+      ids[j] = f.getFeatures().get(j);
+    }
+    if (updater.describe(s, item, ids)) {
+      store.modified(item, now);
+      becameDirty |= dirty.add(item);
+    }
+    if (becameDirty) {
+      trigger.dirty();
     }
   }
 
@@ -226,10 +278,15 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     });
   }
 
+  /** Closes the window of both live measures: retention of pinnacle memory and targeting. */
   private void reportRetention(long now) {
     PinnacleRetention report = retention.closeWindow(now);
     if (report != null) {
       output.collect(RETENTION, new StreamRecord<>(report, now));
+    }
+    PinnacleTargeting pairs = targeting.closeWindow(now);
+    if (pairs != null) {
+      output.collect(TARGETING, new StreamRecord<>(pairs, now));
     }
   }
 

@@ -121,7 +121,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     boolean changed = false;
     if (stored == null) {
       s = new UserStateRecord(Arrays.stream(models.base.recentItems(e.userId)).boxed().toList(),
-          models.baseVersion(), now, true);
+          models.baseVersion(), now, true, -1L);
       idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
       changed = true;
     } else {
@@ -133,8 +133,10 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
       }
     }
     long[] history = s.getRecentItems().stream().mapToLong(Long::longValue).toArray();
+    e.userLastPositiveMs = s.getLastPositiveMs();
     if (e.positive) {
       s.setRecentItems(Arrays.stream(RecentItems.append(history, e.itemId, historyLength)).boxed().toList());
+      s.setLastPositiveMs(Math.max(s.getLastPositiveMs(), e.eventTimeMs));
       changed = true;
     }
     // Activity is refreshed coarsely: expiry needs no precision and a write per event would double the cost.

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.job.TestArtifacts;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.codec.Codecs;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -69,6 +71,28 @@ class IngestTest {
   }
 
   @Test
+  void catalogEntriesAreValidatedAndOnlyItemsTheBaseNeverSawGoOn() throws Exception {
+    var codec = Codecs.itemFeatures();
+    long known = BaseModelArtifact.load(TestArtifacts.BASE).itemIds()[0];
+    try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new DecodeCatalog(
+        TestArtifacts.config(Map.of("pinnacle.catalog.max-features", "3")))))) {
+      h.open();
+      h.processElement(new StreamRecord<>(raw(codec.encode(new ItemFeatures(9_200_001L, List.of(1, 4), 5L, "")), 1)));
+      h.processElement(new StreamRecord<>(raw(codec.encode(new ItemFeatures(known, List.of(1), 5L, "")), 2)));
+      h.processElement(new StreamRecord<>(raw(codec.encode(new ItemFeatures(-4L, List.of(1), 5L, "")), 3)));
+      h.processElement(new StreamRecord<>(raw(codec.encode(new ItemFeatures(9_200_002L, List.of(1, -2), 5L, "")),
+          4)));
+      h.processElement(new StreamRecord<>(raw(codec.encode(new ItemFeatures(9_200_003L, List.of(1, 2, 3, 4), 5L,
+          "")), 5)));
+      h.processElement(new StreamRecord<>(raw(new byte[] {9, 9}, 6)));
+      assertEquals(List.of(9_200_001L), h.extractOutputValues().stream().map(ItemFeatures::getItemId).toList(),
+          "the valid entry of an unknown item; the known item's entry leaves quietly");
+      assertEquals(List.of("missing-id", "bad-feature", "too-many-features", "undecodable"),
+          h.getSideOutput(DeadLetters.TAG).stream().map(r -> r.getValue().getReason()).toList());
+    }
+  }
+
+  @Test
   void decodedOnceIntoACompactLabelledEvent() throws Exception {
     try (var h = harness()) {
       long item = 9_100_002L;
@@ -116,7 +140,7 @@ class IngestTest {
     e.userVector = new float[] {0.5f, -1f};
     DataOutputSerializer out = new DataOutputSerializer(64);
     InteractionSerializer.INSTANCE.serialize(e, out);
-    assertEquals(58 + 2 + 2 * 4, out.length(), "58 fixed bytes, the vector's length and its floats");
+    assertEquals(66 + 2 + 2 * 4, out.length(), "66 fixed bytes, the vector's length and its floats");
     Interaction back = InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertEquals(e.toString(), back.toString());
     assertEquals(e.eventHash, back.eventHash);

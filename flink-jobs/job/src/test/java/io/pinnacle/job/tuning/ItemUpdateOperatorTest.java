@@ -12,7 +12,9 @@ import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.Phase;
+import io.pinnacle.targeting.TargetingStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,7 +25,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,23 +44,23 @@ class ItemUpdateOperatorTest {
   }
 
   /** On the heap backend, whose entries the harness can count. */
-  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> harness(
+  static KeyedTwoInputStreamOperatorTestHarness<Long, Interaction, ItemFeatures, ItemEmbedding> harness(
       Map<String, String> settings, long startMs) throws Exception {
-    var h = new KeyedOneInputStreamOperatorTestHarness<>(new ItemUpdateOperator(TestArtifacts.config(settings)),
-        (Interaction e) -> e.itemId, Types.LONG);
+    var h = new KeyedTwoInputStreamOperatorTestHarness<>(new ItemUpdateOperator(TestArtifacts.config(settings)),
+        (Interaction e) -> e.itemId, ItemFeatures::getItemId, Types.LONG);
     h.setProcessingTime(startMs);
     return h;
   }
 
   /** On RocksDB, as in the job: for snapshots and restores. */
-  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> rocksDb(
+  static KeyedTwoInputStreamOperatorTestHarness<Long, Interaction, ItemFeatures, ItemEmbedding> rocksDb(
       Map<String, String> settings, long startMs) throws Exception {
     var h = harness(settings, startMs);
     h.setStateBackend(new EmbeddedRocksDBStateBackend());
     return h;
   }
 
-  static KeyedOneInputStreamOperatorTestHarness<Long, Interaction, ItemEmbedding> open(
+  static KeyedTwoInputStreamOperatorTestHarness<Long, Interaction, ItemFeatures, ItemEmbedding> open(
       Map<String, String> settings) throws Exception {
     var h = harness(settings, 0);
     h.open();
@@ -78,10 +80,10 @@ class ItemUpdateOperatorTest {
   void flushesWhenTheBatchIsFull() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "3", "pinnacle.tuning.max-delay", "1 h"))) {
       long a = freshItem(), b = freshItem(), c = freshItem();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(b, users[1], true, 2));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(b, users[1], true, 2));
       assertEquals(0, h.extractOutputValues().size(), "two dirty items: no flush yet");
-      h.processElement(event(c, users[2], false, 3));
+      h.processElement1(event(c, users[2], false, 3));
       List<ItemEmbedding> out = h.extractOutputValues();
       assertEquals(3, out.size());
       for (ItemEmbedding e : out) {
@@ -95,7 +97,7 @@ class ItemUpdateOperatorTest {
   @Test
   void flushesWhenTheMaxDelayTimerFires() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.tuning.max-delay", "2 s"))) {
-      h.processElement(event(freshItem(), users[0], true, 1));
+      h.processElement1(event(freshItem(), users[0], true, 1));
       h.setProcessingTime(1_999);
       assertEquals(0, h.extractOutputValues().size());
       h.setProcessingTime(2_000);
@@ -108,13 +110,13 @@ class ItemUpdateOperatorTest {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.tuning.max-delay", "1 h",
         "pinnacle.tuning.min-item-interval", "1 h"))) {
       long a = freshItem(), b = freshItem();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(b, users[1], true, 2));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(b, users[1], true, 2));
       h.prepareSnapshotPreBarrier(1);
       assertEquals(2, h.extractOutputValues().size());
       assertEquals(2, h.numKeyedStateEntries(), "the barrier wrote the heap states back");
       // Even items held back by the minimum interval are flushed at a barrier.
-      h.processElement(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[2], true, 3));
       h.prepareSnapshotPreBarrier(2);
       List<ItemEmbedding> out = h.extractOutputValues();
       assertEquals(3, out.size());
@@ -126,11 +128,11 @@ class ItemUpdateOperatorTest {
   void coldItemGraduatesOnceThenOnlyCounts() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.promo.cold-threshold", "3"))) {
       long a = freshItem();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], false, 2));
-      h.processElement(event(a, users[2], true, 3));
-      h.processElement(event(a, users[3], true, 4)); // third positive: graduates
-      h.processElement(event(a, users[4], true, 5));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], false, 2));
+      h.processElement1(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[3], true, 4)); // third positive: graduates
+      h.processElement1(event(a, users[4], true, 5));
       List<ItemEmbedding> out = h.extractOutputValues();
       assertEquals(4, out.size(), "one embedding per tuned event, none after graduation");
       for (int k = 0; k < 4; k++) {
@@ -151,9 +153,9 @@ class ItemUpdateOperatorTest {
   void repeatedEventsAreDeadLetteredAndNotCounted() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1"))) {
       long a = freshItem();
-      h.processElement(event(a, users[0], true, 7));
-      h.processElement(event(a, users[0], true, 7)); // the same event again
-      h.processElement(event(a, users[1], true, 8));
+      h.processElement1(event(a, users[0], true, 7));
+      h.processElement1(event(a, users[0], true, 7)); // the same event again
+      h.processElement1(event(a, users[1], true, 8));
       List<ItemEmbedding> out = h.extractOutputValues();
       assertEquals(2, out.size());
       assertEquals(2, out.get(1).getPositiveCount());
@@ -170,18 +172,18 @@ class ItemUpdateOperatorTest {
   void idleColdItemsExpireWithOneTimerEachAndLeaveNothingBehind() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.ttl", "10 s"))) {
       long a = freshItem(), b = freshItem();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], false, 2));
-      h.processElement(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], false, 2));
+      h.processElement1(event(a, users[2], true, 3));
       assertEquals(1, h.numProcessingTimeTimers(), "one timer per item, not one per event");
       h.setProcessingTime(6_000);
-      h.processElement(event(b, users[1], true, 4));
+      h.processElement1(event(b, users[1], true, 4));
       assertEquals(2, h.numProcessingTimeTimers());
       h.prepareSnapshotPreBarrier(1);
       assertEquals(2, h.numKeyedStateEntries());
       h.setProcessingTime(13_000);
       assertEquals(1, h.numKeyedStateEntries(), "item a idle for 13 s is gone, b (7 s) stays");
-      h.processElement(event(b, users[2], true, 5)); // b active again at 13 s: its timer moves, not multiplies
+      h.processElement1(event(b, users[2], true, 5)); // b active again at 13 s: its timer moves, not multiplies
       h.setProcessingTime(16_000);
       assertEquals(1, h.numKeyedStateEntries());
       assertEquals(1, h.numProcessingTimeTimers());
@@ -197,19 +199,19 @@ class ItemUpdateOperatorTest {
     long first;
     try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.ttl", "10 s"), 50_000)) {
       h.open();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], true, 2));
-      h.processElement(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], true, 2));
+      h.processElement1(event(a, users[2], true, 3));
       first = h.extractOutputValues().get(2).getUpdateSeq();
       h.setProcessingTime(70_000); // expired
-      h.processElement(event(a, users[3], true, 4));
+      h.processElement1(event(a, users[3], true, 4));
       long afterExpiry = h.extractOutputValues().get(3).getUpdateSeq();
       assertTrue(afterExpiry > first, afterExpiry + " after " + first);
       first = afterExpiry;
     }
     try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1"), 90_000)) { // a new job without state
       h.open();
-      h.processElement(event(a, users[4], true, 5));
+      h.processElement1(event(a, users[4], true, 5));
       long fresh = h.extractOutputValues().get(0).getUpdateSeq();
       assertTrue(fresh > first, fresh + " after " + first);
     }
@@ -219,11 +221,11 @@ class ItemUpdateOperatorTest {
   void changedStatesAreWrittenBackBetweenBarriers() throws Exception {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.write-back-after", "1 s"))) {
       long a = freshItem(), b = freshItem(), c = freshItem();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(b, users[1], true, 2));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(b, users[1], true, 2));
       assertEquals(0, h.numKeyedStateEntries(), "fresh changes wait on the heap");
       h.setProcessingTime(1_500);
-      h.processElement(event(c, users[2], true, 3)); // each event writes back up to two states changed >= 1 s ago
+      h.processElement1(event(c, users[2], true, 3)); // each event writes back up to two states changed >= 1 s ago
       assertEquals(2, h.numKeyedStateEntries(), "a and b are in RocksDB before any barrier");
       h.prepareSnapshotPreBarrier(1);
       assertEquals(3, h.numKeyedStateEntries());
@@ -235,10 +237,10 @@ class ItemUpdateOperatorTest {
     try (var h = open(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.state.cache-items", "2"))) {
       long[] items = {freshItem(), freshItem(), freshItem(), freshItem()};
       for (int k = 0; k < items.length; k++) {
-        h.processElement(event(items[k], users[k], true, 10 + k));
+        h.processElement1(event(items[k], users[k], true, 10 + k));
       }
       assertTrue(h.numKeyedStateEntries() >= 2, "evicted states are in RocksDB");
-      h.processElement(event(items[0], users[5], true, 20));
+      h.processElement1(event(items[0], users[5], true, 20));
       ItemEmbedding last = h.extractOutputValues().get(4);
       assertEquals(items[0], last.getItemId());
       assertEquals(2, last.getPositiveCount(), "the evicted state came back with its counts");
@@ -252,9 +254,9 @@ class ItemUpdateOperatorTest {
     OperatorSubtaskState snapshot;
     try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
       h.open();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], false, 2));
-      h.processElement(event(b, users[2], true, 3));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], false, 2));
+      h.processElement1(event(b, users[2], true, 3));
       h.prepareSnapshotPreBarrier(1);
       snapshot = h.snapshot(1, 3);
     }
@@ -262,14 +264,85 @@ class ItemUpdateOperatorTest {
       h.initializeState(snapshot);
       h.open();
       assertEquals(2, h.numProcessingTimeTimers(), "the idle timers are restored with the state");
-      h.processElement(event(a, users[3], true, 4));
+      h.processElement1(event(a, users[3], true, 4));
       ItemEmbedding e = h.extractOutputValues().get(0);
       assertEquals(3, e.getUpdateSeq());
       assertEquals(2, e.getPositiveCount());
       assertEquals(1, e.getNegativeCount());
-      h.processElement(event(a, users[0], true, 1)); // the first event again, after the restore
+      h.processElement1(event(a, users[0], true, 1)); // the first event again, after the restore
       assertEquals(1, h.getSideOutput(DeadLetters.TAG).size(), "de-duplication survives the restore");
     }
+  }
+
+  @Test
+  void pairsNegativesWithTheLatestPositivesAndReportsEachWindow() throws Exception {
+    long a = freshItem();
+    long day = 24L * 3600 * 1000;
+    float[] liker = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.retention.window", "10 s"), 0)) {
+      h.open();
+      StreamRecord<Interaction> p = event(a, users[0], true, 10 * day);
+      p.getValue().userVector = liker;
+      h.processElement1(p);
+      for (int j = 1; j <= 4; j++) {
+        StreamRecord<Interaction> n = event(a, users[j], false, 10 * day + j);
+        n.getValue().userVector = liker.clone();
+        n.getValue().userLastPositiveMs = j <= 3 ? 10 * day - 1 : -1; // the fourth user was not active
+        h.processElement1(n);
+      }
+      assertEquals(0, h.getSideOutput(ItemUpdateOperator.TARGETING) == null ? 0
+          : h.getSideOutput(ItemUpdateOperator.TARGETING).size(), "nothing before the window closes");
+      h.setProcessingTime(10_000);
+      var reports = h.getSideOutput(ItemUpdateOperator.TARGETING);
+      assertEquals(1, reports.size());
+      TargetingStats s = TargetingStats.of(List.of(reports.peek().getValue()));
+      assertEquals(3, s.totalPairs(), "three recently active rejecters, one probe");
+      assertEquals(3, s.pairs(TargetingStats.group(true), 0), "a NEW item at zero positives");
+      assertEquals(1.5, s.wins(TargetingStats.group(true), 0), 1e-9, "the same vector on both sides ties");
+    }
+  }
+
+  static StreamRecord<ItemFeatures> described(long item, Integer... features) {
+    return new StreamRecord<>(new ItemFeatures(item, List.of(features), 1L, "test"), 1L);
+  }
+
+  @Test
+  void aDescribedItemStartsFromItsContentAndKeepsItThroughARestore() throws Exception {
+    long a = freshItem(), b = freshItem(), c = freshItem();
+    OperatorSubtaskState snapshot;
+    List<Float> describedOnly;
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.open();
+      h.processElement2(described(a, 0, 3));
+      assertEquals(1, h.extractOutputValues().size(), "tuned before its first event");
+      describedOnly = h.extractOutputValues().get(0).getEmbedding();
+      h.processElement2(described(a, 0, 3));
+      assertEquals(1, h.extractOutputValues().size(), "the same entry again changes nothing");
+      h.processElement2(described(c, 1));
+      List<Float> other = h.extractOutputValues().get(1).getEmbedding();
+      assertNotEquals(describedOnly, other, "different content, different start");
+      h.processElement1(event(b, users[0], true, 1)); // b: no catalog entry, starts from zeros
+      assertNotEquals(describedOnly, h.extractOutputValues().get(2).getEmbedding());
+      h.prepareSnapshotPreBarrier(1);
+      snapshot = h.snapshot(1, 3);
+    }
+    List<Float> afterRestore;
+    List<Float> fresh;
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.initializeState(snapshot);
+      h.open();
+      h.processElement1(event(a, users[1], true, 2));
+      afterRestore = h.extractOutputValues().get(0).getEmbedding();
+    }
+    // The same first event on a fresh operator given the same entry: the restored state kept the features.
+    try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
+      h.open();
+      long a2 = a;
+      h.processElement2(described(a2, 0, 3));
+      h.processElement1(event(a2, users[1], true, 2));
+      fresh = h.extractOutputValues().get(1).getEmbedding();
+    }
+    assertEquals(fresh, afterRestore);
   }
 
   @Test
@@ -280,8 +353,8 @@ class ItemUpdateOperatorTest {
     List<Float> adopted;
     try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1"), 0)) {
       h.open();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], true, 2));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], true, 2));
       before = h.extractOutputValues().get(1).getEmbedding();
       h.prepareSnapshotPreBarrier(1);
       snapshot = h.snapshot(1, 3);
@@ -290,7 +363,7 @@ class ItemUpdateOperatorTest {
     try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.artifact.promo", other.toString()), 0)) {
       h.initializeState(snapshot);
       h.open();
-      h.processElement(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[2], true, 3));
       List<ItemEmbedding> out = h.extractOutputValues();
       assertEquals(1, out.size());
       assertEquals(3, out.get(0).getUpdateSeq(), "updateSeq continues");
@@ -303,9 +376,9 @@ class ItemUpdateOperatorTest {
     try (var h = rocksDb(Map.of("pinnacle.tuning.batch-size", "100", "pinnacle.artifact.promo", other.toString()),
         0)) {
       h.open();
-      h.processElement(event(a, users[0], true, 1));
-      h.processElement(event(a, users[1], true, 2));
-      h.processElement(event(a, users[2], true, 3));
+      h.processElement1(event(a, users[0], true, 1));
+      h.processElement1(event(a, users[1], true, 2));
+      h.processElement1(event(a, users[2], true, 3));
       h.prepareSnapshotPreBarrier(1);
       assertEquals(adopted, h.extractOutputValues().get(0).getEmbedding());
     }

@@ -43,7 +43,7 @@ class UpdaterEquivalenceTest {
         }
         boolean positive = label == Label.POSITIVE;
         float value = positive ? (float) rules.pinnacleValue(e) : 0f;
-        h.processElement(new StreamRecord<>(new Interaction(e.getItemId(), e.getUserId(), e.getEventTimeMs(), 0L,
+        h.processElement1(new StreamRecord<>(new Interaction(e.getItemId(), e.getUserId(), e.getEventTimeMs(), 0L,
             Interaction.hash(e.getEventId()), positive, value, 0, fed)));
         replay.accept(e.getItemId(), e.getUserId(), label, value, e.getEventTimeMs());
         fed++;

@@ -43,8 +43,9 @@ final class ModeRun {
     topics.put("output", prefix + "-embeddings");
     topics.put("deadLetter", prefix + "-dlq");
     topics.put("retention", prefix + "-retention");
+    topics.put("catalog", prefix + "-catalog");
     broker.createTopics(List.of(topics.get("input"), topics.get("deadLetter"), topics.get("retention")),
-        List.of(topics.get("output")), s.partitions());
+        List.of(topics.get("output"), topics.get("catalog")), s.partitions());
 
     Bench.progress("%s %s: pre-filling %s with %,d events", job.name(), delivery, topics.get("input"), s.events());
     long prefillStart = System.currentTimeMillis();
@@ -108,6 +109,7 @@ final class ModeRun {
     v.put("outputTopic", topics.get("output"));
     v.put("deadLetterTopic", topics.get("deadLetter"));
     v.put("retentionTopic", topics.get("retention"));
+    v.put("catalogTopic", topics.get("catalog"));
     v.put("groupId", prefix + "-job");
     v.put("transactionalIdPrefix", prefix);
     v.put("checkpointInterval", s.checkpointInterval().toString());
