@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
     description = "Streaming cold-start prompt tuning (PROMO): pre-training, evaluation and tools.",
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
         PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class,
-        PinnacleCli.RetentionCompare.class, RetentionReportCommand.class, PrequentialCommand.class})
+        PinnacleCli.RetentionCompare.class, RetentionReportCommand.class, PrequentialCommand.class,
+        SelectCommand.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -32,6 +32,16 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--sgd-lr", description = "learning rate of the online-SGD row (default 0.05)")
   Float sgdLr;
 
+  @Option(names = "--learning-rate", description = "Adam rate of the incremental tuning (default 0.001; "
+      + "choose it with `pinnacle select`)")
+  Float learningRate;
+
+  @Option(names = "--lambda1", description = "weight of the first prompt-enhanced loss (default 0.01)")
+  Float lambda1;
+
+  @Option(names = "--lambda2", description = "weight of the second prompt-enhanced loss (default 0.1)")
+  Float lambda2;
+
   @Override
   public Integer call() throws Exception {
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
@@ -43,8 +53,10 @@ public final class PrequentialCommand implements Callable<Integer> {
       config = config.withSgdLearningRate(sgdLr);
     }
     UpdaterConfig uc = UpdaterConfig.defaults(p.metadata().coldThreshold(), p.metadata().config().pinnacleMode());
-    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, p, uc, TuningRates.DEFAULTS, config)
-        .run();
+    TuningRates d = TuningRates.DEFAULTS;
+    TuningRates rates = new TuningRates(lambda1 != null ? lambda1 : d.lambda1(), lambda2 != null ? lambda2 : d.lambda2(),
+        learningRate != null ? learningRate : d.learningRate());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, p, uc, rates, config).run();
     System.out.print(r.markdown());
     Path target = json != null ? json : artifact.resolve("prequential.json");
     if (target.getParent() != null) {

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * The estimate is the pair-weighted mean over items of the share won (i.e. wins / pairs), with a percentile
  * bootstrap interval over items; differences between rows use the same resamples, so they are paired.
  */
-final class PairedAuc {
+public final class PairedAuc {
   private final int rows;
   private final Map<Integer, double[]> byItem = new LinkedHashMap<>();
 
@@ -41,7 +41,7 @@ final class PairedAuc {
   }
 
   /** An estimate with its 95% interval. */
-  record Estimate(double value, double lo, double hi) {}
+  public record Estimate(double value, double lo, double hi) {}
 
   /** Per row: the AUC and, against {@code reference}, the difference (reference minus row). */
   record Summary(int items, long pairs, List<Estimate> auc, List<Estimate> referenceMinus) {}

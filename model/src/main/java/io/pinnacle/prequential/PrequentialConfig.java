@@ -12,17 +12,24 @@ package io.pinnacle.prequential;
  * @param tuneBatch       PROMO-stream tunes when this many items are dirty, and before every evaluated positive
  * @param sgdLearningRate step size of the online-SGD row
  * @param knnWindow       recent positives per user that item-kNN counts co-occurrences over and scores with
+ * @param promoOnly       only PROMO-stream, the static base and the no-information row (hyper-parameter selection)
  */
 public record PrequentialConfig(int candidates, int rejecters, long activeWindowMs, double warmShare, long seed,
-                                int bootstrap, int tuneBatch, float sgdLearningRate, int knnWindow) {
+                                int bootstrap, int tuneBatch, float sgdLearningRate, int knnWindow,
+                                boolean promoOnly) {
   public static final long DAY_MS = 24L * 3600 * 1000;
 
   public static PrequentialConfig defaults() {
-    return new PrequentialConfig(100, 10, 7 * DAY_MS, 0.1, 2024L, 1000, 256, 0.05f, 20);
+    return new PrequentialConfig(100, 10, 7 * DAY_MS, 0.1, 2024L, 1000, 256, 0.05f, 20, false);
   }
 
   public PrequentialConfig withSgdLearningRate(float lr) {
     return new PrequentialConfig(candidates, rejecters, activeWindowMs, warmShare, seed, bootstrap, tuneBatch, lr,
-        knnWindow);
+        knnWindow, promoOnly);
+  }
+
+  public PrequentialConfig withPromoOnly(boolean only) {
+    return new PrequentialConfig(candidates, rejecters, activeWindowMs, warmShare, seed, bootstrap, tuneBatch,
+        sgdLearningRate, knnWindow, only);
   }
 }

@@ -163,7 +163,7 @@ public final class PrequentialEvaluation {
       Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state,
           new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live);
       rows.add(promoRow);
-      int reference = rows.size() - 1;
+      int reference = rows.size() - 1; // PROMO-stream
       rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
       if (!content.isEmpty()) {
         // What each content path adds for items without feedback, against PROMO-stream without any.
@@ -192,11 +192,17 @@ public final class PrequentialEvaluation {
         frozenRow.sync();
         promoRow.sync();
       }
-      rows.add(Rows.zeroVector(state));
+      Row noInformation = Rows.zeroVector(state);
+      rows.add(noInformation);
       rows.add(Rows.itemAge());
       rows.add(Rows.userPositiveRate());
       rows.add(Rows.timing());
       rows.add(Rows.fewestPositives());
+      if (config.promoOnly()) {
+        // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
+        rows.removeIf(r -> r != promoRow && r != noInformation && !r.name.equals("Static base"));
+        reference = rows.indexOf(promoRow);
+      }
 
       int[][] rejecters = rejecters(events, splitIndex, group, nu);
       Map<String, PairedAuc> targeting = new LinkedHashMap<>();

@@ -75,7 +75,7 @@ class PrequentialEvaluationTest {
   @SuppressWarnings("unchecked")
   void rowsThatKnowNothingOfTasteLandWhereTheMeasureSays() {
     PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 200, 64,
-        0.05f, 20);
+        0.05f, 20, false);
     UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
         promo.metadata().config().pinnacleMode());
     PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
@@ -100,5 +100,24 @@ class PrequentialEvaluationTest {
     assertTrue(cells >= 4, "cells " + cells);
     assertTrue(((Number) r.json().get("promoUpdates")).longValue() > 0, "PROMO-stream tuned items");
     assertTrue(r.markdown().contains("PROMO-stream minus each row"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theBoundedTargetingEstimatorCountsPairsOnTheSameReplay() {
+    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 50, 64,
+        0.05f, 20, true);
+    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
+        promo.metadata().config().pinnacleMode());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
+        .run();
+    assertEquals(List.of("Static base", "PROMO-stream", "No information (NEW and COLD items at zero)"),
+        r.json().get("rows"), "selection runs only what it reads");
+    assertTrue(r.liveEstimator().totalPairs() > 0, "the job's estimator counted pairs on the replay");
+    for (int g = 0; g < 2; g++) {
+      double auc = r.liveEstimator().auc(g);
+      assertTrue(Double.isNaN(auc) || (auc >= 0 && auc <= 1));
+    }
+    assertTrue(r.markdown().contains("offline twin"));
   }
 }

@@ -1,0 +1,160 @@
+package io.pinnacle.cli;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.data.Dataset;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.pipeline.Pretraining;
+import io.pinnacle.prequential.PairedAuc;
+import io.pinnacle.prequential.PrequentialConfig;
+import io.pinnacle.prequential.PrequentialEvaluation;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.UpdaterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pinnacle select}: chooses the streaming tuner's rates on a validation period that ends at the base's split
+ * T, never on the evaluated stream after T. The training period is cut again at T_v (a share of its events); a
+ * base and PROMO globals trained up to T_v replay (T_v, T] prequentially with each candidate, and the candidate with
+ * the best PROMO-stream targeting AUC (the mean of NEW and COLD over all buckets) wins.
+ */
+@Command(name = "select", mixinStandardHelpOptions = true,
+    description = "Choose the tuner's learning rate and loss weights on a validation period before the split T.")
+public final class SelectCommand implements Callable<Integer> {
+  @Mixin DataOptions data;
+
+  @Option(names = "--artifact", required = true, description = "base model artifact trained up to T (--split)")
+  Path artifact;
+
+  @Option(names = "--work", required = true, description = "where the validation base and PROMO artifacts go")
+  Path work;
+
+  @Option(names = "--validation-share", defaultValue = "0.7",
+      description = "T_v: the time by which this share of the training period's events happened (default 0.7)")
+  double share;
+
+  @Option(names = "--learning-rates", split = ",", defaultValue = "0.0003,0.001,0.003,0.01",
+      description = "Adam rates of the incremental tuning to try")
+  List<Float> learningRates;
+
+  @Option(names = "--loss-weights", split = ",", defaultValue = "0.01:0.1,0.1:1",
+      description = "lambda1:lambda2 pairs (the two prompt-enhanced losses) to try")
+  List<String> lossWeights;
+
+  @Option(names = "--json", description = "where to write the results (default: <work>/selection.json)")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    BaseModelArtifact base = BaseModelArtifact.load(artifact);
+    if (base.splitTimeMs() == null) {
+      throw new IllegalArgumentException("the base " + base.version() + " was trained on the whole data set: "
+          + "selection needs a temporal split (pretrain with --split)");
+    }
+    Dataset all = data.load();
+    Dataset training = TemporalSplit.at(all, base.splitTimeMs()).before();
+    TemporalSplit validation = TemporalSplit.byShare(training, share);
+    System.out.println("validation: " + validation.describe());
+    BaseModelArtifact vBase = ensureBase(validation, work.resolve("base-validation"));
+    LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
+    Path promoDir = work.resolve("promo-validation");
+    if (!Files.isDirectory(promoDir)
+        || !PromoArtifact.load(promoDir).metadata().baseModelVersion().equals(vBase.version())) {
+      PinnacleCli.promptTrain(vSplit, vBase, promoDir);
+    }
+    PromoArtifact vPromo = PromoArtifact.load(promoDir);
+    UpdaterConfig uc = UpdaterConfig.defaults(vPromo.metadata().coldThreshold(),
+        vPromo.metadata().config().pinnacleMode());
+    PrequentialConfig config = PrequentialConfig.defaults().withPromoOnly(true);
+    List<Map<String, Object>> results = new ArrayList<>();
+    Map<String, Object> best = null;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    StringBuilder md = new StringBuilder("| learning rate | lambda1 | lambda2 | NEW all | COLD all | score |\n"
+        + "|---|---|---|---|---|---|\n");
+    for (String w : lossWeights) {
+      String[] l = w.split(":");
+      for (float lr : learningRates) {
+        TuningRates rates = new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]), lr);
+        PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, uc, rates, config)
+            .run();
+        double newAuc = promoAuc(r, "NEW");
+        double coldAuc = promoAuc(r, "COLD");
+        double score = mean(newAuc, coldAuc);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("learningRate", lr);
+        row.put("lambda1", rates.lambda1());
+        row.put("lambda2", rates.lambda2());
+        row.put("newAuc", newAuc);
+        row.put("coldAuc", coldAuc);
+        row.put("score", score);
+        results.add(row);
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f | %.3f |%n", lr, rates.lambda1(),
+            rates.lambda2(), newAuc, coldAuc, score));
+        System.out.printf(Locale.ROOT, "select: lr %s lambda %s -> NEW %.3f COLD %.3f%n", lr, w, newAuc, coldAuc);
+        if (score > bestScore) {
+          bestScore = score;
+          best = row;
+        }
+      }
+    }
+    System.out.print(md);
+    System.out.println("chosen on the validation period: " + best);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dataset", all.name());
+    out.put("splitTimeMs", base.splitTimeMs());
+    out.put("validationSplitTimeMs", validation.splitTimeMs());
+    out.put("validationShare", share);
+    out.put("validationBase", vBase.version());
+    out.put("validationPromo", vPromo.metadata().version());
+    out.put("results", results);
+    out.put("chosen", best);
+    Path target = json != null ? json : work.resolve("selection.json");
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    PinnacleCli.JSON.writeValue(target.toFile(), out);
+    System.out.println("results written to " + target);
+    return 0;
+  }
+
+  private static BaseModelArtifact ensureBase(TemporalSplit validation, Path dir) throws Exception {
+    if (Files.isDirectory(dir)) {
+      BaseModelArtifact existing = BaseModelArtifact.load(dir);
+      if (Long.valueOf(validation.splitTimeMs()).equals(existing.splitTimeMs())) {
+        return existing;
+      }
+    }
+    Pretraining.run(LeaveOneOutSplit.of(validation.before()), SasRecConfig.defaults(), dir, validation);
+    return BaseModelArtifact.load(dir);
+  }
+
+  /** PROMO-stream's targeting AUC over all buckets of a group (NaN when the group has no pairs). */
+  @SuppressWarnings("unchecked")
+  private static double promoAuc(PrequentialEvaluation.Result r, String group) {
+    Map<String, Object> targeting = (Map<String, Object>) r.json().get("targeting");
+    Map<String, Object> cell = (Map<String, Object>) targeting.get(group + "|all");
+    if (cell == null) {
+      return Double.NaN;
+    }
+    Map<String, Object> rows = (Map<String, Object>) cell.get("rows");
+    Object auc = ((Map<String, Object>) rows.get("PROMO-stream")).get("auc");
+    return auc instanceof PairedAuc.Estimate e ? e.value() : Double.NaN;
+  }
+
+  private static double mean(double a, double b) {
+    if (Double.isNaN(a)) {
+      return b;
+    }
+    return Double.isNaN(b) ? a : (a + b) / 2;
+  }
+}
