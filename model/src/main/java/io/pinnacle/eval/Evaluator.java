@@ -58,13 +58,16 @@ public final class Evaluator {
     float[][] scores = model.score(qs);
     MetricSet.Accumulator cold = new MetricSet.Accumulator();
     MetricSet.Accumulator all = new MetricSet.Accumulator();
+    MetricSet.Accumulator warm = new MetricSet.Accumulator();
     for (int q = 0; q < qs.size(); q++) {
       int rank = RankingMetrics.rankOfFirst(scores[q]);
       all.add(rank);
       if (split.cold[qs.get(q).candidates()[0]]) {
         cold.add(rank);
+      } else {
+        warm.add(rank);
       }
     }
-    return new Evaluation(name, stage, cold.result(), all.result());
+    return new Evaluation(name, stage, cold.result(), all.result(), warm.result());
   }
 }
