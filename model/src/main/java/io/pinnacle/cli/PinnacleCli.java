@@ -5,24 +5,27 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.BaseDiagnostics;
 import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.ColdStartEvaluation;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoEvaluation;
-import java.util.ArrayList;
-import java.util.List;
 import io.pinnacle.report.ColdStartTable;
 import io.pinnacle.report.PaperResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code pinnacle} command line. */
 @Command(name = "pinnacle", mixinStandardHelpOptions = true,
@@ -30,7 +33,7 @@ import picocli.CommandLine.Option;
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
         PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class,
         PinnacleCli.RetentionCompare.class, RetentionReportCommand.class, PrequentialCommand.class,
-        SelectCommand.class})
+        SelectCommand.class, PinnacleCli.Diagnose.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -112,6 +115,21 @@ public final class PinnacleCli {
     @Override
     public Integer call() throws Exception {
       return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations);
+    }
+  }
+
+  @Command(name = "diagnose", description = "How much taste a base model's scores carry (printed by evaluate too).")
+  static final class Diagnose implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Option(names = "--artifact", required = true, description = "base model artifact directory")
+    Path artifact;
+
+    @Override
+    public Integer call() throws Exception {
+      BaseModelArtifact base = BaseModelArtifact.load(artifact);
+      System.out.println(JSON.writeValueAsString(baseDiagnostics(data.trainingPeriod(base), base)));
+      return 0;
     }
   }
 
@@ -230,6 +248,17 @@ public final class PinnacleCli {
     }
   }
 
+  /** The base's taste diagnostics over the training period's items and positives. */
+  static BaseDiagnostics baseDiagnostics(LeaveOneOutSplit split, BaseModelArtifact base) {
+    Map<Long, Long> positives = new HashMap<>();
+    for (int[] items : split.trainPositives) {
+      for (int i : items) {
+        positives.merge(split.items.external(i), 1L, Long::sum);
+      }
+    }
+    return BaseDiagnostics.of(base, positives, 500, 2024L);
+  }
+
   static int evaluate(DataOptions data, Path artifactDir, Path json, int fineTuneEpochs, boolean promo,
                       boolean ablations) throws Exception {
     long t0 = System.nanoTime();
@@ -252,7 +281,15 @@ public final class PinnacleCli {
     System.out.println("Test stage, " + split.dataset.name() + ", base " + artifact.version()
         + " (cold = users whose test item is cold):");
     System.out.print(ColdStartTable.markdown(test, reference));
+    BaseDiagnostics taste = baseDiagnostics(split, artifact);
+    System.out.printf(Locale.ROOT, "%nHow much taste the base's scores carry (share of score variance over 500 users x "
+            + "all items): item part %.3f, user part %.3f, interaction %.3f; user vectors: mean pairwise cosine %.3f, "
+            + "%.1f of %d dimensions used; items: cosine %.3f, %.1f dimensions; rank correlation of an item's mean "
+            + "score with its training positives %.3f%n", taste.itemShare(), taste.userShare(),
+        taste.interactionShare(), taste.userCosine(), taste.userParticipation(), artifact.dim(), taste.itemCosine(),
+        taste.itemParticipation(), taste.popularitySpearman());
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("baseDiagnostics", taste);
     out.put("dataset", split.dataset.name());
     out.put("baseModelVersion", artifact.version());
     out.put("split", split.describe());
