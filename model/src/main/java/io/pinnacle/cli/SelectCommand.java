@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * {@code pinnacle select}: chooses the streaming tuner's rates on a validation period that ends at the base's split
  * T, never on the evaluated stream after T. The training period is cut again at T_v (a share of its events); a
  * base and PROMO globals trained up to T_v replay (T_v, T] prequentially with each candidate, and the candidate with
- * the best PROMO-stream targeting AUC (the mean of NEW and COLD over all buckets) wins.
+ * the best PROMO-stream targeting AUC (the mean of NEW and COLD over all buckets) wins. A control row replays the same
+ * stream without tuning the prompts, so the table shows what the incremental tuning adds at all.
  */
 @Command(name = "select", mixinStandardHelpOptions = true,
     description = "Choose the tuner's learning rate and loss weights on a validation period before the split T.")
@@ -52,6 +53,9 @@ public final class SelectCommand implements Callable<Integer> {
   @Option(names = "--loss-weights", split = ",", defaultValue = "0.01:0.1,0.1:1",
       description = "lambda1:lambda2 pairs (the two prompt-enhanced losses) to try")
   List<String> lossWeights;
+
+  @Option(names = "--k", split = ",", defaultValue = "10", description = "pinnacle and negative users per item to try")
+  List<Integer> k;
 
   @Option(names = "--json", description = "where to write the results (default: <work>/selection.json)")
   Path json;
@@ -81,32 +85,44 @@ public final class SelectCommand implements Callable<Integer> {
     List<Map<String, Object>> results = new ArrayList<>();
     Map<String, Object> best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
-    StringBuilder md = new StringBuilder("| learning rate | lambda1 | lambda2 | NEW all | COLD all | score |\n"
-        + "|---|---|---|---|---|---|\n");
-    for (String w : lossWeights) {
-      String[] l = w.split(":");
-      for (float lr : learningRates) {
-        TuningRates rates = new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]), lr);
-        PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, uc, rates, config)
-            .run();
-        double newAuc = promoAuc(r, "NEW");
-        double coldAuc = promoAuc(r, "COLD");
-        double score = mean(newAuc, coldAuc);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("learningRate", lr);
-        row.put("lambda1", rates.lambda1());
-        row.put("lambda2", rates.lambda2());
-        row.put("newAuc", newAuc);
-        row.put("coldAuc", coldAuc);
-        row.put("score", score);
-        results.add(row);
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f | %.3f |%n", lr, rates.lambda1(),
-            rates.lambda2(), newAuc, coldAuc, score));
-        System.out.printf(Locale.ROOT, "select: lr %s lambda %s -> NEW %.3f COLD %.3f%n", lr, w, newAuc, coldAuc);
-        if (score > bestScore) {
-          bestScore = score;
-          best = row;
+    StringBuilder md = new StringBuilder("| k | Adam steps | learning rate | lambda1 | lambda2 | NEW all | COLD all | "
+        + "score |\n|---|---|---|---|---|---|---|---|\n");
+    List<Candidate> candidates = new ArrayList<>();
+    for (int kk : k) {
+      for (String w : lossWeights) {
+        String[] l = w.split(":");
+        for (float lr : learningRates) {
+          candidates.add(new Candidate(uc.withK(kk), new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]),
+              lr), true));
         }
+      }
+    }
+    // The control: the same stream with the prompts never tuned (what the incremental tuning itself adds).
+    candidates.add(new Candidate(uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
+    for (Candidate c : candidates) {
+      PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, c.updater(), c.rates(),
+          config).run();
+      double newAuc = promoAuc(r, "NEW");
+      double coldAuc = promoAuc(r, "COLD");
+      double score = mean(newAuc, coldAuc);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("k", c.updater().k());
+      row.put("adamSteps", c.updater().adamSteps());
+      row.put("learningRate", c.rates().learningRate());
+      row.put("lambda1", c.rates().lambda1());
+      row.put("lambda2", c.rates().lambda2());
+      row.put("newAuc", newAuc);
+      row.put("coldAuc", coldAuc);
+      row.put("score", score);
+      row.put("candidate", c.eligible());
+      results.add(row);
+      md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %.4f | %.4f | %.4f |%s%n", c.updater().k(),
+          c.updater().adamSteps(), c.rates().learningRate(), c.rates().lambda1(), c.rates().lambda2(), newAuc,
+          coldAuc, score, c.eligible() ? "" : " (control, not a candidate)"));
+      System.out.printf(Locale.ROOT, "select: %s -> NEW %.4f COLD %.4f%n", row, newAuc, coldAuc);
+      if (c.eligible() && score > bestScore) {
+        bestScore = score;
+        best = row;
       }
     }
     System.out.print(md);
@@ -126,6 +142,9 @@ public final class SelectCommand implements Callable<Integer> {
     System.out.println("results written to " + target);
     return 0;
   }
+
+  /** One setting to try; the control (no tuning) is measured but never chosen. */
+  private record Candidate(UpdaterConfig updater, TuningRates rates, boolean eligible) {}
 
   private static BaseModelArtifact ensureBase(TemporalSplit validation, Path dir) throws Exception {
     if (Files.isDirectory(dir)) {

@@ -40,6 +40,16 @@ public record UpdaterConfig(int k, PinnacleMode pinnacleMode, int recentSamples,
     }
   }
 
+  public UpdaterConfig withK(int newK) {
+    return new UpdaterConfig(newK, pinnacleMode, recentSamples, randomNegatives, coldThreshold, adamSteps,
+        dedupCapacity, seed, retentionSampleRate, retentionMaxPerItem);
+  }
+
+  public UpdaterConfig withAdamSteps(int steps) {
+    return new UpdaterConfig(k, pinnacleMode, recentSamples, randomNegatives, coldThreshold, steps, dedupCapacity,
+        seed, retentionSampleRate, retentionMaxPerItem);
+  }
+
   /** The defaults for a cold threshold and pinnacle mode (both come from the PROMO artifact). */
   public static UpdaterConfig defaults(int coldThreshold, PinnacleMode mode) {
     return new UpdaterConfig(K, mode, RECENT_SAMPLES, RANDOM_NEGATIVES, coldThreshold, ADAM_STEPS, DEDUP_CAPACITY,
