@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -18,6 +19,21 @@ import org.apache.avro.specific.SpecificRecord;
  * producer are read as long as the evolution rule in schemas/README.md is kept.
  */
 public final class AvroValueCodec<T extends SpecificRecord> {
+  static {
+    // A length prefix is read before the bytes it announces: without limits, a short garbled message that claims a
+    // 2 GiB string makes Avro allocate it (an OutOfMemoryError, not a decoding error). Our records hold short
+    // strings, modest arrays and, in dead letters, one copied value: these bounds are far above any valid record.
+    limitIfUnset(SystemLimitException.MAX_STRING_LENGTH_PROPERTY, 1 << 20);
+    limitIfUnset(SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, 16 << 20);
+    limitIfUnset(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, 1 << 20);
+  }
+
+  private static void limitIfUnset(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
+    }
+  }
+
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
   private final Schema readerSchema;

@@ -8,6 +8,8 @@ import java.io.Serializable;
  * <ul>
  *   <li>{@code missing-id}: empty eventId, or a negative userId / itemId (0 is a valid id: KuaiRand has user 0);</li>
  *   <li>{@code negative-dwell}: dwellMs < 0 (or a negative item duration);</li>
+ *   <li>{@code bad-number}: a rating that is NaN or infinite (NaN would read as a negative, infinity as an
+ *       unbeatable pinnacle value);</li>
  *   <li>{@code bad-time}: eventTimeMs not positive;</li>
  *   <li>{@code future-time}: eventTimeMs more than the configured margin ahead of processing time.</li>
  * </ul>
@@ -28,6 +30,9 @@ public final class EventRules implements Serializable {
     }
     if (e.getDwellMs() < 0 || (e.getItemDurationMs() != null && e.getItemDurationMs() < 0)) {
       return "negative-dwell";
+    }
+    if (e.getRating() != null && !Float.isFinite(e.getRating())) {
+      return "bad-number";
     }
     if (e.getEventTimeMs() <= 0) {
       return "bad-time";

@@ -14,10 +14,15 @@ import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.codec.Codecs;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
@@ -67,6 +72,45 @@ class IngestTest {
       assertEquals("interactions", first.getSourceTopic());
       assertEquals(2, first.getSourcePartition());
       assertEquals(10, first.getSourceOffset());
+    }
+  }
+
+  /** A known header and fingerprint, then an eventId that claims to be 1 GiB long. */
+  private static byte[] lengthBomb() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(new byte[] {(byte) 0xC3, 0x01});
+    out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(SchemaNormalization.parsingFingerprint64(InteractionEvent.getClassSchema())).array());
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    enc.writeLong(1L << 30);
+    enc.flush();
+    return out.toByteArray();
+  }
+
+  @Test
+  void poisonValuesAreDeadLetteredWithinTheProducersLimits() throws Exception {
+    try (var h = harness()) {
+      long item = 9_100_009L;
+      byte[] bomb = lengthBomb();
+      h.processElement(new StreamRecord<>(raw(bomb, 40)));
+      byte[] huge = new byte[DeadLetters.MAX_COPIED_BYTES + 5_000];
+      h.processElement(new StreamRecord<>(raw(huge, 41)));
+      byte[] nanRating = Codecs.interactionEvent().encode(InteractionEvent.newBuilder().setEventId("nan").setUserId(1)
+          .setItemId(item).setEventTimeMs(500).setRating(Float.NaN).build());
+      h.processElement(new StreamRecord<>(raw(nanRating, 42)));
+      byte[] infRating = Codecs.interactionEvent().encode(InteractionEvent.newBuilder().setEventId("inf").setUserId(1)
+          .setItemId(item).setEventTimeMs(500).setRating(Float.POSITIVE_INFINITY).build());
+      h.processElement(new StreamRecord<>(raw(infRating, 43)));
+      assertEquals(0, h.extractOutputValues().size());
+      List<DeadLetter> dead = h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+      assertEquals(List.of("undecodable", "undecodable", "bad-number", "bad-number"),
+          dead.stream().map(d -> d.getReason().toString()).toList());
+      assertEquals(ByteBuffer.wrap(bomb), dead.get(0).getOriginalValue(), "a small poison value is kept whole");
+      assertTrue(dead.get(0).getDetail().toString().contains("SystemLimitException"),
+          "refused by Avro's length limit before anything was allocated: " + dead.get(0).getDetail());
+      assertEquals(DeadLetters.MAX_COPIED_BYTES, dead.get(1).getOriginalValue().remaining());
+      assertTrue(dead.get(1).getDetail().toString().contains("truncated from " + huge.length + " bytes"));
+      assertTrue(Codecs.deadLetter().encode(dead.get(1)).length < 1_000_000, "below the producer's request size");
     }
   }
 
