@@ -30,6 +30,8 @@ public final class ColdItemUpdater {
   private final UpdaterModels models;
   private final float[] zeros;
 
+  private long nonFinite;
+
   public ColdItemUpdater(UpdaterConfig config, UpdaterModels models) {
     if (models.tuner().config().k() != config.k()) {
       throw new IllegalArgumentException("the tuner packs k = " + models.tuner().config().k()
@@ -220,8 +222,9 @@ public final class ColdItemUpdater {
   }
 
   /**
-   * Tunes the given cold items as one micro-batch and returns one update per item, in order. {@code clockMs} is
-   * the caller's clock (processing time in the job, 0 offline) for {@link #nextSeq}.
+   * Tunes the given cold items as one micro-batch and returns one update per item, in order, except for an item
+   * whose tuned numbers are not finite ({@link #nonFiniteUpdates}). {@code clockMs} is the caller's clock
+   * (processing time in the job, 0 offline) for {@link #nextSeq}.
    */
   public List<Update> tune(List<Long> itemIds, List<ItemState> states, long clockMs, RetentionStats retention) {
     List<ItemTuningInput> inputs = new ArrayList<>(states.size());
@@ -237,6 +240,12 @@ public final class ColdItemUpdater {
       long item = itemIds.get(j);
       ItemState s = states.get(j);
       float[] embedding = r.embeddings()[j];
+      if (!finite(embedding) || !finite(r.states().get(j).prompt())) {
+        // One item's numbers went bad (an extreme input, say): it keeps its last good prompt and publishes nothing
+        // this time; the other items of the batch are not affected.
+        nonFinite++;
+        continue;
+      }
       s.prompt = r.states().get(j);
       s.tunedCount++;
       s.updateSeq = nextSeq(s.updateSeq, clockMs);
@@ -253,6 +262,20 @@ public final class ColdItemUpdater {
           r.pape()));
     }
     return out;
+  }
+
+  /** Updates withheld because the tuned embedding or prompt was not finite. */
+  public long nonFiniteUpdates() {
+    return nonFinite;
+  }
+
+  private static boolean finite(float[] v) {
+    for (float x : v) {
+      if (!Float.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

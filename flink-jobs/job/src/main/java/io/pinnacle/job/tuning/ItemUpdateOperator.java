@@ -129,6 +129,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     duplicatesCounter = getMetricGroup().counter("duplicates");
     catalogCounter = getMetricGroup().counter("catalogEntries");
     getMetricGroup().gauge("statesMigrated", store::migrated);
+    getMetricGroup().gauge("nonFiniteUpdates", updater::nonFiniteUpdates);
     getMetricGroup().gauge("cachedItems", store::size);
     getMetricGroup().gauge("stateLoads", store::loads);
     getMetricGroup().gauge("stateWrites", store::writes);

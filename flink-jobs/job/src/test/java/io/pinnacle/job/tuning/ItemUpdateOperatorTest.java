@@ -17,6 +17,7 @@ import io.pinnacle.schema.Phase;
 import io.pinnacle.targeting.TargetingStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -299,6 +300,25 @@ class ItemUpdateOperatorTest {
       assertEquals(3, s.totalPairs(), "three recently active rejecters, one probe");
       assertEquals(3, s.pairs(TargetingStats.group(true), 0), "a NEW item at zero positives");
       assertEquals(1.5, s.wins(TargetingStats.group(true), 0), 1e-9, "the same vector on both sides ties");
+    }
+  }
+
+  @Test
+  void anItemWhoseNumbersBlowUpIsHeldBackAloneNotItsBatch() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "2", "pinnacle.tuning.max-delay", "1 h"))) {
+      long bad = freshItem(), good = freshItem();
+      StreamRecord<Interaction> poison = event(bad, users[0], true, 1);
+      float[] huge = new float[16];
+      Arrays.fill(huge, 3e38f);
+      poison.getValue().userVector = huge;
+      h.processElement1(poison);
+      h.processElement1(event(good, users[1], true, 2));
+      List<ItemEmbedding> out = h.extractOutputValues();
+      assertEquals(List.of(good), out.stream().map(ItemEmbedding::getItemId).toList(),
+          "the healthy item of the batch is published, the one with non-finite numbers is not");
+      for (float x : out.get(0).getEmbedding()) {
+        assertTrue(Float.isFinite(x));
+      }
     }
   }
 
