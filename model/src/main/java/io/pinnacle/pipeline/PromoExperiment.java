@@ -229,7 +229,7 @@ public final class PromoExperiment {
   public UpdaterConfig updaterConfig(PromoConfig c, int steps) {
     return new UpdaterConfig(c.k(), c.pinnacleMode(), UpdaterConfig.RECENT_SAMPLES, UpdaterConfig.RANDOM_NEGATIVES,
         split.dataset.rules().coldThreshold(), steps, UpdaterConfig.DEDUP_CAPACITY, UpdaterConfig.SEED,
-        UpdaterConfig.RETENTION_SAMPLE_RATE, UpdaterConfig.RETENTION_MAX_PER_ITEM);
+        UpdaterConfig.RETENTION_SAMPLE_RATE, UpdaterConfig.RETENTION_MAX_PER_ITEM, UpdaterConfig.TARGETING_PROBES);
   }
 
   /** The replay with explicit updater settings. */

@@ -287,7 +287,7 @@ public final class PrequentialEvaluation {
       json.put("liveEstimator", live.toMap());
       md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
           + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",
-          TargetingEstimator.Config.DEFAULTS.probesPerItem(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
+          updaterConfig.targetingProbes(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
       md.append(TargetingTable.of(Map.of("offline twin", live)));
       json.put("seconds", (System.nanoTime() - t0) / 1e9);
       return new Result(md.toString(), json, live);

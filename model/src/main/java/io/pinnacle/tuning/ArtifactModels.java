@@ -103,7 +103,10 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
         UpdaterConfig.RETENTION_TOP_K, UpdaterConfig.RETENTION_CANDIDATES, UpdaterConfig.RETENTION_SEED,
         catalogueIds, catalogue);
     this.contentMapper = ContentMapper.of(base);
-    this.targeting = new TargetingEstimator(TargetingEstimator.Config.DEFAULTS, catalogueIds, catalogue);
+    TargetingEstimator.Config t = TargetingEstimator.Config.DEFAULTS;
+    this.targeting = updaterConfig.targetingProbes() == 0 ? null : new TargetingEstimator(new TargetingEstimator.Config(
+        updaterConfig.targetingProbes(), t.negativesPerProbe(), t.candidates(), t.activeWindowMs(), t.seed()),
+        catalogueIds, catalogue);
   }
 
   @Override

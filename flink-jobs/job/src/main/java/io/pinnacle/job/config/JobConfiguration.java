@@ -167,6 +167,6 @@ public final class JobConfiguration {
     return new UpdaterConfig(c.get(PinnacleOptions.K), mode, c.get(PinnacleOptions.RECENT_SAMPLES),
         c.get(PinnacleOptions.RANDOM_NEGATIVES), threshold, c.get(PinnacleOptions.ADAM_STEPS),
         c.get(PinnacleOptions.DEDUP_PER_ITEM), UpdaterConfig.SEED, c.get(PinnacleOptions.RETENTION_SAMPLE_RATE),
-        c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM));
+        c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM), c.get(PinnacleOptions.TARGETING_PROBES));
   }
 }

@@ -43,6 +43,10 @@ public final class PinnacleOptions {
           + "consumers keep the highest updateSeq per item); EXACTLY_ONCE and AT_LEAST_ONCE are accepted too.");
   public static final ConfigOption<String> TOPIC_INTERACTIONS = key("pinnacle.topic.interactions")
       .stringType().defaultValue("interactions").withDescription("Input topic (Avro InteractionEvent).");
+  public static final ConfigOption<Integer> TARGETING_PROBES = key("pinnacle.targeting.probes")
+      .intType().defaultValue(UpdaterConfig.TARGETING_PROBES)
+      .withDescription("Latest positives per cold item the live targeting measure keeps (about 100 bytes each in "
+          + "the item state); 0 turns the measure off.");
   public static final ConfigOption<String> TOPIC_TARGETING = key("pinnacle.topic.targeting")
       .stringType().defaultValue("pinnacle-targeting")
       .withDescription("Live targeting-measure reports, one per window (Avro PinnacleTargeting).");

@@ -301,6 +301,19 @@ class ItemUpdateOperatorTest {
       assertEquals(3, s.pairs(TargetingStats.group(true), 0), "a NEW item at zero positives");
       assertEquals(1.5, s.wins(TargetingStats.group(true), 0), 1e-9, "the same vector on both sides ties");
     }
+    try (var h = harness(Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.retention.window", "10 s",
+        "pinnacle.targeting.probes", "0"), 0)) {
+      h.open();
+      StreamRecord<Interaction> p = event(a, users[0], true, 10 * day);
+      p.getValue().userVector = liker;
+      h.processElement1(p);
+      StreamRecord<Interaction> n = event(a, users[1], false, 10 * day + 1);
+      n.getValue().userVector = liker.clone();
+      n.getValue().userLastPositiveMs = 10 * day - 1;
+      h.processElement1(n);
+      h.setProcessingTime(10_000);
+      assertEquals(null, h.getSideOutput(ItemUpdateOperator.TARGETING), "probes = 0 turns the measure off");
+    }
   }
 
   @Test
