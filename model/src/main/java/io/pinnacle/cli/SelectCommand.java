@@ -15,6 +15,7 @@ import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,9 @@ public final class SelectCommand implements Callable<Integer> {
         }
       }
     }
+    // The defaults first: a candidate must beat them, not tie with them, to be chosen.
+    candidates.sort(Comparator.comparing(c -> !(c.updater().k() == UpdaterConfig.K
+        && c.rates().equals(TuningRates.DEFAULTS))));
     // The control: the same stream with the prompts never tuned (what the incremental tuning itself adds).
     candidates.add(new Candidate(uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
     for (Candidate c : candidates) {
