@@ -9,6 +9,7 @@ import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.job.ingest.InteractionTypeInfo;
 import io.pinnacle.job.ingest.RawRecord;
 import io.pinnacle.job.kafka.KafkaEndpoints;
+import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.job.tuning.ItemUpdateOperator;
 import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.DeadLetter;
@@ -81,6 +82,9 @@ public final class PinnacleJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration conf = JobConfiguration.fromArgs(env.getConfiguration(), args);
     env.configure(JobConfiguration.flinkDefaults(env.getConfiguration()));
+    if (conf.get(PinnacleOptions.CHECK_TOPICS)) {
+      Topics.requireExisting(conf);
+    }
     build(KafkaEndpoints.inputs(env, conf, false), conf, KafkaEndpoints.outputs(conf));
     env.execute("pinnacle-updater");
   }

@@ -5,6 +5,7 @@ import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DecodeAndValidate;
 import io.pinnacle.job.kafka.KafkaEndpoints;
+import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.job.tuning.ItemUpdateOperator;
 import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.InteractionEvent;
@@ -95,6 +96,9 @@ public final class StreamRun {
     flink.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toAbsolutePath().toString());
     extra.forEach(flink::setString);
     flink.addAll(JobConfiguration.flinkDefaults(flink));
+    if (config.get(PinnacleOptions.CHECK_TOPICS)) {
+      Topics.requireExisting(config);
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
     PinnacleJob.build(KafkaEndpoints.inputs(env, config, false), config, KafkaEndpoints.outputs(config));
     return env.executeAsync("pinnacle-updater");

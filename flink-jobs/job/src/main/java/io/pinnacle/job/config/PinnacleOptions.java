@@ -43,6 +43,10 @@ public final class PinnacleOptions {
           + "consumers keep the highest updateSeq per item); EXACTLY_ONCE and AT_LEAST_ONCE are accepted too.");
   public static final ConfigOption<String> TOPIC_INTERACTIONS = key("pinnacle.topic.interactions")
       .stringType().defaultValue("interactions").withDescription("Input topic (Avro InteractionEvent).");
+  public static final ConfigOption<Boolean> CHECK_TOPICS = key("pinnacle.kafka.check-topics")
+      .booleanType().defaultValue(true)
+      .withDescription("Refuse to start when a topic of the job is missing on the brokers (needs the right to list "
+          + "topics).");
   public static final ConfigOption<Integer> TARGETING_PROBES = key("pinnacle.targeting.probes")
       .intType().defaultValue(UpdaterConfig.TARGETING_PROBES)
       .withDescription("Latest positives per cold item the live targeting measure keeps (about 100 bytes each in "

@@ -44,7 +44,9 @@ final class ModeRun {
     topics.put("deadLetter", prefix + "-dlq");
     topics.put("retention", prefix + "-retention");
     topics.put("catalog", prefix + "-catalog");
-    broker.createTopics(List.of(topics.get("input"), topics.get("deadLetter"), topics.get("retention")),
+    topics.put("targeting", prefix + "-targeting");
+    broker.createTopics(List.of(topics.get("input"), topics.get("deadLetter"), topics.get("retention"),
+            topics.get("targeting")),
         List.of(topics.get("output"), topics.get("catalog")), s.partitions());
 
     Bench.progress("%s %s: pre-filling %s with %,d events", job.name(), delivery, topics.get("input"), s.events());
@@ -110,6 +112,7 @@ final class ModeRun {
     v.put("deadLetterTopic", topics.get("deadLetter"));
     v.put("retentionTopic", topics.get("retention"));
     v.put("catalogTopic", topics.get("catalog"));
+    v.put("targetingTopic", topics.get("targeting"));
     v.put("groupId", prefix + "-job");
     v.put("transactionalIdPrefix", prefix);
     v.put("checkpointInterval", s.checkpointInterval().toString());
