@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,10 +183,18 @@ public final class PromoExperiment {
 
   /** Prompt stage, then the item table with PROMO embeddings for every cold item. */
   public PromptStageTrainer.Trained promptStage(PromoConfig c) {
+    return promptStage(c, e -> { });
+  }
+
+  /** As above; {@code onValidation} sees every validation result the selection is made from (for diagnostics). */
+  public PromptStageTrainer.Trained promptStage(PromoConfig c, Consumer<Evaluation> onValidation) {
     Random rnd = new Random(c.seed() + 1);
     PromptStageTrainer trainer = new PromptStageTrainer(c, tau);
-    return trainer.train(coldWithPositives, item -> trainingInput(c, item, rnd), split.numItems() + 1,
-        t -> selectionScore(evaluate("validation", itemTable(c, t), Stage.VALIDATION)));
+    return trainer.train(coldWithPositives, item -> trainingInput(c, item, rnd), split.numItems() + 1, t -> {
+      Evaluation e = evaluate("validation", itemTable(c, t), Stage.VALIDATION);
+      onValidation.accept(e);
+      return selectionScore(e);
+    });
   }
 
   /** Base table with cold rows replaced by PROMO embeddings from a trained prompt stage. */
