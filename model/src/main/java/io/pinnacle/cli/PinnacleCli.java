@@ -11,6 +11,7 @@ import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.ColdStartEvaluation;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoEvaluation;
+import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.report.ColdStartTable;
 import io.pinnacle.report.PaperResults;
 import java.nio.file.Files;
@@ -162,12 +163,17 @@ public final class PinnacleCli {
     @Option(names = "--out", required = true, description = "PROMO artifact directory to write")
     Path out;
 
+    @Option(names = "--keep-item-part", description = "PROMO changes only the user-specific part of an item's "
+        + "scores (its change is projected off the mean user vector; an experiment, see model/README.md)")
+    boolean keepItemPart;
+
     @Override
     public Integer call() throws Exception {
       BaseModelArtifact base = BaseModelArtifact.load(artifact);
       LeaveOneOutSplit split = data.trainingPeriod(base);
       System.out.println(split.describe());
-      io.pinnacle.prompt.PromoArtifact.Metadata meta = promptTrain(split, base, out);
+      PromoConfig c = PromoConfig.defaults(base.dim()).withItemPartKept(keepItemPart);
+      io.pinnacle.prompt.PromoArtifact.Metadata meta = promptTrain(split, base, out, c);
       System.out.println("PROMO artifact " + meta.version() + " written to " + out);
       return 0;
     }
@@ -176,7 +182,13 @@ public final class PinnacleCli {
   /** The prompt stage with default settings, selected on validation, saved for the streaming job. */
   public static io.pinnacle.prompt.PromoArtifact.Metadata promptTrain(LeaveOneOutSplit split, BaseModelArtifact base,
                                                                     Path out) throws java.io.IOException {
-    io.pinnacle.prompt.PromoConfig c = io.pinnacle.prompt.PromoConfig.defaults(base.dim());
+    return promptTrain(split, base, out, PromoConfig.defaults(base.dim()));
+  }
+
+  /** The prompt stage with the given settings. */
+  public static io.pinnacle.prompt.PromoArtifact.Metadata promptTrain(LeaveOneOutSplit split, BaseModelArtifact base,
+                                                                    Path out, PromoConfig c)
+      throws java.io.IOException {
     io.pinnacle.pipeline.PromoExperiment x = new io.pinnacle.pipeline.PromoExperiment(split, base, c.k(),
         c.warmPool(), c.seed());
     return x.saveArtifact(out, c, x.promptStage(c));

@@ -189,12 +189,30 @@ public final class PromoExperiment {
   /** As above; {@code onValidation} sees every validation result the selection is made from (for diagnostics). */
   public PromptStageTrainer.Trained promptStage(PromoConfig c, Consumer<Evaluation> onValidation) {
     Random rnd = new Random(c.seed() + 1);
-    PromptStageTrainer trainer = new PromptStageTrainer(c, tau);
+    PromptStageTrainer trainer = new PromptStageTrainer(c, tau, meanUserVector());
     return trainer.train(coldWithPositives, item -> trainingInput(c, item, rnd), split.numItems() + 1, t -> {
       Evaluation e = evaluate("validation", itemTable(c, t), Stage.VALIDATION);
       onValidation.accept(e);
       return selectionScore(e);
     });
+  }
+
+  /** The base's mean user vector over the training period's users (the vectors the prompt stage scores with). */
+  public float[] meanUserVector() {
+    float[] mean = new float[dim];
+    int n = 0;
+    for (float[] v : usersTrain) {
+      if (v != null) {
+        for (int j = 0; j < dim; j++) {
+          mean[j] += v[j];
+        }
+        n++;
+      }
+    }
+    for (int j = 0; j < dim; j++) {
+      mean[j] /= Math.max(1, n);
+    }
+    return mean;
   }
 
   /** Base table with cold rows replaced by PROMO embeddings from a trained prompt stage. */

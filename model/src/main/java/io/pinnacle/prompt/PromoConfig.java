@@ -19,15 +19,18 @@ import io.pinnacle.feedback.PinnacleMode;
  * @param baseDropout      share of prompt-stage training inputs whose base embedding is zeroed: an item first seen
  *                         in the stream has none, so the globals must also learn to build an embedding from its
  *                         pinnacle users and prompt alone (0.5, one value tried, not tuned)
+ * @param itemPartKept     PROMO changes only the user-specific part of an item's scores: its change of the embedding
+ *                         is projected off the base's mean user vector, so the item's mean score over users stays
+ *                         where the base put it (an experiment, off by default: model/README.md)
  */
 public record PromoConfig(int dim, int k, int samples, int layers, float lambda1, float lambda2, float learningRate,
                           float tuneLearningRate, float loggedNegativeShare, PinnacleMode pinnacleMode, boolean sharedPrompt, int warmPool,
                           int promptEpochs, int batchItems, int evalEvery, int patience, long seed,
-                          float baseDropout) {
+                          float baseDropout, boolean itemPartKept) {
 
   public static PromoConfig defaults(int dim) {
     return new PromoConfig(dim, 10, 16, 2, 0.01f, 0.1f, 1e-3f, 1e-3f, 0.5f, PinnacleMode.VALUE, false, 64, 200, 128,
-        1, 10, 7L, 0.5f);
+        1, 10, 7L, 0.5f, false);
   }
 
   public int generatedSize() {
@@ -36,21 +39,36 @@ public record PromoConfig(int dim, int k, int samples, int layers, float lambda1
 
   public PromoConfig withLambdas(float l1, float l2) {
     return new PromoConfig(dim, k, samples, layers, l1, l2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout, itemPartKept);
   }
 
   public PromoConfig withPinnacleMode(PinnacleMode mode) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, mode,
-        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout, itemPartKept);
   }
 
   public PromoConfig withSharedPrompt(boolean shared) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        shared, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout);
+        shared, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout, itemPartKept);
+  }
+
+  public PromoConfig withItemPartKept(boolean kept) {
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout, kept);
+  }
+
+  public PromoConfig withBaseDropout(float dropout) {
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, dropout, itemPartKept);
+  }
+
+  public PromoConfig withLoggedNegativeShare(float share) {
+    return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, share, pinnacleMode,
+        sharedPrompt, warmPool, promptEpochs, batchItems, evalEvery, patience, seed, baseDropout, itemPartKept);
   }
 
   public PromoConfig withPromptEpochs(int epochs) {
     return new PromoConfig(dim, k, samples, layers, lambda1, lambda2, learningRate, tuneLearningRate, loggedNegativeShare, pinnacleMode,
-        sharedPrompt, warmPool, epochs, batchItems, evalEvery, patience, seed, baseDropout);
+        sharedPrompt, warmPool, epochs, batchItems, evalEvery, patience, seed, baseDropout, itemPartKept);
   }
 }

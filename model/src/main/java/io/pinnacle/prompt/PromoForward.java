@@ -47,9 +47,25 @@ public final class PromoForward {
     NDArray pinOut = PersonalizedPromptNetwork.apply(net, pinnacle).mul(pinnacleMask.expandDims(2));
     NDArray pooled = pinOut.sum(new int[] {1})
         .div(NDArrays.maximum(1f, pinnacleMask.sum(new int[] {1}).expandDims(1)));
-    return base.matMul(g.get(PromoGlobals.FUSE_BASE))
+    NDArray fused = base.matMul(g.get(PromoGlobals.FUSE_BASE))
         .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)))
         .add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+    return keepItemPart(g, base, fused);
+  }
+
+  /**
+   * With the base's mean user vector among the globals: the change PROMO makes to an item's embedding loses its
+   * component along that vector, so the item's mean score over users (its popularity-like part) stays the base's
+   * and only the user-specific part moves. {@code base} broadcasts against {@code fused} ((B, d) or (B, r, d)).
+   */
+  static NDArray keepItemPart(Map<String, NDArray> g, NDArray base, NDArray fused) {
+    NDArray mean = g.get(PromoGlobals.USER_MEAN);
+    if (mean == null) {
+      return fused;
+    }
+    NDArray delta = fused.sub(base);
+    NDArray along = delta.matMul(mean.expandDims(1)).div(mean.dot(mean).add(1e-12f));
+    return base.add(delta.sub(along.mul(mean)));
   }
 
   public static Outputs run(Map<String, NDArray> g, NDArray prompts, Inputs in, PromoConfig c, float tau) {
@@ -67,14 +83,15 @@ public final class PromoForward {
     NDArray pooled = pinSum.div(NDArrays.maximum(1f, pinCount));
     NDArray fixedPart = in.base().matMul(g.get(PromoGlobals.FUSE_BASE))
         .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)));
-    NDArray embedding = fixedPart.add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+    NDArray embedding = keepItemPart(g, in.base(), fixedPart.add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE))));
 
     // Per-sample pool without the sample's own user.
     NDArray selfOut = in.sampleSelf().batchMatMul(pinOut);
     NDArray selfCount = in.sampleSelf().sum(new int[] {2}).expandDims(2);
     NDArray samplePooled = pinSum.expandDims(1).sub(selfOut)
         .div(NDArrays.maximum(1f, pinCount.expandDims(1).sub(selfCount)));
-    NDArray sampleEmb = fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
+    NDArray sampleEmb = keepItemPart(g, in.base().expandDims(1),
+        fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE))));
     NDArray logits = in.sampleUsers().mul(sampleEmb).sum(new int[] {2}).div(tau);
 
     NDArray mask = in.sampleMask();

@@ -15,8 +15,22 @@ public final class PromoGlobals {
   public static final String FUSE_PINNACLE = "fusion.pinnacle";
   public static final String FUSE_PROMPT = "fusion.prompt";
   public static final String PROMPT_INIT = "prompt.init";
+  /**
+   * The base's mean user vector (frozen, never trained), present when PROMO keeps the item part of its scores
+   * ({@link PromoConfig#itemPartKept}): the fused embedding's change is projected off this direction.
+   */
+  public static final String USER_MEAN = "user.mean";
 
   private PromoGlobals() {}
+
+  /** The initial globals, with the base's mean user vector when the config keeps the item part of the scores. */
+  public static NamedTensors initial(PromoConfig c, float[] userMean) {
+    NamedTensors g = initial(c);
+    if (c.itemPartKept()) {
+      g.put(USER_MEAN, new long[] {userMean.length}, userMean.clone());
+    }
+    return g;
+  }
 
   public static NamedTensors initial(PromoConfig c) {
     Random rnd = new Random(c.seed());

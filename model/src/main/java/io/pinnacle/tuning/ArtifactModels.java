@@ -68,7 +68,8 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
         trained.layers(), rates.lambda1(), rates.lambda2(), trained.learningRate(), rates.learningRate(),
         trained.loggedNegativeShare(),
         trained.pinnacleMode(), trained.sharedPrompt(), trained.warmPool(), trained.promptEpochs(),
-        trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed(), trained.baseDropout());
+        trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed(), trained.baseDropout(),
+        trained.itemPartKept());
     this.promptInit = promo.globals().get(PromoGlobals.PROMPT_INIT).data();
     this.warmPool = new WarmPool(promo.warmPool(), promo.metadata().tau());
     this.userIds = base.userIds();

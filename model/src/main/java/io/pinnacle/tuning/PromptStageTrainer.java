@@ -42,11 +42,21 @@ public final class PromptStageTrainer {
 
   private final PromoConfig config;
   private final float tau;
+  private final float[] userMean;
   private int[] trainedRows = new int[0];
 
   public PromptStageTrainer(PromoConfig config, float tau) {
+    this(config, tau, null);
+  }
+
+  /** {@code userMean}: the base's mean user vector, needed when the config keeps the item part of the scores. */
+  public PromptStageTrainer(PromoConfig config, float tau, float[] userMean) {
+    if (config.itemPartKept() && userMean == null) {
+      throw new IllegalArgumentException("keeping the item part of the scores needs the base's mean user vector");
+    }
     this.config = config;
     this.tau = tau;
+    this.userMean = userMean;
   }
 
   /**
@@ -66,7 +76,7 @@ public final class PromptStageTrainer {
     for (int k = 0; k < table.length; k++) {
       table[k] = (float) (rnd.nextGaussian() * 0.1);
     }
-    NamedTensors init = PromoGlobals.initial(config);
+    NamedTensors init = PromoGlobals.initial(config, userMean);
     TrainingProgress progress = new TrainingProgress(config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage");
     List<Double> losses = new ArrayList<>();
     Trained best = snapshot(init, table, rows, 0, Double.NEGATIVE_INFINITY, losses, 0);
@@ -85,7 +95,10 @@ public final class PromptStageTrainer {
         }
       }
       params.put("prompts", manager.create(table, new Shape(rows, d)));
-      Adam adam = new Adam(manager, params, config.learningRate(), 0.9f, 0.98f);
+      // The mean user vector is an input the forward pass reads, not a parameter: Adam never sees it.
+      Map<String, NDArray> trained = new LinkedHashMap<>(params);
+      trained.remove(PromoGlobals.USER_MEAN);
+      Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
       adam.attachGradients();
       try {
         for (int epoch = 1; epoch <= config.promptEpochs(); epoch++) {

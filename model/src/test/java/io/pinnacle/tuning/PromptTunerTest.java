@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoGlobals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -119,6 +121,34 @@ class PromptTunerTest {
     assertEquals(a.length, b.length);
     for (int k = 0; k < a.length; k++) {
       assertEquals(a[k], b[k], tol * Math.max(1, Math.abs(a[k])), "index " + k);
+    }
+  }
+
+  /** With the base's mean user vector in the globals, tuning moves an item only in directions orthogonal to it. */
+  @Test
+  void keepingTheItemPartLeavesTheMeanScoreOverUsersWhereTheBasePutIt() {
+    PromoConfig c = PromoFixtures.config(DIM).withItemPartKept(true);
+    float[] mean = new float[DIM];
+    for (int j = 0; j < DIM; j++) {
+      mean[j] = 0.3f + 0.05f * j;
+    }
+    NamedTensors g = PromoFixtures.globals(c, 41);
+    g.put(PromoGlobals.USER_MEAN, new long[] {DIM}, mean);
+    List<ItemTuningInput> items = PromoFixtures.items(8, DIM, c.k(), 43);
+    try (PromptTuner tuner = new PromptTuner(g, c, 1f, Device.cpu())) {
+      PromptTuner.Result r = tuner.tune(items, 3);
+      for (int i = 0; i < items.size(); i++) {
+        double before = 0;
+        double after = 0;
+        double moved = 0;
+        for (int j = 0; j < DIM; j++) {
+          before += items.get(i).base()[j] * mean[j];
+          after += r.embeddings()[i][j] * mean[j];
+          moved += Math.abs(r.embeddings()[i][j] - items.get(i).base()[j]);
+        }
+        assertEquals(before, after, 1e-4, "item " + i + ": the mean score over users is the base's");
+        assertTrue(moved > 1e-3, "but the embedding moved");
+      }
     }
   }
 }
