@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole life of a cold item, with no Flink in it: a labelled event updates the item's pinnacle set and
@@ -30,7 +32,9 @@ public final class ColdItemUpdater {
   private final UpdaterModels models;
   private final float[] zeros;
 
+  private static final Logger LOG = LoggerFactory.getLogger(ColdItemUpdater.class);
   private long nonFinite;
+  private long failed;
 
   public ColdItemUpdater(UpdaterConfig config, UpdaterModels models) {
     if (models.tuner().config().k() != config.k()) {
@@ -228,14 +232,29 @@ public final class ColdItemUpdater {
    */
   public List<Update> tune(List<Long> itemIds, List<ItemState> states, long clockMs, RetentionStats retention) {
     List<ItemTuningInput> inputs = new ArrayList<>(states.size());
-    for (int j = 0; j < states.size(); j++) {
-      inputs.add(input(itemIds.get(j), states.get(j)));
-    }
     List<Update> out = new ArrayList<>(states.size());
-    if (inputs.isEmpty()) {
+    PromptTuner.Result r;
+    try {
+      for (int j = 0; j < states.size(); j++) {
+        inputs.add(input(itemIds.get(j), states.get(j)));
+      }
+      if (inputs.isEmpty()) {
+        return out;
+      }
+      r = models.tuner().tune(inputs, config.adamSteps());
+    } catch (RuntimeException e) {
+      if (states.size() > 1) {
+        // One item's inputs can fail the whole batch: tune them one by one, so only that item is held back.
+        for (int j = 0; j < states.size(); j++) {
+          out.addAll(tune(List.of(itemIds.get(j)), List.of(states.get(j)), clockMs, retention));
+        }
+        return out;
+      }
+      failed++;
+      LOG.warn("item {} cannot be tuned and keeps its last embedding until its next event: {}", itemIds.get(0),
+          e.toString());
       return out;
     }
-    PromptTuner.Result r = models.tuner().tune(inputs, config.adamSteps());
     for (int j = 0; j < states.size(); j++) {
       long item = itemIds.get(j);
       ItemState s = states.get(j);
@@ -262,6 +281,11 @@ public final class ColdItemUpdater {
           r.pape()));
     }
     return out;
+  }
+
+  /** Items whose tuning failed (alone, after their batch failed): they keep their state and last embedding. */
+  public long failedUpdates() {
+    return failed;
   }
 
   /** Updates withheld because the tuned embedding or prompt was not finite. */

@@ -130,6 +130,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     catalogCounter = getMetricGroup().counter("catalogEntries");
     getMetricGroup().gauge("statesMigrated", store::migrated);
     getMetricGroup().gauge("nonFiniteUpdates", updater::nonFiniteUpdates);
+    getMetricGroup().gauge("failedUpdates", updater::failedUpdates);
     getMetricGroup().gauge("cachedItems", store::size);
     getMetricGroup().gauge("stateLoads", store::loads);
     getMetricGroup().gauge("stateWrites", store::writes);

@@ -335,6 +335,23 @@ class ItemUpdateOperatorTest {
     }
   }
 
+  @Test
+  void anItemWhoseInputsFailItsBatchIsTunedAloneAndHeldBack() throws Exception {
+    try (var h = open(Map.of("pinnacle.tuning.batch-size", "3", "pinnacle.tuning.max-delay", "1 h"))) {
+      long bad = freshItem(), good1 = freshItem(), good2 = freshItem();
+      h.processElement1(event(good1, users[0], true, 1));
+      StreamRecord<Interaction> poison = event(bad, users[1], true, 2);
+      poison.getValue().userVector = new float[3]; // not the base's dimension: packing the batch fails
+      h.processElement1(poison);
+      h.processElement1(event(good2, users[2], true, 3));
+      assertEquals(List.of(good1, good2), h.extractOutputValues().stream().map(ItemEmbedding::getItemId).toList(),
+          "the batch's other items are published; the job does not fail");
+      h.processElement1(event(good1, users[3], false, 4));
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(3, h.extractOutputValues().size(), "and the stage goes on");
+    }
+  }
+
   static StreamRecord<ItemFeatures> described(long item, Integer... features) {
     return new StreamRecord<>(new ItemFeatures(item, List.of(features), 1L, "test"), 1L);
   }
