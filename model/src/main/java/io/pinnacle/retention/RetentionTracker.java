@@ -1,5 +1,8 @@
 package io.pinnacle.retention;
 
+import static io.pinnacle.util.Hashing.dot;
+import static io.pinnacle.util.Hashing.mix;
+
 import io.pinnacle.tuning.UserVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,19 +116,5 @@ public final class RetentionTracker {
 
   public static List<TrackedPair> copy(List<TrackedPair> pairs) {
     return new ArrayList<>(pairs);
-  }
-
-  static float dot(float[] a, float[] b) {
-    float s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
-    }
-    return s;
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

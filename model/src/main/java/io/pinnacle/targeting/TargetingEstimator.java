@@ -1,5 +1,8 @@
 package io.pinnacle.targeting;
 
+import static io.pinnacle.util.Hashing.dot;
+import static io.pinnacle.util.Hashing.mix;
+
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -92,19 +95,5 @@ public final class TargetingEstimator {
       drawn++;
     }
     return drawn == 0 ? 0.5f : (float) (above / drawn);
-  }
-
-  private static float dot(float[] a, float[] b) {
-    float s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
-    }
-    return s;
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

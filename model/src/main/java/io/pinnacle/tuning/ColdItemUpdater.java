@@ -1,5 +1,7 @@
 package io.pinnacle.tuning;
 
+import static io.pinnacle.util.Hashing.mix;
+
 import io.pinnacle.data.Label;
 import io.pinnacle.feedback.ItemFeedbackState;
 import io.pinnacle.feedback.PinnacleEntry;
@@ -366,11 +368,5 @@ public final class ColdItemUpdater {
       b = models.contentStart(s.content);
     }
     return b != null ? b : zeros;
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

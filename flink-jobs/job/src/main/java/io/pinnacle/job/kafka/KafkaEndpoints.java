@@ -27,19 +27,7 @@ public final class KafkaEndpoints {
 
   /** The item catalog as raw records; the first start reads it from the earliest offset (the topic is compacted). */
   public static DataStream<RawRecord> catalog(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
-    KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder()
-        .setBootstrapServers(c.get(PinnacleOptions.BOOTSTRAP_SERVERS))
-        .setTopics(c.get(PinnacleOptions.TOPIC_CATALOG))
-        .setGroupId(c.get(PinnacleOptions.GROUP_ID))
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new RawRecordDeserializer())
-        .setProperties(JobConfiguration.kafkaProperties(c))
-        .setProperty("isolation.level", "read_committed");
-    if (bounded) {
-      source.setBounded(OffsetsInitializer.latest());
-    }
-    return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "item catalog")
-        .uid("item-catalog-source");
+    return raw(env, c, c.get(PinnacleOptions.TOPIC_CATALOG), bounded, "item catalog", "item-catalog-source");
   }
 
   /**
@@ -47,9 +35,15 @@ public final class KafkaEndpoints {
    * {@code bounded} stops at the end offsets seen at start (replays).
    */
   public static DataStream<RawRecord> input(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
+    return raw(env, c, c.get(PinnacleOptions.TOPIC_INTERACTIONS), bounded, "interactions", "interactions-source");
+  }
+
+  /** One topic's committed records, undecoded, from the group's offsets (the earliest on a first start). */
+  private static DataStream<RawRecord> raw(StreamExecutionEnvironment env, Configuration c, String topic,
+                                           boolean bounded, String name, String uid) {
     KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder()
         .setBootstrapServers(c.get(PinnacleOptions.BOOTSTRAP_SERVERS))
-        .setTopics(c.get(PinnacleOptions.TOPIC_INTERACTIONS))
+        .setTopics(topic)
         .setGroupId(c.get(PinnacleOptions.GROUP_ID))
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new RawRecordDeserializer())
@@ -59,8 +53,7 @@ public final class KafkaEndpoints {
       source.setBounded(OffsetsInitializer.latest());
     }
     // Nothing in the job uses event time: no watermarks to compute.
-    return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "interactions")
-        .uid("interactions-source");
+    return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), name).uid(uid);
   }
 
   /** The output topics with the configured delivery guarantee. */
