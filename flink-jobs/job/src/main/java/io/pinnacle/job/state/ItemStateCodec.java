@@ -20,6 +20,8 @@ import io.pinnacle.tuning.ItemState;
 import io.pinnacle.tuning.PromptState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -114,7 +116,7 @@ public final class ItemStateCodec {
     s.eventHashCount = hashes.size();
     s.eventHashNext = 0; // the ring is stored full-length from its oldest entry (see eventHashes)
     for (TargetingProbeRecord p : r.getTargetingProbes()) {
-      s.probes.add(new TargetingProbe(floats(p.getEmbedding()), p.getSeed(), p.getLikerRank(), p.getBucket(),
+      s.probes.add(new TargetingProbe(unpack(p.getEmbedding()), p.getSeed(), p.getLikerRank(), p.getBucket(),
           p.getNewItem(), p.getTimeMs(), p.getNegativesLeft()));
     }
     List<Integer> content = r.getContentFeatures();
@@ -128,10 +130,22 @@ public final class ItemStateCodec {
   private static List<TargetingProbeRecord> probes(List<TargetingProbe> probes) {
     List<TargetingProbeRecord> out = new ArrayList<>(probes.size());
     for (TargetingProbe p : probes) {
-      out.add(new TargetingProbeRecord(floats(p.embedding), p.seed, p.likerRank, p.bucket, p.newItem, p.timeMs,
+      out.add(new TargetingProbeRecord(pack(p.embedding), p.seed, p.likerRank, p.bucket, p.newItem, p.timeMs,
           p.negativesLeft));
     }
     return out;
+  }
+
+  private static ByteBuffer pack(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b;
+  }
+
+  private static float[] unpack(ByteBuffer b) {
+    float[] v = new float[b.remaining() / 4];
+    b.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
   }
 
   private static List<Integer> ints(int[] values) {
