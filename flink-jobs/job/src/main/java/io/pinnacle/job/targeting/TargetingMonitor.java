@@ -2,6 +2,7 @@ package io.pinnacle.job.targeting;
 
 import io.pinnacle.schema.PinnacleTargeting;
 import io.pinnacle.targeting.TargetingStats;
+import java.util.Locale;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -22,7 +23,7 @@ public final class TargetingMonitor {
       for (int b = 0; b < TargetingStats.BUCKETS.length; b++) {
         int gi = g;
         int bi = b;
-        String cell = TargetingStats.GROUPS[g].toLowerCase() + "_positives_"
+        String cell = TargetingStats.GROUPS[g].toLowerCase(Locale.ROOT) + "_positives_"
             + TargetingStats.BUCKETS[b].replace("+", "_plus").replace('-', '_');
         group.gauge(cell + "_pairs", (Gauge<Long>) () -> total.pairs(gi, bi));
         group.gauge(cell + "_wins", (Gauge<Double>) () -> total.wins(gi, bi));
