@@ -1,11 +1,9 @@
 package io.pinnacle.cli;
 
 import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
-import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.prequential.PairedAuc;
 import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
@@ -72,14 +70,9 @@ public final class SelectCommand implements Callable<Integer> {
     Dataset training = TemporalSplit.at(all, base.splitTimeMs()).before();
     TemporalSplit validation = TemporalSplit.byShare(training, share);
     System.out.println("validation: " + validation.describe());
-    BaseModelArtifact vBase = ensureBase(validation, work.resolve("base-validation"));
     LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
-    Path promoDir = work.resolve("promo-validation");
-    if (!Files.isDirectory(promoDir)
-        || !PromoArtifact.load(promoDir).metadata().baseModelVersion().equals(vBase.version())) {
-      PinnacleCli.promptTrain(vSplit, vBase, promoDir);
-    }
-    PromoArtifact vPromo = PromoArtifact.load(promoDir);
+    BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"));
+    PromoArtifact vPromo = Artifacts.promo(vSplit, vBase, work.resolve("promo-validation"));
     UpdaterConfig uc = UpdaterConfig.defaults(vPromo.metadata().coldThreshold(),
         vPromo.metadata().config().pinnacleMode());
     PrequentialConfig config = PrequentialConfig.defaults().withPromoOnly(true);
@@ -149,17 +142,6 @@ public final class SelectCommand implements Callable<Integer> {
 
   /** One setting to try; the control (no tuning) is measured but never chosen. */
   private record Candidate(UpdaterConfig updater, TuningRates rates, boolean eligible) {}
-
-  private static BaseModelArtifact ensureBase(TemporalSplit validation, Path dir) throws Exception {
-    if (Files.isDirectory(dir)) {
-      BaseModelArtifact existing = BaseModelArtifact.load(dir);
-      if (Long.valueOf(validation.splitTimeMs()).equals(existing.splitTimeMs())) {
-        return existing;
-      }
-    }
-    Pretraining.run(LeaveOneOutSplit.of(validation.before()), SasRecConfig.defaults(), dir, validation);
-    return BaseModelArtifact.load(dir);
-  }
 
   /** PROMO-stream's targeting AUC over all buckets of a group (NaN when the group has no pairs). */
   @SuppressWarnings("unchecked")

@@ -142,7 +142,8 @@ public final class PrequentialEvaluation {
         dense.put(itemIds[i], i);
       }
       List<Row> rows = new ArrayList<>();
-      rows.add(new Rows.Embeddings("Static base", state, false));
+      Row staticBase = new Rows.Embeddings("Static base", state, false);
+      rows.add(staticBase);
       Rows.ItemKnn knn = new Rows.ItemKnn(state);
       rows.add(knn);
       rows.add(new Rows.MeanOfUsers(state));
@@ -200,7 +201,7 @@ public final class PrequentialEvaluation {
       rows.add(Rows.fewestPositives());
       if (config.promoOnly()) {
         // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
-        rows.removeIf(r -> r != promoRow && r != noInformation && !r.name.equals("Static base"));
+        rows.removeIf(r -> r != promoRow && r != noInformation && r != staticBase);
         reference = rows.indexOf(promoRow);
       }
 

@@ -145,11 +145,6 @@ public final class ColdItemUpdater {
     return observe(s, new Observation(itemId, userId, null, label, value, eventTimeMs, -1), retention, null);
   }
 
-  public boolean observe(ItemState s, long itemId, long userId, float[] userVector, Label label, float value,
-                         long eventTimeMs, RetentionStats retention) {
-    return observe(s, new Observation(itemId, userId, userVector, label, value, eventTimeMs, -1), retention, null);
-  }
-
   /**
    * One labelled event as the updater sees it: the user's vector as of this event ({@code userVector}, from the user
    * encoder; null: the user is looked up in the models) and the time of the user's last positive in the stream before

@@ -71,15 +71,19 @@ class PrequentialEvaluationTest {
     assertTrue(checked > 10, "checked " + checked);
   }
 
+  /** The tiny split's prequential run with the default updater ({@code promoOnly}: the selection's rows). */
+  private PrequentialEvaluation.Result run(int bootstrap, boolean promoOnly) {
+    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, bootstrap, 64,
+        0.05f, 20, promoOnly);
+    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
+        promo.metadata().config().pinnacleMode());
+    return new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config).run();
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void rowsThatKnowNothingOfTasteLandWhereTheMeasureSays() {
-    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 200, 64,
-        0.05f, 20, false);
-    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
-        promo.metadata().config().pinnacleMode());
-    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
-        .run();
+    PrequentialEvaluation.Result r = run(200, false);
     Map<String, Object> targeting = (Map<String, Object>) r.json().get("targeting");
     assertTrue(targeting.containsKey("NEW|all") && targeting.containsKey("COLD|all"), targeting.keySet().toString());
     int cells = 0;
@@ -105,12 +109,7 @@ class PrequentialEvaluationTest {
   @Test
   @SuppressWarnings("unchecked")
   void theBoundedTargetingEstimatorCountsPairsOnTheSameReplay() {
-    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 50, 64,
-        0.05f, 20, true);
-    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
-        promo.metadata().config().pinnacleMode());
-    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
-        .run();
+    PrequentialEvaluation.Result r = run(50, true);
     assertEquals(List.of("Static base", "PROMO-stream", "No information (NEW and COLD items at zero)"),
         r.json().get("rows"), "selection runs only what it reads");
     assertTrue(r.liveEstimator().totalPairs() > 0, "the job's estimator counted pairs on the replay");

@@ -3,7 +3,7 @@ package io.pinnacle.runner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.cli.Artifacts;
 import io.pinnacle.cli.RetentionReportCommand;
 import io.pinnacle.content.ContentMapper;
 import io.pinnacle.data.Dataset;
@@ -13,7 +13,6 @@ import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.kafka.Topics;
-import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
 import io.pinnacle.prompt.PromoArtifact;
@@ -24,7 +23,6 @@ import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.targeting.TargetingTable;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.UpdaterConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -94,8 +92,8 @@ public final class EmbeddedRunner implements Callable<Integer> {
     String name = ds.name().toLowerCase(Locale.ROOT);
     Path baseDir = work.resolve("artifacts").resolve("base-" + name);
     Path promoDir = work.resolve("artifacts").resolve("promo-" + name);
-    BaseModelArtifact base = ensureBase(split, temporal, baseDir);
-    ensurePromo(split, base, promoDir);
+    BaseModelArtifact base = Artifacts.base(split, temporal, baseDir);
+    Artifacts.promo(split, base, promoDir);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(PinnacleOptions.ARTIFACT_BASE.key(), baseDir.toString());
     settings.put(PinnacleOptions.ARTIFACT_PROMO.key(), promoDir.toString());
@@ -202,35 +200,6 @@ public final class EmbeddedRunner implements Callable<Integer> {
     Path out = work.resolve("summary-" + split.dataset.name() + ".json");
     JSON.writeValue(out.toFile(), summary);
     System.out.println("summary written to " + out);
-  }
-
-  /** The base of this split: reused when one trained up to the same T exists, else pre-trained now. */
-  private static BaseModelArtifact ensureBase(LeaveOneOutSplit split, TemporalSplit temporal, Path dir)
-      throws Exception {
-    if (Files.isDirectory(dir)) {
-      BaseModelArtifact existing = BaseModelArtifact.load(dir);
-      boolean wantsMapper = split.dataset.itemFeatures() != null && !split.dataset.itemFeatures().isEmpty();
-      if (Long.valueOf(temporal.splitTimeMs()).equals(existing.splitTimeMs())
-          && (!wantsMapper || existing.contentMapperBytes() != null)) {
-        return existing;
-      }
-      System.out.println("the base model in " + dir + " was trained up to another time or without its content "
-          + "mapper; training again");
-    }
-    System.out.println("pre-training the base model on the events up to T into " + dir);
-    Pretraining.run(split, SasRecConfig.defaults(), dir, temporal);
-    return BaseModelArtifact.load(dir);
-  }
-
-  private static void ensurePromo(LeaveOneOutSplit split, BaseModelArtifact base, Path dir) throws Exception {
-    if (Files.isDirectory(dir)) {
-      PromoArtifact existing = PromoArtifact.load(dir);
-      if (existing.metadata().baseModelVersion().equals(base.version())) {
-        return;
-      }
-    }
-    System.out.println("running the PROMO prompt stage into " + dir + " (first run only)");
-    io.pinnacle.cli.PinnacleCli.promptTrain(split, base, dir);
   }
 
   /** The data set's item features as the catalog carries them (feature ids per item). */
