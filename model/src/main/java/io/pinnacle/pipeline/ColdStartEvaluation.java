@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The cold-start comparison on the test stage. Pre-train is the frozen base as saved. Fine-tune trains all base
  * parameters further on the training period with the pre-training objective restricted to cold target items (the
- * data the prompt stage also gets), epochs chosen on validation (mean of cold and all HR@10, see PromoExperiment.selectionScore); it works on a copy and never writes
- * the artifact.
+ * data the prompt stage also gets), epochs chosen on validation by the rule PROMO's are
+ * ({@link PromoExperiment#selection}); it works on a copy and never writes the artifact.
  */
 public final class ColdStartEvaluation {
   private static final Logger LOG = LoggerFactory.getLogger(ColdStartEvaluation.class);
@@ -52,7 +52,7 @@ public final class ColdStartEvaluation {
       try (SasRec tuned = new SasRec(manager, config, artifact.parameters())) {
         SasRecConfig ft = config.withEvalEvery(1);
         SasRecTrainer.Result r = new SasRecTrainer(ft).train(tuned, split, evaluator, item -> split.cold[item],
-            PromoExperiment::selectionScore, config.learningRate(), fineTuneEpochs, "fine-tune");
+            PromoExperiment.selection(valid.get(0)), config.learningRate(), fineTuneEpochs, "fine-tune");
         ftEpoch = r.bestEpoch();
         LOG.info("fine-tune: best validation score {} at epoch {}", String.format("%.4f", r.bestValidation()),
             r.bestEpoch());

@@ -4,16 +4,25 @@ import io.pinnacle.eval.RankingQuery;
 import io.pinnacle.eval.Recommender;
 import java.util.List;
 
-/** Scores with fixed tables: user vectors by dense user, item vectors by dense item; score = u . i / tau. */
+/**
+ * Scores with fixed tables: user vectors by dense user, item vectors by dense item; score = u . i / tau, plus an
+ * optional per-item offset (the same for every user: a taste-free shift, used as a no-information row).
+ */
 final class EmbeddingRecommender implements Recommender {
   private final float[][] users;
   private final float[][] items;
   private final float tau;
+  private final float[] offset;
 
   EmbeddingRecommender(float[][] users, float[][] items, float tau) {
+    this(users, items, tau, null);
+  }
+
+  EmbeddingRecommender(float[][] users, float[][] items, float tau, float[] offset) {
     this.users = users;
     this.items = items;
     this.tau = tau;
+    this.offset = offset;
   }
 
   @Override
@@ -29,7 +38,7 @@ final class EmbeddingRecommender implements Recommender {
         for (int k = 0; k < u.length; k++) {
           s += u[k] * v[k];
         }
-        out[q][c] = s / tau;
+        out[q][c] = s / tau + (offset == null ? 0f : offset[cand[c]]);
       }
     }
     return out;

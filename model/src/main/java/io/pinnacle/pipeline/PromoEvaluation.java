@@ -6,6 +6,7 @@ import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.eval.Stage;
 import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.prompt.PromoConfig;
+import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.tuning.PromptStageTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +42,9 @@ public final class PromoEvaluation {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("items", x.describe());
 
-    PromptStageTrainer.Trained promo = variant(x, "PROMO", base, test, valid, details);
+    tasteFree(x.coldOffset(COLD_OFFSET), COLD_OFFSET, test, valid, details);
+    tasteFree(x.popularity(POPULARITY), POPULARITY, test, valid, details);
+    PromptStageTrainer.Trained promo = variant(x, "PROMO", base, PromoExperiment.GATES, test, valid, details);
     long t0 = System.nanoTime();
     float[][] streamed = x.streamReplay(base, promo, o.streamBatch(), o.streamSteps());
     details.put("PROMO-stream", Map.of("batch", o.streamBatch(), "adamSteps", o.streamSteps(),
@@ -49,25 +52,40 @@ public final class PromoEvaluation {
     valid.add(x.evaluate("PROMO-stream", streamed, Stage.VALIDATION));
     test.add(x.evaluate("PROMO-stream", streamed, Stage.TEST));
     if (o.ablations()) {
-      variant(x, "PROMO-M (one shared prompt network)", base.withSharedPrompt(true), test, valid, details);
-      variant(x, "PROMO, recency pinnacle", base.withPinnacleMode(PinnacleMode.RECENCY), test, valid, details);
-      variant(x, "PROMO without L_pfpe", base.withLambdas(0f, base.lambda2()), test, valid, details);
-      variant(x, "PROMO without L_pape", base.withLambdas(base.lambda1(), 0f), test, valid, details);
+      float[] gates = PromoExperiment.GATES;
+      variant(x, "PROMO-M (one shared prompt network)", base.withSharedPrompt(true), gates, test, valid, details);
+      variant(x, "PROMO, recency pinnacle", base.withPinnacleMode(PinnacleMode.RECENCY), gates, test, valid, details);
+      variant(x, "PROMO without L_pfpe", base.withLambdas(0f, base.lambda2()), gates, test, valid, details);
+      variant(x, "PROMO without L_pape", base.withLambdas(base.lambda1(), 0f), gates, test, valid, details);
+      variant(x, "PROMO without the gate (g = 1)", base, new float[] {1f}, test, valid, details);
+      variant(x, "PROMO, base dropout 0.5", base.withBaseDropout(0.5f), gates, test, valid, details);
+      variant(x, "PROMO, item part kept", base.withItemPartKept(true), gates, test, valid, details);
     }
     return new Outcome(test, valid, details);
   }
 
-  private static PromptStageTrainer.Trained variant(PromoExperiment x, String name, PromoConfig c,
+  private static final String COLD_OFFSET = "no taste: Pre-train + one offset for cold items";
+  private static final String POPULARITY = "no taste: training positives";
+
+  private static void tasteFree(PromoExperiment.TasteFree row, String name, List<Evaluation> test,
+                                List<Evaluation> valid, Map<String, Object> details) {
+    valid.add(row.validation());
+    test.add(row.test());
+    details.put(name, Map.of("setting", row.setting()));
+  }
+
+  private static PromptStageTrainer.Trained variant(PromoExperiment x, String name, PromoConfig c, float[] gates,
                                                     List<Evaluation> test, List<Evaluation> valid,
                                                     Map<String, Object> details) {
-    PromptStageTrainer.Trained t = x.promptStage(c);
+    PromptStageTrainer.Trained t = x.promptStage(c, gates, e -> { });
     float[][] table = x.itemTable(c, t);
     Evaluation v = x.evaluate(name, table, Stage.VALIDATION);
     valid.add(v);
     test.add(x.evaluate(name, table, Stage.TEST));
-    LOG.info(String.format("%s: best epoch %d, validation HR@10 cold %.4f all %.4f, %.0fs", name, t.bestEpoch(),
-        v.cold().hr10(), v.all().hr10(), t.seconds()));
-    details.put(name, Map.of("bestEpoch", t.bestEpoch(), "validationColdHr10", v.cold().hr10(),
+    float gate = t.globals().get(PromoGlobals.GATE).data()[0];
+    LOG.info(String.format("%s: best epoch %d, gate %.1f, validation HR@10 cold %.4f all %.4f, %.0fs", name,
+        t.bestEpoch(), gate, v.cold().hr10(), v.all().hr10(), t.seconds()));
+    details.put(name, Map.of("bestEpoch", t.bestEpoch(), "gate", gate, "validationColdHr10", v.cold().hr10(),
         "seconds", t.seconds()));
     return t;
   }

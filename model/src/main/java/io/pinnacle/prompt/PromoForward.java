@@ -50,7 +50,13 @@ public final class PromoForward {
     NDArray fused = base.matMul(g.get(PromoGlobals.FUSE_BASE))
         .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)))
         .add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)));
-    return keepItemPart(g, base, fused);
+    return gated(g, base, keepItemPart(g, base, fused));
+  }
+
+  /** The residual gate ({@link PromoGlobals#GATE}): base + g * (embedding - base); absent, the embedding. */
+  static NDArray gated(Map<String, NDArray> g, NDArray base, NDArray embedding) {
+    NDArray gate = g.get(PromoGlobals.GATE);
+    return gate == null ? embedding : base.add(embedding.sub(base).mul(gate));
   }
 
   /**
@@ -83,15 +89,17 @@ public final class PromoForward {
     NDArray pooled = pinSum.div(NDArrays.maximum(1f, pinCount));
     NDArray fixedPart = in.base().matMul(g.get(PromoGlobals.FUSE_BASE))
         .add(net.promptVector().matMul(g.get(PromoGlobals.FUSE_PROMPT)));
-    NDArray embedding = keepItemPart(g, in.base(), fixedPart.add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE))));
+    NDArray embedding = gated(g, in.base(),
+        keepItemPart(g, in.base(), fixedPart.add(pooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)))));
 
     // Per-sample pool without the sample's own user.
     NDArray selfOut = in.sampleSelf().batchMatMul(pinOut);
     NDArray selfCount = in.sampleSelf().sum(new int[] {2}).expandDims(2);
     NDArray samplePooled = pinSum.expandDims(1).sub(selfOut)
         .div(NDArrays.maximum(1f, pinCount.expandDims(1).sub(selfCount)));
-    NDArray sampleEmb = keepItemPart(g, in.base().expandDims(1),
-        fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE))));
+    NDArray sampleBase = in.base().expandDims(1);
+    NDArray sampleEmb = gated(g, sampleBase, keepItemPart(g, sampleBase,
+        fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)))));
     NDArray logits = in.sampleUsers().mul(sampleEmb).sum(new int[] {2}).div(tau);
 
     NDArray mask = in.sampleMask();

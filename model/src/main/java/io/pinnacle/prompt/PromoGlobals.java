@@ -20,6 +20,13 @@ public final class PromoGlobals {
    * ({@link PromoConfig#itemPartKept}): the fused embedding's change is projected off this direction.
    */
   public static final String USER_MEAN = "user.mean";
+  /**
+   * The residual gate g (one number, never trained): the served embedding is h_i + g * (PROMO's embedding - h_i).
+   * The prompt stage trains at g = 1 and then calibrates g on validation (the largest cold-item gain within the
+   * all-user budget), because PROMO's change raises cold items for every user as well as for their fans and the
+   * gate sets how much of it warm users pay for. Absent (artifacts before it): g = 1.
+   */
+  public static final String GATE = "fusion.gate";
 
   private PromoGlobals() {}
 

@@ -16,6 +16,7 @@ import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import io.pinnacle.prompt.PromoGlobals;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,17 @@ public final class PromptStageTrainer {
                         List<Double> losses, double seconds) {
     public float[] prompt(int row) {
       int d = globals.get(PromoGlobals.PROMPT_INIT).data().length;
-      return java.util.Arrays.copyOfRange(prompts, row * d, (row + 1) * d);
+      return Arrays.copyOfRange(prompts, row * d, (row + 1) * d);
+    }
+
+    /** The same with the residual gate set ({@link PromoGlobals#GATE}). */
+    public Trained withGate(float gate) {
+      NamedTensors g = new NamedTensors();
+      for (var e : globals.all().entrySet()) {
+        g.put(e.getKey(), e.getValue().shape(), e.getValue().data().clone());
+      }
+      g.put(PromoGlobals.GATE, new long[] {1}, new float[] {gate});
+      return new Trained(g, prompts, rows, bestEpoch, bestValidation, losses, seconds);
     }
   }
 
@@ -98,6 +109,7 @@ public final class PromptStageTrainer {
       // The mean user vector is an input the forward pass reads, not a parameter: Adam never sees it.
       Map<String, NDArray> trained = new LinkedHashMap<>(params);
       trained.remove(PromoGlobals.USER_MEAN);
+      trained.remove(PromoGlobals.GATE);
       Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
       adam.attachGradients();
       try {

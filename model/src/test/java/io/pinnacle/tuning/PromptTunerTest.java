@@ -151,4 +151,37 @@ class PromptTunerTest {
       }
     }
   }
+
+  /** The residual gate scales PROMO's change of the embedding and nothing else; no gate is a gate of one. */
+  @Test
+  void theGateScalesTheChangeFromTheBaseEmbedding() {
+    PromoConfig c = PromoFixtures.config(DIM);
+    NamedTensors g = PromoFixtures.globals(c, 51);
+    List<ItemTuningInput> items = PromoFixtures.items(6, DIM, c.k(), 53);
+    float[][] full;
+    try (PromptTuner tuner = new PromptTuner(g, c, 1f, Device.cpu())) {
+      full = tuner.embed(items);
+    }
+    NamedTensors one = copy(g);
+    one.put(PromoGlobals.GATE, new long[] {1}, new float[] {1f});
+    NamedTensors quarter = copy(g);
+    quarter.put(PromoGlobals.GATE, new long[] {1}, new float[] {0.25f});
+    try (PromptTuner atOne = new PromptTuner(one, c, 1f, Device.cpu());
+         PromptTuner atQuarter = new PromptTuner(quarter, c, 1f, Device.cpu())) {
+      float[][] gatedOne = atOne.embed(items);
+      float[][] gatedQuarter = atQuarter.embed(items);
+      for (int i = 0; i < items.size(); i++) {
+        float[] base = items.get(i).base();
+        float[] expected = new float[DIM];
+        double change = 0;
+        for (int j = 0; j < DIM; j++) {
+          expected[j] = base[j] + 0.25f * (full[i][j] - base[j]);
+          change += Math.abs(full[i][j] - base[j]);
+        }
+        assertTrue(change > 1e-3, "item " + i + " moved away from its base embedding");
+        assertClose(full[i], gatedOne[i], 1e-6);
+        assertClose(expected, gatedQuarter[i], 1e-5);
+      }
+    }
+  }
 }

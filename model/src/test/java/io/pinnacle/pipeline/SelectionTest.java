@@ -1,0 +1,46 @@
+package io.pinnacle.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pinnacle.eval.Evaluation;
+import io.pinnacle.eval.MetricSet;
+import io.pinnacle.eval.Stage;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/** The validation rule every adaptation method is selected by: cold-item gains only within the all-user budget. */
+class SelectionTest {
+
+  private static Evaluation validation(double cold, double all) {
+    return new Evaluation("x", Stage.VALIDATION, metrics(cold), metrics(all), metrics(all));
+  }
+
+  private static MetricSet metrics(double hr10) {
+    return new MetricSet(100, hr10, hr10, hr10, hr10);
+  }
+
+  @Test
+  void theBestColdHitRateWithinTheBudgetWins() {
+    Evaluation base = validation(0.20, 0.60);
+    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(base);
+    double within = rule.applyAsDouble(validation(0.30, 0.60 - PromoExperiment.ALL_USER_BUDGET));
+    double better = rule.applyAsDouble(validation(0.25, 0.62));
+    double over = rule.applyAsDouble(validation(0.90, 0.60 - PromoExperiment.ALL_USER_BUDGET - 0.002));
+    double baseScore = rule.applyAsDouble(base);
+    assertTrue(within > better, "a larger cold gain within the budget beats a smaller one");
+    assertTrue(better > baseScore, "a cold gain within the budget beats the base");
+    assertTrue(baseScore > over, "any cold gain over the budget ranks below the base");
+  }
+
+  @Test
+  void overBudgetCandidatesRankByTheirAllUserHitRate() {
+    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(validation(0.20, 0.60));
+    assertTrue(rule.applyAsDouble(validation(0.10, 0.58)) > rule.applyAsDouble(validation(0.50, 0.55)));
+  }
+
+  @Test
+  void equalColdHitRatesTieToTheHigherAllUserHitRate() {
+    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(validation(0.20, 0.60));
+    assertTrue(rule.applyAsDouble(validation(0.30, 0.61)) > rule.applyAsDouble(validation(0.30, 0.60)));
+  }
+}
