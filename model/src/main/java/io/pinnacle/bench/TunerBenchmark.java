@@ -7,102 +7,201 @@ import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.tuning.ItemTuningInput;
 import io.pinnacle.tuning.PromptState;
-import io.pinnacle.tuning.PromptTuner;
+import io.pinnacle.tuning.PromptTuning;
+import io.pinnacle.tuning.TuningEngine;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Throughput of {@link PromptTuner}: item-updates per second for several micro-batch sizes, and the same items
- * tuned one call per item (the per-item loop the batched design replaces), measured side by side in one run.
- * Items look like the stream's: k = 10 pinnacle and negative users, 16 labelled samples, d = 16.
+ * Throughput of both tuning engines side by side in one run: item-updates per second per micro-batch size, with
+ * one and two calling threads, the allocation per item-update of the calling threads, and resident memory. Items
+ * look like the stream's: k = 10 pinnacle and negative users, 16 labelled samples, d = 16; the globals are the
+ * initial ones with every map perturbed, so no part of the arithmetic is trivially zero.
  */
 public final class TunerBenchmark {
-  private static long rssAfterFirst;
+
+  /** What to measure. */
+  public record Settings(int[] batchSizes, int[] threads, List<TuningEngine> engines, int steps,
+                         double secondsPerCase, long seed) {}
 
   private TunerBenchmark() {}
 
   /** VmRSS of this process in KB (Linux), 0 elsewhere. */
   static long rssKb() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
-    } catch (java.io.IOException | NumberFormatException e) {
+    } catch (IOException | NumberFormatException e) {
       return 0;
     }
     return 0;
   }
 
-  public static Map<String, Object> run(int[] batchSizes, int steps, double secondsPerCase, long seed) {
+  static NamedTensors globals(PromoConfig c, long seed) {
+    Random rnd = new Random(seed);
+    NamedTensors out = new NamedTensors();
+    for (var e : PromoGlobals.initial(c).all().entrySet()) {
+      float[] v = e.getValue().data().clone();
+      for (int k = 0; k < v.length; k++) {
+        v[k] += (float) (rnd.nextGaussian() * 0.1);
+      }
+      out.put(e.getKey(), e.getValue().shape(), v);
+    }
+    return out;
+  }
+
+  public static Map<String, Object> run(Settings s) throws Exception {
     DjlRuntime.init();
     PromoConfig c = PromoConfig.defaults(16);
-    NamedTensors globals = PromoGlobals.initial(c);
+    NamedTensors globals = globals(c, s.seed());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("dim", c.dim());
     out.put("k", c.k());
     out.put("samplesPerItem", c.samples());
-    out.put("adamSteps", steps);
-    out.put("threads", "intra-op " + System.getProperty("ai.djl.pytorch.num_threads") + ", inter-op "
+    out.put("adamSteps", s.steps());
+    out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    out.put("pytorchThreads", "intra-op " + System.getProperty("ai.djl.pytorch.num_threads") + ", inter-op "
         + System.getProperty("ai.djl.pytorch.num_interop_threads"));
-    out.put("stateBytesPerItem", PromptState.serializedSize(c.dim()));
     List<Map<String, Object>> rows = new ArrayList<>();
-    long rssStart = rssKb();
-    try (PromptTuner tuner = new PromptTuner(globals, c, 1f, Device.cpu())) {
-      for (int b : batchSizes) {
-        List<ItemTuningInput> items = items(b, c, new Random(seed + b));
-        rows.add(measure("batched", b, secondsPerCase, () -> tuner.tune(items, steps)));
-        if (rssAfterFirst == 0) {
-          rssAfterFirst = rssKb();
+    out.put("rssKbAtStart", rssKb());
+    for (int threads : s.threads()) {
+      for (int b : s.batchSizes()) {
+        for (TuningEngine engine : s.engines()) {
+          try (PromptTuning tuner = PromptTuning.create(engine, globals, c, 1f, Device.cpu())) {
+            rows.add(measure(engine.on(Device.cpu()), tuner, b, threads, c, s));
+          }
         }
       }
-      int loopItems = 256;
-      List<ItemTuningInput> items = items(loopItems, c, new Random(seed));
-      rows.add(measure("per-item loop", loopItems, secondsPerCase, () -> {
-        for (ItemTuningInput it : items) {
-          tuner.tune(List.of(it), steps);
-        }
-      }));
     }
     out.put("results", rows);
-    // Native memory must stay flat over many calls: resident set size after warm-up of the first case and at the end.
-    out.put("rssKbAtStart", rssStart);
-    out.put("rssKbAfterFirstCase", rssAfterFirst);
     out.put("rssKbAtEnd", rssKb());
     return out;
   }
 
-  private static Map<String, Object> measure(String mode, int items, double seconds, Runnable call) {
-    for (int w = 0; w < 3; w++) {
-      call.run();
+  /** Resident memory while the JAVA engine runs batches of {@code batch} for {@code seconds}, sampled each 10 s. */
+  public static Map<String, Object> soak(int batch, int steps, double seconds, long seed) {
+    PromoConfig c = PromoConfig.defaults(16);
+    List<ItemTuningInput> items = items(batch, c, new Random(seed));
+    List<Map<String, Object>> samples = new ArrayList<>();
+    long updates = 0;
+    try (PromptTuning tuner = PromptTuning.create(TuningEngine.JAVA, globals(c, seed), c, 1f, Device.cpu())) {
+      long start = System.nanoTime();
+      long next = start;
+      while (System.nanoTime() - start < seconds * 1e9) {
+        tuner.tune(items, steps);
+        updates += batch;
+        if (System.nanoTime() >= next) {
+          Runtime rt = Runtime.getRuntime();
+          samples.add(Map.of("seconds", Math.round((System.nanoTime() - start) / 1e9), "rssKb", rssKb(),
+              "heapUsedKb", (rt.totalMemory() - rt.freeMemory()) / 1024, "itemUpdates", updates));
+          next += 10_000_000_000L;
+        }
+      }
     }
-    long calls = 0;
-    long start = System.nanoTime();
-    long end = start + (long) (seconds * 1e9);
-    long[] lat = new long[100_000];
-    while (System.nanoTime() < end && calls < lat.length) {
-      long t = System.nanoTime();
-      call.run();
-      lat[(int) calls++] = System.nanoTime() - t;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("engine", "JAVA");
+    out.put("itemsPerCall", batch);
+    out.put("itemUpdates", updates);
+    out.put("samples", samples);
+    return out;
+  }
+
+  private static Map<String, Object> measure(TuningEngine engine, PromptTuning tuner, int items, int threads,
+                                             PromoConfig c, Settings s) throws Exception {
+    List<List<ItemTuningInput>> perThread = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      perThread.add(items(items, c, new Random(s.seed() + 31L * t + items)));
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    long[] sorted = java.util.Arrays.copyOf(lat, (int) calls);
-    java.util.Arrays.sort(sorted);
+    AtomicLong calls = new AtomicLong();
+    AtomicLong allocated = new AtomicLong();
+    long[][] latencies = new long[threads][];
+    int[] counts = new int[threads];
+    CyclicBarrier start = new CyclicBarrier(threads + 1);
+    CyclicBarrier done = new CyclicBarrier(threads + 1);
+    long budget = (long) (s.secondsPerCase() * 1e9);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread w = new Thread(() -> {
+        List<ItemTuningInput> batch = perThread.get(id);
+        long[] lat = new long[200_000];
+        try {
+          for (int warm = 0; warm < Math.max(3, 2000 / items); warm++) {
+            tuner.tune(batch, s.steps());
+          }
+          start.await();
+          long before = allocatedBytes();
+          long begin = System.nanoTime();
+          int n = 0;
+          while (System.nanoTime() - begin < budget && n < lat.length) {
+            long t0 = System.nanoTime();
+            tuner.tune(batch, s.steps());
+            lat[n++] = System.nanoTime() - t0;
+          }
+          allocated.addAndGet(allocatedBytes() - before);
+          calls.addAndGet(n);
+          latencies[id] = lat;
+          counts[id] = n;
+          done.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, "bench-" + t);
+      w.start();
+      workers.add(w);
+    }
+    start.await();
+    long begin = System.nanoTime();
+    done.await();
+    double elapsed = (System.nanoTime() - begin) / 1e9;
+    for (Thread w : workers) {
+      w.join();
+    }
+    long[] all = new long[Arrays.stream(counts).sum()];
+    int pos = 0;
+    for (int t = 0; t < threads; t++) {
+      System.arraycopy(latencies[t], 0, all, pos, counts[t]);
+      pos += counts[t];
+    }
+    Arrays.sort(all);
+    long updates = calls.get() * items;
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("mode", mode);
+    r.put("engine", engine.name());
+    r.put("threads", threads);
     r.put("itemsPerCall", items);
-    r.put("calls", calls);
-    r.put("itemUpdatesPerSecond", Math.round(calls * items / elapsed));
-    r.put("p50CallMs", sorted[sorted.length / 2] / 1e6);
-    r.put("p99CallMs", sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6);
+    r.put("calls", calls.get());
+    r.put("itemUpdatesPerSecond", Math.round(updates / elapsed));
+    r.put("itemUpdatesPerSecondPerThread", Math.round(updates / elapsed / threads));
+    r.put("p50CallMs", all[all.length / 2] / 1e6);
+    r.put("p99CallMs", all[(int) Math.min(all.length - 1, all.length * 0.99)] / 1e6);
+    r.put("heapBytesPerItemUpdate", updates == 0 ? 0 : allocated.get() / (double) updates);
     r.put("rssKbAfter", rssKb());
-    System.err.printf("%-14s items/call %5d: %,10d item-updates/s (p50 %.2f ms per call)%n", mode, items,
-        (long) r.get("itemUpdatesPerSecond"), (double) r.get("p50CallMs"));
+    System.err.printf("%-4s threads %d items/call %5d: %,10d item-updates/s (p50 %.3f ms per call, %.0f heap bytes "
+            + "per update)%n", engine, threads, items, (long) r.get("itemUpdatesPerSecond"), (double) r.get("p50CallMs"),
+        (double) r.get("heapBytesPerItemUpdate"));
     return r;
+  }
+
+  /** Heap bytes this thread allocated so far (HotSpot), or 0. */
+  private static long allocatedBytes() {
+    var bean = ManagementFactory.getThreadMXBean();
+    if (bean instanceof com.sun.management.ThreadMXBean hotspot) {
+      return hotspot.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+    return 0;
   }
 
   static List<ItemTuningInput> items(int n, PromoConfig c, Random rnd) {

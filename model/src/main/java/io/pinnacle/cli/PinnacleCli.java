@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.bench.TunerBenchmark;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.BaseDiagnostics;
 import io.pinnacle.eval.Evaluation;
@@ -14,6 +15,7 @@ import io.pinnacle.pipeline.PromoEvaluation;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.report.ColdStartTable;
 import io.pinnacle.report.PaperResults;
+import io.pinnacle.tuning.TuningEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -234,7 +236,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "bench", description = "PromptTuner throughput per micro-batch size; writes JSON.")
+  @Command(name = "bench", description = "Both tuning engines' throughput per micro-batch size and thread count, "
+      + "side by side; writes JSON.")
   static final class Bench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/bench/prompt-tuner.json", description = "JSON output")
     Path out;
@@ -242,15 +245,29 @@ public final class PinnacleCli {
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256,1024")
     int[] batchSizes;
 
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "calling threads per case")
+    int[] threads;
+
+    @Option(names = "--engines", split = ",", defaultValue = "JAVA,DJL", description = "JAVA, DJL")
+    List<TuningEngine> engines;
+
     @Option(names = "--steps", defaultValue = "1", description = "Adam steps per update")
     int steps;
 
     @Option(names = "--seconds", defaultValue = "5", description = "measuring time per case")
     double seconds;
 
+    @Option(names = "--soak-seconds", defaultValue = "0",
+        description = "then run the JAVA engine this long at batch 256, sampling resident memory every 10 s")
+    double soakSeconds;
+
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> r = io.pinnacle.bench.TunerBenchmark.run(batchSizes, steps, seconds, 1L);
+      Map<String, Object> r = TunerBenchmark.run(
+          new TunerBenchmark.Settings(batchSizes, threads, engines, steps, seconds, 1L));
+      if (soakSeconds > 0) {
+        r.put("soak", TunerBenchmark.soak(256, steps, soakSeconds, 1L));
+      }
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());
       }

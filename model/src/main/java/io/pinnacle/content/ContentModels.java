@@ -5,7 +5,7 @@ import io.pinnacle.feedback.PseudoPinnacle;
 import io.pinnacle.retention.RetentionTracker;
 import io.pinnacle.targeting.TargetingEstimator;
 import io.pinnacle.tuning.ArtifactModels;
-import io.pinnacle.tuning.PromptTuner;
+import io.pinnacle.tuning.PromptTuning;
 import io.pinnacle.tuning.UpdaterModels;
 import io.pinnacle.tuning.WarmPool;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ public final class ContentModels implements UpdaterModels {
   }
 
   @Override
-  public PromptTuner tuner() {
+  public PromptTuning tuner() {
     return artifacts.tuner();
   }
 

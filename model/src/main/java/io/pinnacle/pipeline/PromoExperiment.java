@@ -26,7 +26,8 @@ import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.ItemTuningInput;
 import io.pinnacle.tuning.PromptStageTrainer;
 import io.pinnacle.tuning.PromptState;
-import io.pinnacle.tuning.PromptTuner;
+import io.pinnacle.tuning.PromptTuning;
+import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.TuningInputs;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.tuning.UpdaterModels;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PROMO on a leave-one-out split with a frozen base: the prompt stage, its ablations, and PROMO-stream (the training
- * period replayed in event-time order through {@link PromptTuner} micro-batches, the streaming job's code path).
+ * period replayed in event-time order through {@link PromptTuning} micro-batches, the streaming job's code path).
  * Cold items get PROMO embeddings, warm items keep their base embeddings; user vectors are the frozen base's (from
  * training positives for validation, plus the validation item for test).
  */
@@ -324,7 +325,7 @@ public final class PromoExperiment {
   /** Base table with cold rows replaced by PROMO embeddings from a trained prompt stage. */
   public float[][] itemTable(PromoConfig c, PromptStageTrainer.Trained t) {
     float[][] table = baseItems.clone();
-    try (PromptTuner tuner = new PromptTuner(t.globals(), c, tau, Device.cpu())) {
+    try (PromptTuning tuner = PromptTuning.create(TuningEngine.AUTO, t.globals(), c, tau, Device.cpu())) {
       List<ItemTuningInput> batch = new ArrayList<>();
       for (int item : coldItems) {
         int row = c.sharedPrompt() ? 0 : item;
@@ -372,7 +373,7 @@ public final class PromoExperiment {
     float[] init = globals.get(PromoGlobals.PROMPT_INIT).data();
     long started = System.nanoTime();
     long updates;
-    try (PromptTuner tuner = new PromptTuner(globals, c, tau, Device.cpu())) {
+    try (PromptTuning tuner = PromptTuning.create(TuningEngine.AUTO, globals, c, tau, Device.cpu())) {
       SplitModels models = new SplitModels(tuner, init, c.pinnacleMode(), tracker, countTrainingPositives);
       ColdItemReplay replay = new ColdItemReplay(new ColdItemUpdater(uc, models), batchSize, stats);
       LeaveOneOutSplit.TrainingLog log = split.training;
@@ -405,14 +406,14 @@ public final class PromoExperiment {
 
   /** The split as the updater sees it: dense ids, training-period user vectors, this split's warm items. */
   private final class SplitModels implements UpdaterModels {
-    private final PromptTuner tuner;
+    private final PromptTuning tuner;
     private final float[] promptInit;
     private final PinnacleMode mode;
     private final RetentionTracker tracker;
     private final boolean countTrainingPositives;
     private final long[] users;
 
-    SplitModels(PromptTuner tuner, float[] promptInit, PinnacleMode mode, RetentionTracker tracker,
+    SplitModels(PromptTuning tuner, float[] promptInit, PinnacleMode mode, RetentionTracker tracker,
                 boolean countTrainingPositives) {
       this.tuner = tuner;
       this.promptInit = promptInit;
@@ -441,7 +442,7 @@ public final class PromoExperiment {
     }
 
     @Override
-    public PromptTuner tuner() {
+    public PromptTuning tuner() {
       return tuner;
     }
 

@@ -14,6 +14,7 @@ import io.pinnacle.targeting.TargetingEstimator;
 import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.targeting.TargetingTable;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.ArtifactModels;
 import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.UpdaterConfig;
@@ -92,7 +93,7 @@ public final class PrequentialEvaluation {
     }
     int nu = users.size();
     int ni = items.size() + 1;
-    try (ArtifactModels models = new ArtifactModels(base, promo, updaterConfig, rates, Device.cpu());
+    try (ArtifactModels models = new ArtifactModels(base, promo, updaterConfig, rates, Device.cpu(), TuningEngine.AUTO);
          UserEncoder encoder = new UserEncoder(base)) {
       long[] itemIds = new long[ni];
       ItemGroup[] group = new ItemGroup[ni];

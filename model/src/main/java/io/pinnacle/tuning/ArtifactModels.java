@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The frozen base model and PROMO globals as {@link UpdaterModels}, keyed by external ids: what the streaming job
  * loads on each TaskManager and what the offline prequential evaluation uses, so both tune with the same lookups.
- * Read-only after loading, apart from the native tuner, which is created on first use on the given device.
+ * Read-only after loading, apart from the tuner, which is created on first use (on the given device for the DJL
+ * engine).
  */
 public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private static final int PSEUDO_CACHE_LIMIT = 1_000_000;
@@ -30,6 +31,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   }
 
   private final Device device;
+  private final TuningEngine engine;
   public final BaseModelArtifact base;
   public final PromoArtifact promo;
   private final UpdaterConfig updaterConfig;
@@ -50,15 +52,16 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private final ContentMapper contentMapper;
   private final TargetingEstimator targeting;
   private final Map<Long, List<PinnacleEntry>> pseudo = new ConcurrentHashMap<>();
-  private PromptTuner tuner;
+  private PromptTuning tuner;
 
   public ArtifactModels(BaseModelArtifact base, PromoArtifact promo, UpdaterConfig updaterConfig, TuningRates rates,
-                        Device device) {
+                        Device device, TuningEngine engine) {
     if (!promo.metadata().baseModelVersion().equals(base.version())) {
       throw new IllegalArgumentException("PROMO artifact " + promo.metadata().version() + " was trained on base "
           + promo.metadata().baseModelVersion() + ", not on " + base.version());
     }
     this.device = device;
+    this.engine = engine.on(device);
     this.base = base;
     this.promo = promo;
     PromoConfig trained = promo.metadata().config();
@@ -141,9 +144,9 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   }
 
   @Override
-  public synchronized PromptTuner tuner() {
+  public synchronized PromptTuning tuner() {
     if (tuner == null) {
-      tuner = new PromptTuner(promo.globals(), tuningConfig, promo.metadata().tau(), device);
+      tuner = PromptTuning.create(engine, promo.globals(), tuningConfig, promo.metadata().tau(), device);
     }
     return tuner;
   }

@@ -230,7 +230,7 @@ public final class ColdItemUpdater {
   public List<Update> tune(List<Long> itemIds, List<ItemState> states, long clockMs, RetentionStats retention) {
     List<ItemTuningInput> inputs = new ArrayList<>(states.size());
     List<Update> out = new ArrayList<>(states.size());
-    PromptTuner.Result r;
+    PromptTuning.Result r;
     try {
       for (int j = 0; j < states.size(); j++) {
         inputs.add(input(itemIds.get(j), states.get(j)));

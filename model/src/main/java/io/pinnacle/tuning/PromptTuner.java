@@ -12,19 +12,21 @@ import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Incremental prompt tuning of a micro-batch of items at once: every item's prompt is stepped with its own Adam
+ * The DJL autograd implementation of {@link PromptTuning}, the reference for {@link ClosedFormTuner} and the
+ * engine for GPU TaskManagers. Incremental prompt tuning of a micro-batch of items at once: every item's prompt is stepped with its own Adam
  * state on its own loss (losses are per item and summed, so items do not influence each other), with batched
  * matrix products over the stacked per-item networks. The global PROMO parameters and the base model are frozen
  * constants here. Safe to call from several threads: gradient work is serialized per JVM (one gradient collector
  * per JVM is a PyTorch-engine rule), and nothing mutable is shared between calls.
  */
-public final class PromptTuner implements AutoCloseable {
+public final class PromptTuner implements PromptTuning {
   private final NDManager manager;
   private final Map<String, NDArray> globals = new HashMap<>();
   private final PromoConfig config;
@@ -32,9 +34,6 @@ public final class PromptTuner implements AutoCloseable {
   private final float beta1 = 0.9f;
   private final float beta2 = 0.98f;
   private final float eps = 1e-8f;
-
-  /** Result of one call: new states, serving embeddings, and the batch-mean losses of the last step (NaN if none). */
-  public record Result(List<PromptState> states, float[][] embeddings, float rec, float pfpe, float pape) {}
 
   public PromptTuner(NamedTensors frozenGlobals, PromoConfig config, float tau, Device device) {
     DjlRuntime.init();
@@ -46,11 +45,12 @@ public final class PromptTuner implements AutoCloseable {
     }
   }
 
+  @Override
   public PromoConfig config() {
     return config;
   }
 
-  /** Runs {@code steps} Adam steps on every item's prompt, then returns the new states and embeddings. */
+  @Override
   public Result tune(List<ItemTuningInput> items, int steps) {
     int b = items.size();
     int d = config.dim();
@@ -93,7 +93,7 @@ public final class PromptTuner implements AutoCloseable {
           .toFloatArray();
       float[][] embeddings = new float[b][];
       for (int i = 0; i < b; i++) {
-        embeddings[i] = java.util.Arrays.copyOfRange(emb, i * d, (i + 1) * d);
+        embeddings[i] = Arrays.copyOfRange(emb, i * d, (i + 1) * d);
       }
       return new Result(states, embeddings, rec, pfpe, pape);
     } finally {
@@ -101,9 +101,33 @@ public final class PromptTuner implements AutoCloseable {
     }
   }
 
-  /** Serving embeddings for the items' current states, without tuning. */
-  public float[][] embed(List<ItemTuningInput> items) {
-    return tune(items, 0).embeddings();
+  /** Each item's gradient of its total loss with respect to its current prompt, no step taken (a test reference). */
+  float[][] gradients(List<ItemTuningInput> items) {
+    int b = items.size();
+    int d = config.dim();
+    List<PromptState> states = new ArrayList<>(b);
+    for (ItemTuningInput it : items) {
+      states.add(it.state());
+    }
+    ReentrantLock lock = DjlRuntime.gradientLock();
+    lock.lock();
+    try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
+      scope.suppressNotUsedWarning();
+      PromoForward.Inputs in = ItemBatch.pack(m, items, d, config.k());
+      NDArray prompts = m.create(flatten(states, d), new Shape(b, d));
+      prompts.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        gc.backward(PromoForward.run(globals, prompts, in, config, tau).total().sum());
+      }
+      float[] grad = prompts.getGradient().toFloatArray();
+      float[][] out = new float[b][];
+      for (int i = 0; i < b; i++) {
+        out[i] = Arrays.copyOfRange(grad, i * d, (i + 1) * d);
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private PromptState adam(PromptState s, float[] grad, int off) {

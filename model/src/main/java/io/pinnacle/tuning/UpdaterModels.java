@@ -17,7 +17,7 @@ public interface UpdaterModels extends UserVectors {
   /** Version of the PROMO globals the tuner uses. */
   String promoVersion();
 
-  PromptTuner tuner();
+  PromptTuning tuner();
 
   /** The learned initial prompt of every new item. */
   float[] promptInit();

@@ -58,7 +58,7 @@ class ColdItemUpdaterTest {
     }
 
     @Override
-    public PromptTuner tuner() {
+    public PromptTuning tuner() {
       return tuner;
     }
 

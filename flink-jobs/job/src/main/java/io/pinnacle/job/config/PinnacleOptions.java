@@ -3,6 +3,7 @@ package io.pinnacle.job.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -116,6 +117,10 @@ public final class PinnacleOptions {
   // --- Micro-batching and state ---
   public static final ConfigOption<Integer> BATCH_SIZE = key("pinnacle.tuning.batch-size")
       .intType().defaultValue(256).withDescription("Dirty items that trigger a micro-batch.");
+  public static final ConfigOption<TuningEngine> TUNING_ENGINE = key("pinnacle.tuning.engine")
+      .enumType(TuningEngine.class).defaultValue(TuningEngine.AUTO)
+      .withDescription("Who computes the prompt updates: JAVA (explicit arithmetic on the JVM, no native call and no "
+          + "lock), DJL (batched PyTorch autograd, for GPU TaskManagers) or AUTO (JAVA on CPU, DJL on a GPU).");
   public static final ConfigOption<Duration> MAX_DELAY = key("pinnacle.tuning.max-delay")
       .durationType().defaultValue(Duration.ofSeconds(1))
       .withDescription("Longest time an item waits dirty before its micro-batch runs.");

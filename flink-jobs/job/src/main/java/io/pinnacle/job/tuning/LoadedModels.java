@@ -24,7 +24,7 @@ public final class LoadedModels extends ArtifactModels {
     super(base, promo, JobConfiguration.updaterConfig(conf, promo.metadata().coldThreshold(),
             promo.metadata().config().pinnacleMode()),
         new TuningRates(conf.get(PinnacleOptions.LAMBDA1), conf.get(PinnacleOptions.LAMBDA2),
-            conf.get(PinnacleOptions.LEARNING_RATE)), device);
+            conf.get(PinnacleOptions.LEARNING_RATE)), device, conf.get(PinnacleOptions.TUNING_ENGINE));
     this.key = key;
   }
 

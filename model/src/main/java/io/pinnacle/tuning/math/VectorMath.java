@@ -1,0 +1,71 @@
+package io.pinnacle.tuning.math;
+
+/**
+ * The few loops the closed-form update spends its time in, on the CPU's vector units when the JVM runs with
+ * {@code --add-modules=jdk.incubator.vector}, as plain loops otherwise (the same results to float rounding). On
+ * Java 17 the JIT does not vectorize these loops by itself: the arrays are addressed at offsets it cannot prove
+ * disjoint, and float sums are never reordered. Matrices are row-major float arrays addressed by an offset.
+ */
+public final class VectorMath {
+  /** Whether the Vector API is present (decided once; the JIT folds the branch). */
+  public static final boolean VECTORIZED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  /** The bias of a combination without one (the vector code always adds a bias). */
+  private static final float[] ZEROS = new float[4096];
+
+  private VectorMath() {}
+
+  /**
+   * out[oo + j] = bias[bo + j] (0 when bias is null) + sum over i < rows of f(x[xo + i * xs]) * m[mo + i * cols + j],
+   * for j < cols; f is relu when {@code reluX}, else the identity. {@code out} may be {@code bias} (same offset).
+   * With xs = 1 it is a vector-matrix product; with xs = the row length of x it combines a column of x instead;
+   * with xs = 0 and x = {1} it sums the rows of m.
+   */
+  public static void combine(float[] out, int oo, float[] bias, int bo, float[] x, int xo, int xs, int rows,
+                             float[] m, int mo, int cols, boolean reluX) {
+    if (VECTORIZED && (bias != null || cols <= ZEROS.length)) {
+      VectorKernels.combine(out, oo, bias == null ? ZEROS : bias, bias == null ? 0 : bo, x, xo, xs, rows, m, mo,
+          cols, reluX);
+    } else {
+      ScalarKernels.combine(out, oo, bias, bo, x, xo, xs, rows, m, mo, cols, reluX);
+    }
+  }
+
+  /**
+   * {@link #combine} for {@code count} outputs in one call: output c goes to out at oo + c * outStep, with the bias
+   * at bo + c * biasStep and x starting at xo + c * xStep; m is shared. One call per network layer instead of one per
+   * user keeps the call overhead off the hot path.
+   */
+  public static void combineEach(int count, float[] out, int oo, int outStep, float[] bias, int bo, int biasStep,
+                                 float[] x, int xo, int xStep, int xs, int rows, float[] m, int mo, int cols,
+                                 boolean reluX) {
+    if (VECTORIZED && (bias != null || cols <= ZEROS.length)) {
+      VectorKernels.combineEach(count, out, oo, outStep, bias == null ? ZEROS : bias, bias == null ? 0 : bo,
+          bias == null ? 0 : biasStep, x, xo, xStep, xs, rows, m, mo, cols, reluX);
+    } else {
+      for (int c = 0; c < count; c++) {
+        ScalarKernels.combine(out, oo + c * outStep, bias, bo + c * biasStep, x, xo + c * xStep, xs, rows, m, mo,
+            cols, reluX);
+      }
+    }
+  }
+
+  /** Sum of |a[ao + i] - b[bo + i]| for i < n. */
+  public static float l1(float[] a, int ao, float[] b, int bo, int n) {
+    return VECTORIZED ? VectorKernels.l1(a, ao, b, bo, n) : ScalarKernels.l1(a, ao, b, bo, n);
+  }
+
+  /** With s = g * sign(a - b) element-wise (sign(0) = 0): da += s, db -= s; the gradient of g * |a - b|. */
+  public static void l1Gradient(float[] a, int ao, float[] b, int bo, float g, float[] da, int dao, float[] db,
+                                int dbo, int n) {
+    if (VECTORIZED) {
+      VectorKernels.l1Gradient(a, ao, b, bo, g, da, dao, db, dbo, n);
+    } else {
+      ScalarKernels.l1Gradient(a, ao, b, bo, g, da, dao, db, dbo, n);
+    }
+  }
+
+  /** Sum of a[ao + i] * b[bo + i] for i < n. */
+  public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    return VECTORIZED ? VectorKernels.dot(a, ao, b, bo, n) : ScalarKernels.dot(a, ao, b, bo, n);
+  }
+}

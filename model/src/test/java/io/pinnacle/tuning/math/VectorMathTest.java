@@ -1,0 +1,80 @@
+package io.pinnacle.tuning.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The Vector API kernels against the plain loops, on ragged sizes, offsets, strides and relu inputs. */
+class VectorMathTest {
+  private static final int[] SIZES = {1, 3, 8, 13, 16, 24, 32, 40, 560};
+
+  @Test
+  void theBuildRunsTheVectorKernels() {
+    assertTrue(VectorMath.VECTORIZED, "tests run with --add-modules=jdk.incubator.vector (pom.xml argLine)");
+  }
+
+  @Test
+  void combinationsMatchThePlainLoops() {
+    Random rnd = new Random(3);
+    for (int cols : SIZES) {
+      for (int rows : new int[] {1, 2, 7, 16, 20}) {
+        for (int xs : new int[] {0, 1, 3}) {
+          for (boolean relu : new boolean[] {false, true}) {
+            float[] m = random(rnd, 5 + rows * cols);
+            float[] x = random(rnd, 2 + rows * Math.max(1, xs));
+            float[] bias = random(rnd, 4 + cols);
+            float[] expected = new float[cols + 6];
+            float[] actual = new float[cols + 6];
+            ScalarKernels.combine(expected, 6, bias, 4, x, 2, xs, rows, m, 5, cols, relu);
+            VectorKernels.combine(actual, 6, bias, 4, x, 2, xs, rows, m, 5, cols, relu);
+            assertClose(expected, actual, "cols " + cols + " rows " + rows + " xs " + xs + " relu " + relu);
+            float[] each = new float[2 * cols + 6];
+            VectorKernels.combineEach(2, each, 6, cols, bias, 4, 0, x, 2, 0, xs, rows, m, 5, cols, relu);
+            for (int j = 0; j < cols; j++) {
+              assertEquals(actual[6 + j], each[6 + cols + j], 1e-5 * Math.max(1, Math.abs(actual[6 + j])),
+                  "combineEach, second output");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void distancesDotsAndTheirGradientsMatchThePlainLoops() {
+    Random rnd = new Random(5);
+    for (int n : SIZES) {
+      float[] a = random(rnd, n + 3);
+      float[] b = random(rnd, n + 1);
+      b[1] = a[3]; // one tie: sign(0) = 0
+      float l1 = ScalarKernels.l1(a, 3, b, 1, n);
+      assertEquals(l1, VectorKernels.l1(a, 3, b, 1, n), 1e-5 * Math.max(1, Math.abs(l1)));
+      float dot = ScalarKernels.dot(a, 3, b, 1, n);
+      assertEquals(dot, VectorKernels.dot(a, 3, b, 1, n), 1e-5 * n);
+      float[] da1 = random(rnd, n + 2);
+      float[] db1 = random(rnd, n);
+      float[] da2 = da1.clone();
+      float[] db2 = db1.clone();
+      ScalarKernels.l1Gradient(a, 3, b, 1, 0.7f, da1, 2, db1, 0, n);
+      VectorKernels.l1Gradient(a, 3, b, 1, 0.7f, da2, 2, db2, 0, n);
+      assertClose(da1, da2, "da, n " + n);
+      assertClose(db1, db2, "db, n " + n);
+    }
+  }
+
+  private static float[] random(Random rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    return v;
+  }
+
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])), what + " at " + i);
+    }
+  }
+}
