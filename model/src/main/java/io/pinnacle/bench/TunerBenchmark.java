@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * initial ones with every map perturbed, so no part of the arithmetic is trivially zero.
  */
 public final class TunerBenchmark {
+  private static final long WARM_UP_NANOS = 2_000_000_000L;
 
   /** What to measure. */
   public record Settings(int[] batchSizes, int[] threads, List<TuningEngine> engines, int steps,
@@ -127,6 +128,7 @@ public final class TunerBenchmark {
     }
     AtomicLong calls = new AtomicLong();
     AtomicLong allocated = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     long[][] latencies = new long[threads][];
     int[] counts = new int[threads];
     CyclicBarrier start = new CyclicBarrier(threads + 1);
@@ -139,11 +141,14 @@ public final class TunerBenchmark {
         List<ItemTuningInput> batch = perThread.get(id);
         long[] lat = new long[200_000];
         try {
-          for (int warm = 0; warm < Math.max(3, 2000 / items); warm++) {
+          // Warm up long enough for the JIT to finish compiling the update (a fixed number of calls is not).
+          long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+          while (System.nanoTime() < warmUntil) {
             tuner.tune(batch, s.steps());
           }
           start.await();
           long before = allocatedBytes();
+          long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
           long begin = System.nanoTime();
           int n = 0;
           while (System.nanoTime() - begin < budget && n < lat.length) {
@@ -152,6 +157,7 @@ public final class TunerBenchmark {
             lat[n++] = System.nanoTime() - t0;
           }
           allocated.addAndGet(allocatedBytes() - before);
+          cpuNanos.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
           calls.addAndGet(n);
           latencies[id] = lat;
           counts[id] = n;
@@ -185,13 +191,15 @@ public final class TunerBenchmark {
     r.put("calls", calls.get());
     r.put("itemUpdatesPerSecond", Math.round(updates / elapsed));
     r.put("itemUpdatesPerSecondPerThread", Math.round(updates / elapsed / threads));
+    // Per CPU-second of the calling threads: what one core does, less sensitive to other load on a shared machine.
+    r.put("itemUpdatesPerCpuSecond", Math.round(updates / (cpuNanos.get() / 1e9)));
     r.put("p50CallMs", all[all.length / 2] / 1e6);
     r.put("p99CallMs", all[(int) Math.min(all.length - 1, all.length * 0.99)] / 1e6);
     r.put("heapBytesPerItemUpdate", updates == 0 ? 0 : allocated.get() / (double) updates);
     r.put("rssKbAfter", rssKb());
-    System.err.printf("%-4s threads %d items/call %5d: %,10d item-updates/s (p50 %.3f ms per call, %.0f heap bytes "
-            + "per update)%n", engine, threads, items, (long) r.get("itemUpdatesPerSecond"), (double) r.get("p50CallMs"),
-        (double) r.get("heapBytesPerItemUpdate"));
+    System.err.printf("%-4s threads %d items/call %5d: %,10d item-updates/s, %,10d per CPU-second (p50 %.3f ms per "
+            + "call, %.0f heap bytes per update)%n", engine, threads, items, (long) r.get("itemUpdatesPerSecond"),
+        (long) r.get("itemUpdatesPerCpuSecond"), (double) r.get("p50CallMs"), (double) r.get("heapBytesPerItemUpdate"));
     return r;
   }
 

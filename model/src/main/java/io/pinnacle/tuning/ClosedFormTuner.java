@@ -219,25 +219,30 @@ public final class ClosedFormTuner implements PromptTuning {
     float[] out = s.z[layers - 1];
     float[] h = it.base();
 
-    // Each sample is scored with its own user left out of the pinnacle pool: (sum - own) / (count - 1).
-    float[] x = s.x;
-    float[] e = s.e;
+    // Each sample is scored with its own user left out of the pinnacle pool: (sum - own) / (count - 1). The logit
+    // u.e / tau with e = h + g P(fixed + (mapped sum - mapped own) / count - h) is linear in everything but u, so it
+    // is a few dot products of u, with P u . v = u . v - (u . m)(m . v) / m . m.
+    float[] c0 = s.x;
+    for (int i = 0; i < d; i++) {
+      c0[i] = s.fixed[i] - h[i];
+    }
+    float[] mapped = s.pinMapped;
     float[] own = s.own;
+    float mC0 = userMean == null ? 0f : VectorMath.dot(userMean, 0, c0, 0, d) / userMeanNorm2;
+    float mMapped = userMean == null ? 0f : VectorMath.dot(userMean, 0, mapped, 0, d) / userMeanNorm2;
     for (int q = 0; q < r; q++) {
+      float[] u = it.sampleUsers()[q];
+      float um = userMean == null ? 0f : VectorMath.dot(u, 0, userMean, 0, d);
       int self = selfIndex(it, q, kp);
       float inv = 1f / Math.max(1, kp - (self >= 0 ? 1 : 0));
+      float pooled = VectorMath.dot(u, 0, mapped, 0, d) - um * mMapped;
       if (self >= 0) {
         combine(own, 0, null, 0, out, self * d, 1, d, fusePinnacle, 0, d, false);
-        for (int i = 0; i < d; i++) {
-          x[i] = s.fixed[i] + (s.pinMapped[i] - own[i]) * inv;
-        }
-      } else {
-        for (int i = 0; i < d; i++) {
-          x[i] = s.fixed[i] + s.pinMapped[i] * inv;
-        }
+        float mOwn = userMean == null ? 0f : VectorMath.dot(userMean, 0, own, 0, d) / userMeanNorm2;
+        pooled -= VectorMath.dot(u, 0, own, 0, d) - um * mOwn;
       }
-      serve(h, x, e);
-      s.logits[q] = VectorMath.dot(it.sampleUsers()[q], 0, e, 0, d) / tau;
+      float change = VectorMath.dot(u, 0, c0, 0, d) - um * mC0 + inv * pooled;
+      s.logits[q] = (VectorMath.dot(u, 0, h, 0, d) + gate * change) / tau;
     }
 
     // L_rec (BCE, mean over samples) and L_pape (positives against the user's warm mean); their logit gradients.
@@ -305,29 +310,29 @@ public final class ClosedFormTuner implements PromptTuning {
     float[] pooled = s.pooledGrad;
     Arrays.fill(dFixed, 0f);
     Arrays.fill(pooled, 0f);
-    float[] dx = s.x;
+    // d logit_q / d x = (g / tau) P u_q: the sums over samples are taken first and projected once.
     float[] scaled = s.e;
     int r = it.samples();
     for (int q = 0; q < r; q++) {
       float[] u = it.sampleUsers()[q];
       float c = s.dLogit[q] * gate / tau;
-      for (int i = 0; i < d; i++) {
-        dx[i] = c * u[i];
-      }
-      project(dx);
       int self = selfIndex(it, q, kp);
       float inv = 1f / Math.max(1, kp - (self >= 0 ? 1 : 0));
+      float ci = c * inv;
       for (int i = 0; i < d; i++) {
-        dFixed[i] += dx[i];
-        pooled[i] += dx[i] * inv;
+        dFixed[i] += c * u[i];
+        pooled[i] += ci * u[i];
       }
       if (self >= 0) {
         for (int i = 0; i < d; i++) {
-          scaled[i] = -dx[i] * inv;
+          scaled[i] = -c * inv * u[i];
         }
+        project(scaled);
         combine(dOut, self * d, dOut, self * d, scaled, 0, 1, d, fusePinnacleT, 0, d, false);
       }
     }
+    project(dFixed);
+    project(pooled);
     // Every pinnacle user's output enters the pinnacle sum.
     combine(s.pinGrad, 0, null, 0, pooled, 0, 1, d, fusePinnacleT, 0, d, false);
     for (int j = 0; j < kp; j++) {

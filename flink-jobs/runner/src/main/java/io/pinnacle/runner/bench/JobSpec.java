@@ -34,7 +34,7 @@ record JobSpec(String name, List<String> template) {
     List<String> t = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx3g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
         "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "-Djava.io.tmpdir={work}"));
+        "--add-modules=jdk.incubator.vector", "-Djava.io.tmpdir={work}"));
     String extra = System.getenv("PINNACLE_BENCH_JOB_OPTS");
     if (extra != null && !extra.isBlank()) {
       t.addAll(List.of(extra.trim().split("\\s+")));
