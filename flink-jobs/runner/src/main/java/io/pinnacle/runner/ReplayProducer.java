@@ -5,6 +5,7 @@ import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class ReplayProducer {
   final AtomicLong catalogSent = new AtomicLong();
   private String catalogTopic;
   private Map<Long, int[]> catalog = Map.of();
+  private List<byte[]> rawCatalogValues = List.of();
 
   public long sent() {
     return sent.get();
@@ -49,6 +51,12 @@ public final class ReplayProducer {
   public ReplayProducer withCatalog(String catalogTopic, Map<Long, int[]> features) {
     this.catalogTopic = catalogTopic;
     this.catalog = features;
+    return this;
+  }
+
+  /** Raw values (for example deliberately broken ones) sent to the catalog topic after the events. */
+  public ReplayProducer withRawCatalogValues(List<byte[]> values) {
+    this.rawCatalogValues = values;
     return this;
   }
 
@@ -94,6 +102,12 @@ public final class ReplayProducer {
       for (byte[] raw : extraRawValues) {
         p.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, raw));
         sent.incrementAndGet();
+      }
+      for (byte[] raw : rawCatalogValues) {
+        // The catalog topic is compacted, and a compacted topic refuses records without a key.
+        byte[] key = ("raw-" + catalogSent.get()).getBytes(StandardCharsets.UTF_8);
+        p.send(new ProducerRecord<>(catalogTopic, null, System.currentTimeMillis(), key, raw));
+        catalogSent.incrementAndGet();
       }
       p.flush();
     }

@@ -66,11 +66,27 @@ public final class StreamRun {
   public static Result run(Configuration config, List<InteractionEvent> events, List<byte[]> badRecords,
                            Map<Long, int[]> catalog, double rate, Path work, boolean printProgress,
                            Duration timeout, Map<String, String> flinkExtra) throws Exception {
+    return run(config, new Input(events, badRecords, catalog, List.of()), rate, work, printProgress, timeout,
+        flinkExtra);
+  }
+
+  /**
+   * What a run sends: events (with each item's catalog features just before its first event), then raw values to
+   * the interaction topic and raw values to the catalog topic (deliberately broken ones, say).
+   */
+  public record Input(List<InteractionEvent> events, List<byte[]> badRecords, Map<Long, int[]> catalog,
+                      List<byte[]> badCatalogRecords) {}
+
+  public static Result run(Configuration config, Input input, double rate, Path work, boolean printProgress,
+                           Duration timeout, Map<String, String> flinkExtra) throws Exception {
     long started = System.nanoTime();
     String bootstrap = config.get(PinnacleOptions.BOOTSTRAP_SERVERS);
     JobClient job = start(config, work, flinkExtra);
     ReplayProducer producer = new ReplayProducer(bootstrap, config.get(PinnacleOptions.TOPIC_INTERACTIONS))
-        .withCatalog(config.get(PinnacleOptions.TOPIC_CATALOG), catalog);
+        .withCatalog(config.get(PinnacleOptions.TOPIC_CATALOG), input.catalog())
+        .withRawCatalogValues(input.badCatalogRecords());
+    List<InteractionEvent> events = input.events();
+    List<byte[]> badRecords = input.badRecords();
     Thread replay = new Thread(() -> producer.replay(events, badRecords, rate), "replay");
     replay.setDaemon(true);
     replay.start();

@@ -86,6 +86,10 @@ public final class PinnacleOptions {
   public static final ConfigOption<Duration> MAX_FUTURE = key("pinnacle.validation.max-future")
       .durationType().defaultValue(Duration.ofHours(1))
       .withDescription("Events more than this far ahead of processing time are dead-lettered (future-time).");
+  public static final ConfigOption<Duration> MAX_AGE = key("pinnacle.validation.max-age")
+      .durationType().defaultValue(Duration.ZERO)
+      .withDescription("Events older than this (by processing time) are dead-lettered (ancient-time); 0, the "
+          + "default, accepts any age, as replays of historical data need.");
   public static final ConfigOption<Integer> DEDUP_PER_ITEM = key("pinnacle.dedup.per-item")
       .intType().defaultValue(UpdaterConfig.DEDUP_CAPACITY)
       .withDescription("Event-id hashes remembered per item; a repeat among them is dead-lettered (duplicate).");

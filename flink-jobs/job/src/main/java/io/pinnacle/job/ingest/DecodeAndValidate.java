@@ -57,7 +57,8 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, Interact
 
   @Override
   public void open(OpenContext ctx) {
-    eventRules = new EventRules(conf.get(PinnacleOptions.MAX_FUTURE).toMillis());
+    eventRules = new EventRules(conf.get(PinnacleOptions.MAX_FUTURE).toMillis(),
+        conf.get(PinnacleOptions.MAX_AGE).toMillis());
     rules = JobConfiguration.rules(conf);
     codec = Codecs.interactionEvent();
     models = LoadedModels.acquire(conf, Device.cpu());

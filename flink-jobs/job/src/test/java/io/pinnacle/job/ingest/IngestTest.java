@@ -88,6 +88,20 @@ class IngestTest {
   }
 
   @Test
+  void overlongEventIdsAndAncientTimesAreRefused() {
+    EventRules rules = new EventRules(3_600_000L, 86_400_000L);
+    long now = 10 * 86_400_000L;
+    InteractionEvent ok = InteractionEvent.newBuilder().setEventId("x".repeat(EventRules.MAX_EVENT_ID_LENGTH))
+        .setUserId(1).setItemId(2).setEventTimeMs(now - 1000).build();
+    assertEquals(null, rules.check(ok, now));
+    assertEquals("bad-id", rules.check(InteractionEvent.newBuilder(ok)
+        .setEventId("x".repeat(EventRules.MAX_EVENT_ID_LENGTH + 1)).build(), now));
+    assertEquals("ancient-time", rules.check(InteractionEvent.newBuilder(ok).setEventTimeMs(now / 1000).build(), now));
+    assertEquals(null, new EventRules(3_600_000L, 0).check(InteractionEvent.newBuilder(ok).setEventTimeMs(5).build(),
+        now), "no age limit unless one is set");
+  }
+
+  @Test
   void poisonValuesAreDeadLetteredWithinTheProducersLimits() throws Exception {
     try (var h = harness()) {
       long item = 9_100_009L;
