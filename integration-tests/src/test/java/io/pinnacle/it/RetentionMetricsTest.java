@@ -53,7 +53,8 @@ class RetentionMetricsTest {
           System.nanoTime(), Duration.ofMinutes(5));
       Thread.sleep(4_000); // the last window report and the checkpoint that commits it
 
-      Map<String, Double> metrics = scrape(port);
+      Map<String, Double> metrics = scrape(port, "pinnacle_retention_");
+      assertTrue(metrics.containsKey("tracked"), "retention metrics exported: " + metrics.keySet());
       Map<String, RetentionStats> fromTopic = RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
           "prom-retention");
       RetentionStats topic = fromTopic.get("promo");
@@ -64,31 +65,38 @@ class RetentionMetricsTest {
       assertEquals(topic.forgottenTotal(), metrics.get("forgotten"), 0.0);
       assertTrue(topic.memorized(0) + topic.forgotten(0) > 0);
       assertEquals(topic.rate(0), metrics.get("rate_negatives_0_9"), 1e-9);
+
+      // The job's own latency histograms, exported as summaries.
+      Map<String, Double> latency = scrape(port, "pinnacle_latency_");
+      assertTrue(latency.getOrDefault("freshness_ms_count", 0.0) > 20, "freshness per emitted update: " + latency);
+      assertTrue(latency.getOrDefault("tuning_ms_count", 0.0) > 0, "tuning time per micro-batch: " + latency);
+      assertTrue(latency.containsKey("freshness_ms") && latency.get("freshness_ms") >= 0, "quantiles exported");
     } finally {
       job.cancel().get();
     }
   }
 
-  /** The pinnacle_retention metrics by their short name (sum over subtasks). */
-  private static Map<String, Double> scrape(int port) throws Exception {
+  /** The metrics whose name contains {@code prefix}, by the rest of their name (summed over subtasks and labels). */
+  private static Map<String, Double> scrape(int port, String prefix) throws Exception {
     String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     Map<String, Double> out = new HashMap<>();
     for (String line : body.split("\n")) {
-      int at = line.indexOf("pinnacle_retention_");
+      int at = line.indexOf(prefix);
       if (line.startsWith("#") || at < 0) {
         continue;
       }
-      String name = line.substring(at + "pinnacle_retention_".length());
+      String name = line.substring(at + prefix.length());
       int end = 0;
       while (end < name.length() && (Character.isLetterOrDigit(name.charAt(end)) || name.charAt(end) == '_')) {
         end++;
       }
       name = name.substring(0, end);
       double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      out.merge(name, v, Double::sum);
+      if (Double.isFinite(v)) {
+        out.merge(name, v, Double::sum);
+      }
     }
-    assertTrue(out.containsKey("tracked"), "retention metrics exported: " + body.length() + " bytes scraped");
     return out;
   }
 }

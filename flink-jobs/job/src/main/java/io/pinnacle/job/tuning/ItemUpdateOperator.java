@@ -28,6 +28,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -75,6 +78,10 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient long minIntervalMs;
   private transient long windowMs;
   private transient long writeBackAfterMs;
+  private static final int HISTOGRAM_WINDOW = 10_000;
+  private transient Histogram freshnessMs;
+  private transient Histogram tuningMs;
+  private transient Histogram batchItems;
   private transient Counter processedCounter;
   private transient Counter updatesCounter;
   private transient Counter duplicatesCounter;
@@ -124,6 +131,12 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     targeting = new TargetingMonitor(getMetricGroup(), now);
     targetingDelta = new TargetingStats();
     scheduleRetentionReport(now + windowMs);
+    // Freshness (newest event's ingest time to emission) and tuning time as the job's own histograms, for any
+    // reporter (Prometheus exports them as summaries with quantiles).
+    MetricGroup latency = getMetricGroup().addGroup("pinnacle_latency");
+    freshnessMs = latency.histogram("freshness_ms", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    tuningMs = latency.histogram("tuning_ms", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    batchItems = latency.histogram("batch_items", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     processedCounter = getMetricGroup().counter("eventsProcessed");
     updatesCounter = getMetricGroup().counter("itemUpdates");
     duplicatesCounter = getMetricGroup().counter("duplicates");
@@ -256,9 +269,16 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
       ids.add(item);
       states.add(s);
     }
-    for (ColdItemUpdater.Update u : updater.tune(ids, states, now, delta)) {
+    long started = System.nanoTime();
+    List<ColdItemUpdater.Update> updates = updater.tune(ids, states, now, delta);
+    tuningMs.update((System.nanoTime() - started) / 1_000_000);
+    batchItems.update(ids.size());
+    for (ColdItemUpdater.Update u : updates) {
       store.modified(u.itemId(), now);
       output.collect(new StreamRecord<>(Embeddings.of(u, models.baseVersion(), now), u.state().lastEventTimeMs));
+      if (u.state().lastIngestMs > 0) {
+        freshnessMs.update(Math.max(0, now - u.state().lastIngestMs));
+      }
       emitted.add(1);
       updatesCounter.inc();
     }
