@@ -16,11 +16,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
@@ -71,15 +74,33 @@ class RetentionMetricsTest {
       assertTrue(latency.getOrDefault("freshness_ms_count", 0.0) > 20, "freshness per emitted update: " + latency);
       assertTrue(latency.getOrDefault("tuning_ms_count", 0.0) > 0, "tuning time per micro-batch: " + latency);
       assertTrue(latency.containsKey("freshness_ms") && latency.get("freshness_ms") >= 0, "quantiles exported");
+
+      // Every series the Grafana dashboard plots is one this job exports.
+      String body = scrapeBody(port);
+      Path dashboard = Path.of("..", "deploy", "grafana", "pinnacle-updater.json");
+      Matcher m = Pattern.compile("flink_[A-Za-z0-9_]+").matcher(Files.readString(dashboard));
+      int names = 0;
+      while (m.find()) {
+        assertTrue(body.contains(m.group() + "{") || body.contains(m.group() + " "),
+            m.group() + " (deploy/grafana) is not exported");
+        names++;
+      }
+      assertTrue(names > 10);
     } finally {
       job.cancel().get();
     }
   }
 
-  /** The metrics whose name contains {@code prefix}, by the rest of their name (summed over subtasks and labels). */
-  private static Map<String, Double> scrape(int port, String prefix) throws Exception {
+  private static String scrapeBody(int port) throws Exception {
     String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Files.writeString(Path.of("target", "prometheus-scrape.txt"), body);
+    return body;
+  }
+
+  /** The metrics whose name contains {@code prefix}, by the rest of their name (summed over subtasks and labels). */
+  private static Map<String, Double> scrape(int port, String prefix) throws Exception {
+    String body = scrapeBody(port);
     Map<String, Double> out = new HashMap<>();
     for (String line : body.split("\n")) {
       int at = line.indexOf(prefix);
