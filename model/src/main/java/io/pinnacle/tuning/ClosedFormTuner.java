@@ -282,13 +282,7 @@ public final class ClosedFormTuner implements PromptTuning {
     s.pfpe = 0f;
     s.pfpeScale = 0f;
     if (kp > 0 && kn > 0) {
-      double sum = 0;
-      for (int j = 0; j < kp; j++) {
-        for (int n = 0; n < kn; n++) {
-          sum += VectorMath.l1(out, j * d, out, (kp + n) * d, d);
-        }
-      }
-      float mean = (float) (sum / ((double) d * kp * kn));
+      float mean = VectorMath.pairwiseL1(out, kp, kn, d) / ((float) d * kp * kn);
       float em = (float) Math.exp(-mean);
       if (losses) {
         s.pfpe = (float) Math.log1p(em);
@@ -339,11 +333,7 @@ public final class ClosedFormTuner implements PromptTuning {
       combine(dOut, j * d, dOut, j * d, ONE, 0, 0, 1, s.pinGrad, 0, d, false);
     }
     if (s.pfpeScale != 0f) {
-      for (int j = 0; j < kp; j++) {
-        for (int m = 0; m < kn; m++) {
-          VectorMath.l1Gradient(out, j * d, out, (kp + m) * d, s.pfpeScale, dOut, j * d, dOut, (kp + m) * d, d);
-        }
-      }
+      VectorMath.pairwiseL1Gradient(out, kp, kn, d, s.pfpeScale, dOut);
     }
 
     // Into the generated weights: q from the fixed part, each layer's W and b from its users, then the prompt.
@@ -365,11 +355,7 @@ public final class ClosedFormTuner implements PromptTuning {
         float[] next = delta == s.deltaA ? s.deltaB : s.deltaA;
         float[] pre = s.z[l - 1];
         VectorMath.combineEach(n, next, 0, d, null, 0, 0, delta, 0, d, 1, d, wT, 0, d, false);
-        for (int i = 0; i < n * d; i++) {
-          if (pre[i] <= 0f) {
-            next[i] = 0f;
-          }
-        }
+        VectorMath.zeroWhereNotPositive(next, pre, n * d);
         delta = next;
       }
     }

@@ -41,4 +41,30 @@ final class ScalarKernels {
     }
     return s;
   }
+
+  static float pairwiseL1(float[] rows, int na, int nb, int n) {
+    float s = 0;
+    for (int j = 0; j < na; j++) {
+      for (int k = 0; k < nb; k++) {
+        s += l1(rows, j * n, rows, (na + k) * n, n);
+      }
+    }
+    return s;
+  }
+
+  static void pairwiseL1Gradient(float[] rows, int na, int nb, int n, float g, float[] grad) {
+    for (int j = 0; j < na; j++) {
+      for (int k = 0; k < nb; k++) {
+        l1Gradient(rows, j * n, rows, (na + k) * n, g, grad, j * n, grad, (na + k) * n, n);
+      }
+    }
+  }
+
+  static void zeroWhereNotPositive(float[] v, float[] ref, int n) {
+    for (int i = 0; i < n; i++) {
+      if (ref[i] <= 0f) {
+        v[i] = 0f;
+      }
+    }
+  }
 }

@@ -230,4 +230,79 @@ final class VectorKernels {
     }
     return s;
   }
+
+  static float pairwiseL1(float[] rows, int na, int nb, int n) {
+    if (n != 2 * LANES) {
+      return ScalarKernels.pairwiseL1(rows, na, nb, n);
+    }
+    // Vector accumulators per row of the first kind, reduced once per row (a vector carried through both loops
+    // is boxed by the JIT).
+    float total = 0;
+    for (int j = 0; j < na; j++) {
+      FloatVector a0 = FloatVector.fromArray(SPECIES, rows, j * n);
+      FloatVector a1 = FloatVector.fromArray(SPECIES, rows, j * n + LANES);
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      for (int k = 0; k < nb; k++) {
+        int b = (na + k) * n;
+        acc0 = acc0.add(a0.sub(FloatVector.fromArray(SPECIES, rows, b)).abs());
+        acc1 = acc1.add(a1.sub(FloatVector.fromArray(SPECIES, rows, b + LANES)).abs());
+      }
+      total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+    return total;
+  }
+
+  static void pairwiseL1Gradient(float[] rows, int na, int nb, int n, float g, float[] grad) {
+    if (n != 2 * LANES) {
+      ScalarKernels.pairwiseL1Gradient(rows, na, nb, n, g, grad);
+      return;
+    }
+    // Each row's sum of signs in registers, written once: first the na rows, then the nb rows.
+    for (int j = 0; j < na; j++) {
+      FloatVector a0 = FloatVector.fromArray(SPECIES, rows, j * n);
+      FloatVector a1 = FloatVector.fromArray(SPECIES, rows, j * n + LANES);
+      FloatVector s0 = FloatVector.zero(SPECIES);
+      FloatVector s1 = FloatVector.zero(SPECIES);
+      for (int k = 0; k < nb; k++) {
+        int b = (na + k) * n;
+        s0 = s0.add(sign(a0.sub(FloatVector.fromArray(SPECIES, rows, b))));
+        s1 = s1.add(sign(a1.sub(FloatVector.fromArray(SPECIES, rows, b + LANES))));
+      }
+      s0.fma(FloatVector.broadcast(SPECIES, g), FloatVector.fromArray(SPECIES, grad, j * n)).intoArray(grad, j * n);
+      s1.fma(FloatVector.broadcast(SPECIES, g), FloatVector.fromArray(SPECIES, grad, j * n + LANES)).intoArray(grad, j * n + LANES);
+    }
+    for (int k = 0; k < nb; k++) {
+      int b = (na + k) * n;
+      FloatVector b0 = FloatVector.fromArray(SPECIES, rows, b);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, rows, b + LANES);
+      FloatVector s0 = FloatVector.zero(SPECIES);
+      FloatVector s1 = FloatVector.zero(SPECIES);
+      for (int j = 0; j < na; j++) {
+        s0 = s0.add(sign(FloatVector.fromArray(SPECIES, rows, j * n).sub(b0)));
+        s1 = s1.add(sign(FloatVector.fromArray(SPECIES, rows, j * n + LANES).sub(b1)));
+      }
+      s0.fma(FloatVector.broadcast(SPECIES, -g), FloatVector.fromArray(SPECIES, grad, b)).intoArray(grad, b);
+      s1.fma(FloatVector.broadcast(SPECIES, -g), FloatVector.fromArray(SPECIES, grad, b + LANES)).intoArray(grad, b + LANES);
+    }
+  }
+
+  /** 1, -1 or 0 by the sign of each lane. */
+  private static FloatVector sign(FloatVector v) {
+    FloatVector zero = FloatVector.zero(SPECIES);
+    return zero.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
+  }
+
+  static void zeroWhereNotPositive(float[] v, float[] ref, int n) {
+    int i = 0;
+    for (; i <= n - LANES; i += LANES) {
+      FloatVector.fromArray(SPECIES, v, i)
+          .blend(0f, FloatVector.fromArray(SPECIES, ref, i).compare(VectorOperators.LE, 0f)).intoArray(v, i);
+    }
+    for (; i < n; i++) {
+      if (ref[i] <= 0f) {
+        v[i] = 0f;
+      }
+    }
+  }
 }

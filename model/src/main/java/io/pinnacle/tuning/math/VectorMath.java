@@ -64,6 +64,35 @@ public final class VectorMath {
     }
   }
 
+  /**
+   * Sum over pairs (j < na, k < nb) of the L1 distance between rows j and na + k of {@code rows} (row length n): the
+   * first na rows against the next nb.
+   */
+  public static float pairwiseL1(float[] rows, int na, int nb, int n) {
+    return VECTORIZED ? VectorKernels.pairwiseL1(rows, na, nb, n) : ScalarKernels.pairwiseL1(rows, na, nb, n);
+  }
+
+  /**
+   * The gradient of g times {@link #pairwiseL1} into {@code grad} (same layout): row j gains g * sum over k of
+   * sign(row j - row na + k), row na + k loses g * sum over j of the same (sign(0) = 0).
+   */
+  public static void pairwiseL1Gradient(float[] rows, int na, int nb, int n, float g, float[] grad) {
+    if (VECTORIZED) {
+      VectorKernels.pairwiseL1Gradient(rows, na, nb, n, g, grad);
+    } else {
+      ScalarKernels.pairwiseL1Gradient(rows, na, nb, n, g, grad);
+    }
+  }
+
+  /** v[i] = 0 wherever ref[i] <= 0, for i < n: the backward pass of relu. */
+  public static void zeroWhereNotPositive(float[] v, float[] ref, int n) {
+    if (VECTORIZED) {
+      VectorKernels.zeroWhereNotPositive(v, ref, n);
+    } else {
+      ScalarKernels.zeroWhereNotPositive(v, ref, n);
+    }
+  }
+
   /** Sum of a[ao + i] * b[bo + i] for i < n. */
   public static float dot(float[] a, int ao, float[] b, int bo, int n) {
     return VECTORIZED ? VectorKernels.dot(a, ao, b, bo, n) : ScalarKernels.dot(a, ao, b, bo, n);

@@ -64,6 +64,38 @@ class VectorMathTest {
     }
   }
 
+  @Test
+  void pairwiseDistancesTheirGradientAndTheReluMaskMatchThePlainLoops() {
+    Random rnd = new Random(9);
+    for (int n : new int[] {16, 8, 5}) {
+      for (int[] sizes : new int[][] {{10, 10}, {3, 7}, {1, 1}, {0, 4}}) {
+        int na = sizes[0];
+        int nb = sizes[1];
+        float[] rows = random(rnd, (na + nb) * n);
+        if (na > 0 && nb > 0) {
+          rows[na * n + 2] = rows[2]; // one tie: sign(0) = 0
+        }
+        float expected = ScalarKernels.pairwiseL1(rows, na, nb, n);
+        assertEquals(expected, VectorKernels.pairwiseL1(rows, na, nb, n), 1e-5 * Math.max(1, expected));
+        float[] g1 = random(rnd, (na + nb) * n);
+        float[] g2 = g1.clone();
+        ScalarKernels.pairwiseL1Gradient(rows, na, nb, n, 0.3f, g1);
+        VectorKernels.pairwiseL1Gradient(rows, na, nb, n, 0.3f, g2);
+        assertClose(g1, g2, "pairwise gradient, n " + n + " sizes " + na + "/" + nb);
+      }
+    }
+    for (int n : SIZES) {
+      float[] ref = random(rnd, n);
+      ref[0] = 0f;
+      float[] v1 = random(rnd, n);
+      float[] v2 = v1.clone();
+      ScalarKernels.zeroWhereNotPositive(v1, ref, n);
+      VectorKernels.zeroWhereNotPositive(v2, ref, n);
+      assertClose(v1, v2, "relu mask, n " + n);
+      assertEquals(0f, v2[0], "zero where the reference is zero");
+    }
+  }
+
   private static float[] random(Random rnd, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
