@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# A local multi-process cluster from Flink's and Kafka's own jars (Maven Central; no Docker, no flink-dist):
+# a KRaft broker, a Flink JobManager (standalone session) and two TaskManagers, each in its own JVM, the
+# Prometheus reporter on every Flink JVM and a Prometheus server scraping them (Debian's package, installed when
+# missing). The updater runs as the image would run it: DJL in the cluster's class path, the job jar built without it
+# (-Pimage-lib), submitted through Flink's client at parallelism 2 with RocksDB checkpoints on local disk.
+#
+#   deploy/local/cluster.sh start      build if needed, start everything, create the topics, submit the job
+#   deploy/local/cluster.sh stop       stop everything (state and logs stay in the work directory)
+#   deploy/local/cluster.sh status     processes, the job's state, Prometheus targets
+#   deploy/local/cluster.sh replay N   send N generated events to the input topic
+#   deploy/local/cluster.sh check      read the committed embeddings and check updateSeq per item
+#
+# Work directory: target/local-cluster (PINNACLE_CLUSTER_DIR). Ports: broker 9092 (controller 9093), Flink REST
+# 8081, reporters 9249-9259 (JobManager first), Prometheus 9090.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WORK="${PINNACLE_CLUSTER_DIR:-$ROOT/target/local-cluster}"
+CONF="$WORK/conf"
+ART="$ROOT/target/pinnacle-run/artifacts"
+BOOTSTRAP=localhost:9092
+REST=http://localhost:8081
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+log() { echo "[cluster $(date +%H:%M:%S)] $*"; }
+
+build() {
+  local cp_file="$ROOT/flink-jobs/runner/target/classpath.txt"
+  if [ ! -f "$cp_file" ] || [ ! -d "$ROOT/flink-jobs/job/target/image/lib" ] \
+      || ! ls "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar >/dev/null 2>&1; then
+    log "building (install, then the job jar without DJL and the lib directory)"
+    mvn -B -q -f "$ROOT/pom.xml" -DskipTests install
+    mvn -B -q -f "$ROOT/pom.xml" -DskipTests -Pjob-jar,image-lib -pl flink-jobs/job package
+  fi
+  if [ ! -d "$ART/base-synthetic" ] || [ ! -d "$ART/promo-synthetic" ]; then
+    log "training the synthetic base and PROMO artifacts"
+    "$ROOT/pinnacle" pretrain --dataset synthetic --out "$ART/base-synthetic"
+    "$ROOT/pinnacle" prompt-train --dataset synthetic --artifact "$ART/base-synthetic" --out "$ART/promo-synthetic"
+  fi
+}
+
+# The runner's class path without this project's own modules, its tools and DJL: Kafka's broker runs on it.
+broker_classpath() {
+  tr ':' '\n' < "$ROOT/flink-jobs/runner/target/classpath.txt" \
+    | grep -v -e '/io/pinnacle/' -e '/pinnacle-[a-z-]*-[0-9]' -e '/ai/djl/' -e '/info/picocli/' -e '/org/knowm/' \
+      -e '/org/junit/' \
+    | tr '\n' ':'
+}
+
+# Flink's lib as the image has it: Flink, RocksDB, the Prometheus reporter, logging and DJL (from the image's lib
+# directory, deploy/flink/Dockerfile); no Kafka, connector or Avro classes, which travel in the job jar.
+cluster_classpath() {
+  broker_classpath | tr ':' '\n' \
+    | grep -v -e '/org/apache/kafka/' -e '/org/scala-lang/' -e '/com/typesafe/' -e '/flink-connector-kafka/' \
+      -e '/flink-avro/' -e '/org/apache/avro/' \
+    | tr '\n' ':'
+  ls "$ROOT"/flink-jobs/job/target/image/lib/*.jar | tr '\n' ':'
+}
+
+# The runner's tool (topics, replay, check): the whole build on its class path.
+tool() {
+  "$JAVA" -Xmx1g -Dai.djl.offline=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
+    io.pinnacle.runner.bench.ClusterTool "$@"
+}
+
+wait_for() { # description, command...
+  local what=$1; shift
+  for _ in $(seq 1 120); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  log "timed out waiting for $what"; return 1
+}
+
+write_conf() {
+  mkdir -p "$CONF" "$WORK/logs" "$WORK/checkpoints" "$WORK/savepoints" "$WORK/tmp"
+  cat > "$CONF/config.yaml" <<EOF
+jobmanager.rpc.address: localhost
+jobmanager.bind-host: localhost
+taskmanager.bind-host: localhost
+taskmanager.host: localhost
+rest.address: localhost
+rest.port: 8081
+jobmanager.memory.process.size: 1024m
+taskmanager.memory.process.size: 4096m
+taskmanager.memory.managed.fraction: 0.15
+taskmanager.memory.task.off-heap.size: 512m
+taskmanager.numberOfTaskSlots: 1
+parallelism.default: 2
+io.tmp.dirs: $WORK/tmp
+state.backend.type: rocksdb
+execution.checkpointing.incremental: true
+execution.checkpointing.dir: file://$WORK/checkpoints
+execution.checkpointing.savepoint-dir: file://$WORK/savepoints
+execution.checkpointing.interval: 10 s
+restart-strategy.type: exponential-delay
+classloader.parent-first-patterns.additional: ai.djl.
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: 9249-9259
+pinnacle.kafka.bootstrap-servers: $BOOTSTRAP
+pinnacle.artifact.base: $ART/base-synthetic
+pinnacle.artifact.promo: $ART/promo-synthetic
+pinnacle.feedback.rules: synthetic
+EOF
+  cat > "$CONF/log4j.properties" <<EOF
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = \${sys:log.file}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
+EOF
+  cat > "$WORK/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@localhost:9093
+listeners=PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093
+advertised.listeners=PLAINTEXT://localhost:9092
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$WORK/kafka-logs
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+transaction.max.timeout.ms=3600000
+EOF
+  cat > "$WORK/prometheus.yml" <<EOF
+global: {scrape_interval: 5s}
+scrape_configs:
+  - job_name: pinnacle-flink-local
+    static_configs:
+      - targets: [$(seq -s, 9249 9252 | sed 's/\([0-9]*\)/"localhost:\1"/g')]
+EOF
+}
+
+start_jvm() { # name, main class, extra args...
+  local name=$1 main=$2; shift 2
+  local cp; cp="$(cluster_classpath)"
+  # shellcheck disable=SC2086
+  nohup "$JAVA" ${PINNACLE_CLUSTER_JAVA_OPTS:-} -Dlog.file="$WORK/logs/$name.log" \
+    -Dlog4j.configurationFile="$CONF/log4j.properties" -Dai.djl.offline=true \
+    -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
+    --add-modules=jdk.incubator.vector --add-opens=java.base/java.util=ALL-UNNAMED \
+    --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$cp" "$main" "$@" > "$WORK/logs/$name.out" 2>&1 &
+  echo $! > "$WORK/$name.pid"
+}
+
+start_broker() {
+  local cp; cp="$(broker_classpath)"
+  if [ ! -d "$WORK/kafka-logs" ]; then
+    local id; id=$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+    "$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$id" -c "$WORK/server.properties" --ignore-formatted \
+      > "$WORK/logs/kafka-format.out" 2>&1
+  fi
+  nohup "$JAVA" -Xmx1g -Dlog4j2.configurationFile="$CONF/log4j.properties" -Dlog.file="$WORK/logs/kafka.log" \
+    -cp "$cp" kafka.Kafka "$WORK/server.properties" > "$WORK/logs/kafka.out" 2>&1 &
+  echo $! > "$WORK/kafka.pid"
+}
+
+start_taskmanager() { # n
+  # What Flink's own start scripts do: derive the JVM's memory flags and the TaskManager's resource settings
+  # from the configuration (BashJavaUtils), then start the runner with both.
+  local params jvm dynamic
+  params=$("$JAVA" -cp "$(cluster_classpath)" org.apache.flink.runtime.util.bash.BashJavaUtils \
+    GET_TM_RESOURCE_PARAMS --configDir "$CONF" 2>/dev/null | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' \
+    | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')
+  jvm=$(echo "$params" | sed -n 1p)
+  dynamic=$(echo "$params" | sed -n 2p)
+  # shellcheck disable=SC2086
+  PINNACLE_CLUSTER_JAVA_OPTS="$jvm" \
+    start_jvm "taskmanager-$1" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" \
+    $dynamic -D "taskmanager.resource-id=tm-$1"
+}
+
+start_prometheus() {
+  if ! command -v prometheus >/dev/null; then
+    log "installing Debian's prometheus package"
+    (apt-get install -y prometheus >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y prometheus >/dev/null)) \
+      || { log "prometheus is not installable here; continuing without it"; return 0; }
+    # The package may start its own service on 9090; this cluster runs its own server.
+    (service prometheus stop || systemctl stop prometheus || pkill -f '/usr/bin/prometheus') >/dev/null 2>&1 || true
+  fi
+  nohup prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus-data" \
+    --web.listen-address=localhost:9090 > "$WORK/logs/prometheus.out" 2>&1 &
+  echo $! > "$WORK/prometheus.pid"
+}
+
+submit() {
+  local jar; jar=$(ls "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar | head -1)
+  FLINK_CONF_DIR="$CONF" "$JAVA" -Dlog.file="$WORK/logs/client.log" \
+    -Dlog4j.configurationFile="$CONF/log4j.properties" --add-opens=java.base/java.util=ALL-UNNAMED \
+    -cp "$(cluster_classpath)" org.apache.flink.client.cli.CliFrontend run -d -p 2 -c io.pinnacle.job.PinnacleJob "$jar"
+}
+
+job_state() {
+  curl -s "$REST/jobs/overview" | grep -o '"state":"[A-Z]*"' | head -1 || true
+}
+
+case "${1:-}" in
+  start)
+    build
+    write_conf
+    log "broker"; start_broker
+    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/9092"
+    log "topics"; tool topics "$BOOTSTRAP" 2
+    log "jobmanager"; PINNACLE_CLUSTER_JAVA_OPTS="-Xmx768m" start_jvm jobmanager \
+      org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF"
+    wait_for "the JobManager's REST API" curl -sf "$REST/overview"
+    log "taskmanagers"; start_taskmanager 1; start_taskmanager 2
+    wait_for "two TaskManagers" bash -c "curl -s $REST/overview | grep -q '\"taskmanagers\":2'"
+    log "prometheus"; start_prometheus
+    log "submitting the job at parallelism 2"; submit
+    wait_for "the job to run" bash -c "curl -s $REST/jobs/overview | grep -q '\"state\":\"RUNNING\"'"
+    log "running: Flink $REST, Prometheus http://localhost:9090, broker $BOOTSTRAP, work $WORK"
+    ;;
+  stop)
+    for p in prometheus taskmanager-2 taskmanager-1 jobmanager kafka; do
+      if [ -f "$WORK/$p.pid" ]; then kill "$(cat "$WORK/$p.pid")" 2>/dev/null || true; rm -f "$WORK/$p.pid"; fi
+    done
+    log "stopped"
+    ;;
+  status)
+    for p in kafka jobmanager taskmanager-1 taskmanager-2 prometheus; do
+      if [ -f "$WORK/$p.pid" ] && kill -0 "$(cat "$WORK/$p.pid")" 2>/dev/null; then echo "$p: running (pid $(cat "$WORK/$p.pid"))"; else echo "$p: stopped"; fi
+    done
+    echo "job: $(job_state)"
+    curl -s "http://localhost:9090/api/v1/targets" 2>/dev/null | grep -o '"health":"[a-z]*"' | sort | uniq -c || true
+    ;;
+  replay)
+    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "${2:-200000}" "${3:-42}"
+    ;;
+  check)
+    tool check "$BOOTSTRAP" "${2:-20}"
+    ;;
+  kill-taskmanager)
+    kill -9 "$(cat "$WORK/taskmanager-${2:-1}.pid")"; log "SIGKILLed taskmanager-${2:-1}"
+    ;;
+  start-taskmanager)
+    start_taskmanager "${2:-1}"
+    ;;
+  *)
+    sed -n '2,16p' "$0"; exit 2
+    ;;
+esac

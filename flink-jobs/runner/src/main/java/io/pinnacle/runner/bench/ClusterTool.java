@@ -1,0 +1,79 @@
+package io.pinnacle.runner.bench;
+
+import io.pinnacle.job.kafka.Topics;
+import io.pinnacle.runner.EmbeddedKafka;
+import io.pinnacle.runner.EmbeddingMonitor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The local multi-process cluster's helper (deploy/local/cluster.sh): creates the job's declared topics on the
+ * broker, replays generated events into the input topic, and checks the committed output.
+ * <pre>
+ *   topics  BOOTSTRAP PARTITIONS
+ *   replay  BOOTSTRAP BASE_DIR PROMO_DIR EVENTS [SEED]
+ *   check   BOOTSTRAP [SECONDS]          reads the committed embeddings until nothing new arrives for SECONDS
+ * </pre>
+ */
+public final class ClusterTool {
+  private ClusterTool() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: ClusterTool topics|replay|check BOOTSTRAP ...");
+      System.exit(2);
+    }
+    String bootstrap = args[1];
+    Configuration defaults = new Configuration();
+    switch (args[0]) {
+      case "topics" -> {
+        Topics t = Topics.of(defaults);
+        EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), Integer.parseInt(args[2]));
+        System.out.println("topics ready: " + t.all());
+      }
+      case "replay" -> {
+        long seed = args.length > 5 ? Long.parseLong(args[5]) : 42L;
+        Catalogue catalogue = Catalogue.load(Path.of(args[2]), Path.of(args[3]), 50_000, seed);
+        long n = Long.parseLong(args[4]);
+        try (EventProducer p = new EventProducer(bootstrap, defaults.get(
+            io.pinnacle.job.config.PinnacleOptions.TOPIC_INTERACTIONS),
+            new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed))) {
+          p.prefill(n);
+          System.out.printf("sent %,d events (%,d refused by the broker)%n", p.sent.get(), p.failed.get());
+        }
+      }
+      case "check" -> {
+        long quietMs = (args.length > 2 ? Long.parseLong(args[2]) : 20) * 1000;
+        String topic = defaults.get(io.pinnacle.job.config.PinnacleOptions.TOPIC_EMBEDDINGS);
+        try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
+          long last = System.currentTimeMillis();
+          long seen = -1;
+          while (System.currentTimeMillis() - last < quietMs) {
+            m.poll(Duration.ofMillis(500));
+            if (m.records() != seen) {
+              seen = m.records();
+              last = System.currentTimeMillis();
+            }
+          }
+          Map<String, Object> out = new HashMap<>();
+          out.put("records", m.records());
+          out.put("items", m.latest().size());
+          List<String> errors = m.sequenceErrors();
+          out.put("sequenceErrors", errors.size());
+          System.out.println(out + (errors.isEmpty() ? "" : " e.g. " + errors.subList(0, Math.min(3, errors.size()))));
+          if (!errors.isEmpty()) {
+            System.exit(1);
+          }
+        }
+      }
+      default -> {
+        System.err.println("unknown command " + args[0]);
+        System.exit(2);
+      }
+    }
+  }
+}
