@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,20 +89,9 @@ class BadInputTest {
     badCatalog.put("too-many-features", List.of(catalog(9_000_002L, many)));
 
     // Re-sent events on cold items, shortly after their originals: duplicates.
-    List<InteractionEvent> events = new ArrayList<>();
-    Map<Integer, InteractionEvent> resendAt = new HashMap<>();
-    for (int k = 0; k < split.trainingEvents.size(); k++) {
-      InteractionEvent e = split.trainingEvents.get(k);
-      events.add(e);
-      if (resendAt.size() < 10 && k % 11 == 0 && split.cold[split.items.dense(e.getItemId())]) {
-        resendAt.put(k + 2, e);
-      }
-      InteractionEvent again = resendAt.get(k);
-      if (again != null) {
-        events.add(again);
-      }
-    }
-    int duplicates = resendAt.size();
+    ItFixtures.Replay replay = ItFixtures.withResends(split, 11, 2, 10);
+    List<InteractionEvent> events = replay.events();
+    int duplicates = replay.resent();
 
     Path work = Path.of("target", "it-bad-input-" + System.currentTimeMillis());
     ItFixtures.artifacts(split, work);

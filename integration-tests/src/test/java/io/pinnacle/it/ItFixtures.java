@@ -10,7 +10,10 @@ import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoExperiment;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.runner.EmbeddedKafka;
+import io.pinnacle.schema.InteractionEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,5 +59,31 @@ final class ItFixtures {
     Topics topics = Topics.of(c);
     kafka.createTopics(topics.plain(), topics.compacted(), partitions);
     return c;
+  }
+
+  /** A replay in which some events are sent again, as a retrying producer would: the events and how many repeat. */
+  record Replay(List<InteractionEvent> events, int resent) {}
+
+  /**
+   * The split's training events with up to {@code max} events on cold items (every {@code every}-th) sent again
+   * {@code after} records later: the item stage finds them. (A repeat on a warm item leaves before the item stage,
+   * where it could change nothing; one far behind its original, beyond pinnacle.dedup.per-item later events of the
+   * item, is counted again.)
+   */
+  static Replay withResends(LeaveOneOutSplit split, int every, int after, int max) {
+    List<InteractionEvent> events = new ArrayList<>();
+    Map<Integer, InteractionEvent> resendAt = new HashMap<>();
+    for (int k = 0; k < split.trainingEvents.size(); k++) {
+      InteractionEvent e = split.trainingEvents.get(k);
+      events.add(e);
+      if (resendAt.size() < max && k % every == 0 && split.cold[split.items.dense(e.getItemId())]) {
+        resendAt.put(k + after, e);
+      }
+      InteractionEvent again = resendAt.get(k);
+      if (again != null) {
+        events.add(again);
+      }
+    }
+    return new Replay(events, resendAt.size());
   }
 }

@@ -41,23 +41,8 @@ class StreamingJobTest {
   @Test
   void syntheticReplayWithBadAndDuplicateRecords() throws Exception {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
-    // Re-sent events (same eventId) on cold items, a few records after the original as a retrying producer would
-    // send them: the item stage finds them. (A repeat on a warm item leaves before the item stage, where it could
-    // change nothing; one far behind its original, beyond pinnacle.dedup.per-item later events of the item, is
-    // counted again.)
-    List<InteractionEvent> events = new ArrayList<>();
-    Map<Integer, InteractionEvent> resendAt = new HashMap<>();
-    for (int k = 0; k < split.trainingEvents.size(); k++) {
-      InteractionEvent e = split.trainingEvents.get(k);
-      events.add(e);
-      if (resendAt.size() < 20 && k % 7 == 0 && split.cold[split.items.dense(e.getItemId())]) {
-        resendAt.put(k + 3, e);
-      }
-      InteractionEvent again = resendAt.get(k);
-      if (again != null) {
-        events.add(again);
-      }
-    }
+    ItFixtures.Replay replay = ItFixtures.withResends(split, 7, 3, 20);
+    List<InteractionEvent> events = replay.events();
     List<byte[]> bad = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
       bad.add(new byte[] {(byte) k, 1, 2});
@@ -69,7 +54,7 @@ class StreamingJobTest {
         .setUserId(-1).build()));
     bad.add(Codecs.interactionEvent().encode(InteractionEvent.newBuilder(ok).setEventId("future")
         .setEventTimeMs(System.currentTimeMillis() + 86_400_000L * 30).build()));
-    check("synthetic", split, events, bad, 20, 8);
+    check("synthetic", split, events, bad, replay.resent(), 8);
   }
 
   @Test
