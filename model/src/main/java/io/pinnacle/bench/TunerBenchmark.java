@@ -1,6 +1,7 @@
 package io.pinnacle.bench;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
@@ -30,11 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TunerBenchmark {
   private static final long WARM_UP_NANOS = 2_000_000_000L;
-  private static final long JIT_WARM_UP_NANOS = 10_000_000_000L;
+  private static final long JIT_WARM_UP_NANOS = 4_000_000_000L;
 
   /** What to measure. */
   public record Settings(int[] batchSizes, int[] threads, List<TuningEngine> engines, int steps,
-                         double secondsPerCase, long seed) {}
+                         double secondsPerCase, long seed, boolean fork) {}
 
   private TunerBenchmark() {}
 
@@ -79,24 +80,17 @@ public final class TunerBenchmark {
         + System.getProperty("ai.djl.pytorch.num_interop_threads"));
     List<Map<String, Object>> rows = new ArrayList<>();
     out.put("rssKbAtStart", rssKb());
-    // A long-running job's JIT is warm: compile each engine's update over several batch sizes before measuring
-    // (without this the first cases measure compilation; batch 1 ran at 74k/s first and 114k/s later, same JVM).
-    for (TuningEngine engine : s.engines()) {
-      try (PromptTuning tuner = PromptTuning.create(engine, globals, c, 1f, Device.cpu())) {
-        for (int b : s.batchSizes()) {
-          List<ItemTuningInput> batch = items(b, c, new Random(s.seed() - b));
-          long until = System.nanoTime() + JIT_WARM_UP_NANOS / s.batchSizes().length;
-          while (System.nanoTime() < until) {
-            tuner.tune(batch, s.steps());
-          }
-        }
-      }
-    }
+    out.put("forked", s.fork());
     for (int threads : s.threads()) {
       for (int b : s.batchSizes()) {
         for (TuningEngine engine : s.engines()) {
-          try (PromptTuning tuner = PromptTuning.create(engine, globals, c, 1f, Device.cpu())) {
-            rows.add(measure(engine.on(Device.cpu()), tuner, b, threads, c, s));
+          if (s.fork()) {
+            rows.add(forked(engine, threads, b, s));
+          } else {
+            try (PromptTuning tuner = PromptTuning.create(engine, globals, c, 1f, Device.cpu())) {
+              warmUp(tuner, b, c, s);
+              rows.add(measure(engine.on(Device.cpu()), tuner, b, threads, c, s));
+            }
           }
         }
       }
@@ -104,6 +98,62 @@ public final class TunerBenchmark {
     out.put("results", rows);
     out.put("rssKbAtEnd", rssKb());
     return out;
+  }
+
+  /**
+   * One case in a JVM of its own (as JMH forks): what one engine's JIT compiled, the heap it left and the native
+   * threads it started cannot slow the next case (in one JVM the first case after DJL's ran at 60% speed).
+   */
+  private static Map<String, Object> forked(TuningEngine engine, int threads, int items, Settings s) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!arg.startsWith("-XX:StartFlightRecording") && !arg.startsWith("-agentlib")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TunerBenchmark.class.getName(), engine.name(),
+        Integer.toString(threads), Integer.toString(items), Integer.toString(s.steps()),
+        Double.toString(s.secondsPerCase()), Long.toString(s.seed())));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String last = null;
+    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        last = line;
+      }
+    }
+    if (p.waitFor() != 0 || last == null) {
+      throw new IllegalStateException("the forked case " + engine + "/" + threads + "/" + items + " failed");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> row = new ObjectMapper().readValue(last, Map.class);
+    return row;
+  }
+
+  /** A forked case: ENGINE THREADS ITEMS STEPS SECONDS SEED; prints its row as one line of JSON. */
+  public static void main(String[] args) throws Exception {
+    DjlRuntime.init();
+    TuningEngine engine = TuningEngine.parse(args[0]);
+    int threads = Integer.parseInt(args[1]);
+    int items = Integer.parseInt(args[2]);
+    Settings s = new Settings(new int[] {items}, new int[] {threads}, List.of(engine), Integer.parseInt(args[3]),
+        Double.parseDouble(args[4]), Long.parseLong(args[5]), false);
+    PromoConfig c = PromoConfig.defaults(16);
+    try (PromptTuning tuner = PromptTuning.create(engine, globals(c, s.seed()), c, 1f, Device.cpu())) {
+      warmUp(tuner, items, c, s);
+      Map<String, Object> row = measure(engine.on(Device.cpu()), tuner, items, threads, c, s);
+      System.out.println(new ObjectMapper().writeValueAsString(row));
+    }
+  }
+
+  /** Lets the JIT compile the update for this batch size before anything is measured. */
+  private static void warmUp(PromptTuning tuner, int items, PromoConfig c, Settings s) {
+    List<ItemTuningInput> batch = items(items, c, new Random(s.seed() - items));
+    long until = System.nanoTime() + JIT_WARM_UP_NANOS;
+    while (System.nanoTime() < until) {
+      tuner.tune(batch, s.steps());
+    }
   }
 
   /** Resident memory while the JAVA engine runs batches of {@code batch} for {@code seconds}, sampled each 10 s. */

@@ -257,6 +257,10 @@ public final class PinnacleCli {
     @Option(names = "--seconds", defaultValue = "5", description = "measuring time per case")
     double seconds;
 
+    @Option(names = "--fork", negatable = true, defaultValue = "true",
+        description = "run each case in a JVM of its own (--no-fork: all in this one)")
+    boolean fork;
+
     @Option(names = "--soak-seconds", defaultValue = "0",
         description = "then run the JAVA engine this long at batch 256, sampling resident memory every 10 s")
     double soakSeconds;
@@ -264,7 +268,7 @@ public final class PinnacleCli {
     @Override
     public Integer call() throws Exception {
       Map<String, Object> r = TunerBenchmark.run(
-          new TunerBenchmark.Settings(batchSizes, threads, engines, steps, seconds, 1L));
+          new TunerBenchmark.Settings(batchSizes, threads, engines, steps, seconds, 1L, fork));
       if (soakSeconds > 0) {
         r.put("soak", TunerBenchmark.soak(256, steps, soakSeconds, 1L));
       }
