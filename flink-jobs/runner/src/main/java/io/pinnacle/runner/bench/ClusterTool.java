@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.EmbeddingMonitor;
@@ -8,7 +9,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The local multi-process cluster's helper (deploy/local/cluster.sh): creates the job's declared topics on the
@@ -17,6 +24,8 @@ import org.apache.flink.configuration.Configuration;
  *   topics  BOOTSTRAP PARTITIONS
  *   replay  BOOTSTRAP BASE_DIR PROMO_DIR EVENTS [SEED]
  *   check   BOOTSTRAP [SECONDS]          reads the committed embeddings until nothing new arrives for SECONDS
+ *   account BOOTSTRAP                    the input's end offsets against the job's committed offsets, and the
+ *                                        committed dead letters
  * </pre>
  */
 public final class ClusterTool {
@@ -40,7 +49,7 @@ public final class ClusterTool {
         Catalogue catalogue = Catalogue.load(Path.of(args[2]), Path.of(args[3]), 50_000, seed);
         long n = Long.parseLong(args[4]);
         try (EventProducer p = new EventProducer(bootstrap, defaults.get(
-            io.pinnacle.job.config.PinnacleOptions.TOPIC_INTERACTIONS),
+            PinnacleOptions.TOPIC_INTERACTIONS),
             new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed))) {
           p.prefill(n);
           System.out.printf("sent %,d events (%,d refused by the broker)%n", p.sent.get(), p.failed.get());
@@ -48,7 +57,7 @@ public final class ClusterTool {
       }
       case "check" -> {
         long quietMs = (args.length > 2 ? Long.parseLong(args[2]) : 20) * 1000;
-        String topic = defaults.get(io.pinnacle.job.config.PinnacleOptions.TOPIC_EMBEDDINGS);
+        String topic = defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS);
         try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
           long last = System.currentTimeMillis();
           long seen = -1;
@@ -70,10 +79,65 @@ public final class ClusterTool {
           }
         }
       }
+      case "account" -> {
+        String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
+        String group = defaults.get(PinnacleOptions.GROUP_ID);
+        String dlq = defaults.get(PinnacleOptions.TOPIC_DEAD_LETTER);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+          var partitions = admin.describeTopics(List.of(input)).allTopicNames().get().get(input).partitions();
+          Map<TopicPartition, OffsetSpec> latest =
+              new HashMap<>();
+          for (var info : partitions) {
+            latest.put(new TopicPartition(input, info.partition()),
+                OffsetSpec.latest());
+          }
+          long end = 0;
+          for (var e : admin.listOffsets(latest).all().get().values()) {
+            end += e.offset();
+          }
+          long committed = 0;
+          for (var e : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+            if (e.getKey().topic().equals(input) && e.getValue() != null) {
+              committed += e.getValue().offset();
+            }
+          }
+          long dead = countCommitted(bootstrap, dlq);
+          System.out.printf("{input=%d, committedByJob=%d, deadLetters=%d}%n", end, committed, dead);
+          if (committed != end) {
+            System.exit(1);
+          }
+        }
+      }
       default -> {
         System.err.println("unknown command " + args[0]);
         System.exit(2);
       }
     }
+  }
+
+  /** Records a read_committed consumer sees on the topic from the beginning. */
+  private static long countCommitted(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("group.id", "cluster-tool-" + System.nanoTime());
+    p.put("auto.offset.reset", "earliest");
+    p.put("isolation.level", "read_committed");
+    long n = 0;
+    try (var c = new KafkaConsumer<byte[], byte[]>(p,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      long quietSince = System.currentTimeMillis();
+      while (System.currentTimeMillis() - quietSince < 5_000) {
+        int got = c.poll(Duration.ofMillis(500)).count();
+        if (got > 0) {
+          n += got;
+          quietSince = System.currentTimeMillis();
+        }
+      }
+    }
+    return n;
   }
 }
