@@ -1,7 +1,6 @@
 package io.pinnacle.tuning.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -181,41 +180,6 @@ final class VectorKernels {
   private static float input(float[] x, int at, boolean relu) {
     float v = x[at];
     return relu ? Math.max(v, 0f) : v;
-  }
-
-  static float l1(float[] a, int ao, float[] b, int bo, int n) {
-    FloatVector acc = FloatVector.zero(SPECIES);
-    int i = 0;
-    for (; i <= n - LANES; i += LANES) {
-      acc = acc.add(FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i)).abs());
-    }
-    float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      s += Math.abs(a[ao + i] - b[bo + i]);
-    }
-    return s;
-  }
-
-  static void l1Gradient(float[] a, int ao, float[] b, int bo, float g, float[] da, int dao, float[] db, int dbo,
-                         int n) {
-    FloatVector zero = FloatVector.zero(SPECIES);
-    FloatVector plus = FloatVector.broadcast(SPECIES, g);
-    FloatVector minus = FloatVector.broadcast(SPECIES, -g);
-    int i = 0;
-    for (; i <= n - LANES; i += LANES) {
-      FloatVector diff = FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i));
-      VectorMask<Float> pos = diff.compare(VectorOperators.GT, 0f);
-      VectorMask<Float> neg = diff.compare(VectorOperators.LT, 0f);
-      FloatVector s = zero.blend(plus, pos).blend(minus, neg);
-      FloatVector.fromArray(SPECIES, da, dao + i).add(s).intoArray(da, dao + i);
-      FloatVector.fromArray(SPECIES, db, dbo + i).sub(s).intoArray(db, dbo + i);
-    }
-    for (; i < n; i++) {
-      float diff = a[ao + i] - b[bo + i];
-      float s = diff > 0 ? g : diff < 0 ? -g : 0f;
-      da[dao + i] += s;
-      db[dbo + i] -= s;
-    }
   }
 
   static float dot(float[] a, int ao, float[] b, int bo, int n) {

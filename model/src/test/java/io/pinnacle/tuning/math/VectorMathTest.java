@@ -43,24 +43,13 @@ class VectorMathTest {
   }
 
   @Test
-  void distancesDotsAndTheirGradientsMatchThePlainLoops() {
+  void dotProductsMatchThePlainLoops() {
     Random rnd = new Random(5);
     for (int n : SIZES) {
       float[] a = random(rnd, n + 3);
       float[] b = random(rnd, n + 1);
-      b[1] = a[3]; // one tie: sign(0) = 0
-      float l1 = ScalarKernels.l1(a, 3, b, 1, n);
-      assertEquals(l1, VectorKernels.l1(a, 3, b, 1, n), 1e-5 * Math.max(1, Math.abs(l1)));
       float dot = ScalarKernels.dot(a, 3, b, 1, n);
       assertEquals(dot, VectorKernels.dot(a, 3, b, 1, n), 1e-5 * n);
-      float[] da1 = random(rnd, n + 2);
-      float[] db1 = random(rnd, n);
-      float[] da2 = da1.clone();
-      float[] db2 = db1.clone();
-      ScalarKernels.l1Gradient(a, 3, b, 1, 0.7f, da1, 2, db1, 0, n);
-      VectorKernels.l1Gradient(a, 3, b, 1, 0.7f, da2, 2, db2, 0, n);
-      assertClose(da1, da2, "da, n " + n);
-      assertClose(db1, db2, "db, n " + n);
     }
   }
 
