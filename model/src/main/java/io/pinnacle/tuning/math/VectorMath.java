@@ -50,40 +50,6 @@ public final class VectorMath {
   }
 
   /**
-   * {@link #combine} for {@code count} outputs in one call: output c goes to out at oo + c * outStep, with the bias
-   * at bo + c * biasStep and x starting at xo + c * xStep; m is shared. One call per network layer instead of one per
-   * user keeps the call overhead off the hot path.
-   */
-  public static void combineEach(int count, float[] out, int oo, int outStep, float[] bias, int bo, int biasStep,
-                                 float[] x, int xo, int xStep, int xs, int rows, float[] m, int mo, int cols,
-                                 boolean reluX) {
-    if (VECTORIZED && (bias != null || cols <= ZEROS.length)) {
-      VectorKernels.combineEach(count, out, oo, outStep, bias == null ? ZEROS : bias, bias == null ? 0 : bo,
-          bias == null ? 0 : biasStep, x, xo, xStep, xs, rows, m, mo, cols, reluX);
-    } else {
-      for (int c = 0; c < count; c++) {
-        ScalarKernels.combine(out, oo + c * outStep, bias, bo + c * biasStep, x, xo + c * xStep, xs, rows, m, mo,
-            cols, reluX);
-      }
-    }
-  }
-
-  /** Sum of |a[ao + i] - b[bo + i]| for i < n. */
-  public static float l1(float[] a, int ao, float[] b, int bo, int n) {
-    return VECTORIZED ? VectorKernels.l1(a, ao, b, bo, n) : ScalarKernels.l1(a, ao, b, bo, n);
-  }
-
-  /** With s = g * sign(a - b) element-wise (sign(0) = 0): da += s, db -= s; the gradient of g * |a - b|. */
-  public static void l1Gradient(float[] a, int ao, float[] b, int bo, float g, float[] da, int dao, float[] db,
-                                int dbo, int n) {
-    if (VECTORIZED) {
-      VectorKernels.l1Gradient(a, ao, b, bo, g, da, dao, db, dbo, n);
-    } else {
-      ScalarKernels.l1Gradient(a, ao, b, bo, g, da, dao, db, dbo, n);
-    }
-  }
-
-  /**
    * Sum over pairs (j < na, k < nb) of the L1 distance between rows j and na + k of {@code rows} (row length n): the
    * first na rows against the next nb.
    */
