@@ -10,6 +10,9 @@
 #   deploy/local/cluster.sh status     processes, the job's state, Prometheus targets
 #   deploy/local/cluster.sh replay N   send N generated events to the input topic
 #   deploy/local/cluster.sh check      read the committed embeddings and check updateSeq per item
+#   deploy/local/cluster.sh drill-rescale [N]
+#                                      N events (100,000) per phase; stop-with-savepoint and restore at parallelism
+#                                      1, 4 and 2 between phases; PASS on the same checks after the last phase
 #   deploy/local/cluster.sh drill-taskmanager [N]
 #                                      a fresh cluster, N events (200,000), one TaskManager SIGKILLed mid-stream and
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
@@ -89,7 +92,7 @@ jobmanager.memory.process.size: 1024m
 taskmanager.memory.process.size: 4096m
 taskmanager.memory.managed.fraction: 0.15
 taskmanager.memory.task.off-heap.size: 512m
-taskmanager.numberOfTaskSlots: 1
+taskmanager.numberOfTaskSlots: 2
 parallelism.default: 2
 io.tmp.dirs: $WORK/tmp
 state.backend.type: rocksdb
@@ -195,11 +198,35 @@ start_prometheus() {
   echo $! > "$WORK/prometheus.pid"
 }
 
-submit() {
-  local jar; jar=$(ls "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar | head -1)
+flink_cli() { # Flink's command line client against this cluster
   FLINK_CONF_DIR="$CONF" "$JAVA" -Dlog.file="$WORK/logs/client.log" \
     -Dlog4j.configurationFile="$CONF/log4j.properties" --add-opens=java.base/java.util=ALL-UNNAMED \
-    -cp "$(cluster_classpath)" org.apache.flink.client.cli.CliFrontend run -d -p 2 -c io.pinnacle.job.PinnacleJob "$jar"
+    -cp "$(cluster_classpath)" org.apache.flink.client.cli.CliFrontend "$@"
+}
+
+submit() { # [parallelism] [savepoint to restore]
+  local jar; jar=$(ls "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar | head -1)
+  local restore=()
+  if [ -n "${2:-}" ]; then restore=(-s "$2"); fi
+  flink_cli run -d -p "${1:-2}" "${restore[@]}" -c io.pinnacle.job.PinnacleJob "$jar"
+}
+
+job_id() {
+  curl -s "$REST/jobs/overview" | grep -o '"jid":"[a-f0-9]*","name":"pinnacle-updater","start-time":[0-9]*,"end-time":-1' \
+    | head -1 | cut -d'"' -f4
+}
+
+# Stops the running job with a savepoint and prints the savepoint's path.
+stop_with_savepoint() {
+  flink_cli stop --savepointPath "file://$WORK/savepoints" "$(job_id)" 2>&1 | grep -o 'file:[^ ]*' | tail -1
+}
+
+wait_running() { # expected running tasks
+  for _ in $(seq 1 120); do
+    if curl -s "$REST/jobs/overview" | grep -q "\"state\":\"RUNNING\".*\"running\":$1,"; then return 0; fi
+    sleep 1
+  done
+  return 1
 }
 
 job_state() {
@@ -272,6 +299,32 @@ case "${1:-}" in
     grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
     tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
     log "drill-taskmanager: $verdict"
+    [ "$verdict" = PASS ]
+    ;;
+  drill-rescale)
+    n=${2:-100000}
+    "$0" stop >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+    "$0" start
+    verdict=PASS
+    seed=11
+    for p in 1 4 2; do
+      tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" "$seed" | tail -1
+      seed=$((seed + 1))
+      sleep 20
+      sp=$(stop_with_savepoint)
+      if [ -z "$sp" ]; then log "no savepoint"; verdict=FAIL; break; fi
+      log "stopped with savepoint $sp; restoring at parallelism $p"
+      submit "$p" "$sp" >/dev/null
+      wait_running $((5 * p)) || { log "not running at parallelism $p"; verdict=FAIL; break; }
+      log "running at parallelism $p"
+    done
+    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" "$seed" | tail -1
+    sleep 30
+    tool account "$BOOTSTRAP" | tee "$WORK/logs/account.out" || verdict=FAIL
+    grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
+    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
+    log "drill-rescale: $verdict"
     [ "$verdict" = PASS ]
     ;;
   kill-taskmanager)
