@@ -25,6 +25,7 @@ public final class EmbeddingMonitor implements AutoCloseable {
   private final AvroValueCodec<ItemEmbedding> codec = Codecs.itemEmbedding();
   private final Map<Long, ItemEmbedding> latest = new HashMap<>();
   private final List<String> sequenceErrors = new ArrayList<>();
+  private final List<String> countErrors = new ArrayList<>();
   private final List<Long> freshnessMs = new ArrayList<>();
   private long records;
   private long mark;
@@ -56,6 +57,11 @@ public final class EmbeddingMonitor implements AutoCloseable {
         sequenceErrors.add("item " + e.getItemId() + ": updateSeq " + e.getUpdateSeq() + " after "
             + (prev == null ? "nothing" : prev.getUpdateSeq()));
       }
+      if (prev != null && e.getPositiveCount() + e.getNegativeCount()
+          < prev.getPositiveCount() + prev.getNegativeCount()) {
+        countErrors.add("item " + e.getItemId() + ": " + (e.getPositiveCount() + e.getNegativeCount())
+            + " events after " + (prev.getPositiveCount() + prev.getNegativeCount()));
+      }
       latest.put(e.getItemId(), e);
       if (e.getLastIngestMs() != null && e.getLastIngestMs() > 0) {
         freshnessMs.add(now - e.getLastIngestMs());
@@ -81,6 +87,14 @@ public final class EmbeddingMonitor implements AutoCloseable {
 
   public Map<Long, ItemEmbedding> latest() {
     return latest;
+  }
+
+  /**
+   * Items whose event count went down from one committed update to the next: state lost or rolled back behind
+   * output already committed (never with exactly-once delivery; at-least-once may repeat work after a failure).
+   */
+  public List<String> countErrors() {
+    return List.copyOf(countErrors);
   }
 
   public List<String> sequenceErrors() {

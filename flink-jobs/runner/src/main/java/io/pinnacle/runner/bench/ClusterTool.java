@@ -6,6 +6,7 @@ import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.EmbeddingMonitor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,12 @@ public final class ClusterTool {
           Map<String, Object> out = new HashMap<>();
           out.put("records", m.records());
           out.put("items", m.latest().size());
-          List<String> errors = m.sequenceErrors();
+          List<String> errors = new ArrayList<>(m.sequenceErrors());
           out.put("sequenceErrors", errors.size());
+          // With exactly-once delivery an item's event count never goes down in the committed output: what a
+          // restore brings back is the state those updates were computed from.
+          out.put("countErrors", m.countErrors().size());
+          errors.addAll(m.countErrors());
           System.out.println(out + (errors.isEmpty() ? "" : " e.g. " + errors.subList(0, Math.min(3, errors.size()))));
           if (!errors.isEmpty()) {
             System.exit(1);
