@@ -13,6 +13,9 @@
 #   deploy/local/cluster.sh drill-rescale [N]
 #                                      N events (100,000) per phase; stop-with-savepoint and restore at parallelism
 #                                      1, 4 and 2 between phases; PASS on the same checks after the last phase
+#   deploy/local/cluster.sh drill-broker [N]
+#                                      N events (200,000) with the broker SIGKILLed 10 s in and started again 10 s
+#                                      later; PASS on the same checks
 #   deploy/local/cluster.sh drill-taskmanager [N]
 #                                      a fresh cluster, N events (200,000), one TaskManager SIGKILLed mid-stream and
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
@@ -307,6 +310,39 @@ case "${1:-}" in
     grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
     tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
     log "drill-taskmanager: $verdict"
+    [ "$verdict" = PASS ]
+    ;;
+  drill-broker)
+    n=${2:-200000}
+    "$0" stop >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+    "$0" start
+    log "drill: replaying $n events, the broker stopped after 10 s and started again 10 s later"
+    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 9 > "$WORK/logs/replay.out" 2>&1 &
+    replay=$!
+    sleep 10
+    kill -9 "$(cat "$WORK/kafka.pid")"
+    log "broker SIGKILLed"
+    sleep 10
+    start_broker
+    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/9092"
+    log "broker started again"
+    verdict=PASS
+    wait "$replay"
+    tail -1 "$WORK/logs/replay.out"
+    grep -q "(0 refused" "$WORK/logs/replay.out" || log "some sends were refused during the outage (not counted)"
+    wait_running 10 || { log "the job is not running all its tasks"; verdict=FAIL; }
+    committed=""
+    for _ in $(seq 1 36); do
+      if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
+      sleep 5
+    done
+    cat "$WORK/logs/account.out"
+    [ -n "$committed" ] || verdict=FAIL
+    grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
+    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
+    log "restarts: $(curl -s "$REST/jobs/$(job_id)/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' || true)"
+    log "drill-broker: $verdict"
     [ "$verdict" = PASS ]
     ;;
   drill-rescale)
