@@ -236,6 +236,21 @@ job_state() {
   curl -s "$REST/jobs/overview" | grep -o '"state":"[A-Z]*"' | head -1 || true
 }
 
+# The drills' verdict on the committed output: every input offset committed by the job (the source commits them
+# when a checkpoint completes; waits up to 3 minutes), no dead letter, and no item's updateSeq or event count going
+# backwards in what a read_committed consumer sees.
+output_checks() {
+  local committed=""
+  for _ in $(seq 1 36); do
+    if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
+    sleep 5
+  done
+  cat "$WORK/logs/account.out"
+  [ -n "$committed" ] || return 1
+  grep -q 'deadLetters=0}' "$WORK/logs/account.out" || return 1
+  tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out"
+}
+
 case "${1:-}" in
   start)
     build
@@ -299,16 +314,7 @@ case "${1:-}" in
     tail -1 "$WORK/logs/replay.out"
     [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }
     log "restarts: ${restarts:-0}; all tasks running again $recovered s after the kill"
-    # Every input offset committed (the source commits them when a checkpoint completes).
-    committed=""
-    for _ in $(seq 1 24); do
-      if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
-      sleep 5
-    done
-    cat "$WORK/logs/account.out"
-    [ -n "$committed" ] || verdict=FAIL
-    grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
-    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
+    output_checks || verdict=FAIL
     log "drill-taskmanager: $verdict"
     [ "$verdict" = PASS ]
     ;;
@@ -332,15 +338,7 @@ case "${1:-}" in
     tail -1 "$WORK/logs/replay.out"
     grep -q "(0 refused" "$WORK/logs/replay.out" || log "some sends were refused during the outage (not counted)"
     wait_running 10 || { log "the job is not running all its tasks"; verdict=FAIL; }
-    committed=""
-    for _ in $(seq 1 36); do
-      if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
-      sleep 5
-    done
-    cat "$WORK/logs/account.out"
-    [ -n "$committed" ] || verdict=FAIL
-    grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
-    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
+    output_checks || verdict=FAIL
     log "restarts: $(curl -s "$REST/jobs/$(job_id)/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' || true)"
     log "drill-broker: $verdict"
     [ "$verdict" = PASS ]
@@ -364,15 +362,7 @@ case "${1:-}" in
       log "running at parallelism $p"
     done
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" "$seed" | tail -1
-    committed=""
-    for _ in $(seq 1 24); do
-      if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
-      sleep 5
-    done
-    cat "$WORK/logs/account.out"
-    [ -n "$committed" ] || verdict=FAIL
-    grep -q 'deadLetters=0}' "$WORK/logs/account.out" || verdict=FAIL
-    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out" || verdict=FAIL
+    output_checks || verdict=FAIL
     log "drill-rescale: $verdict"
     [ "$verdict" = PASS ]
     ;;

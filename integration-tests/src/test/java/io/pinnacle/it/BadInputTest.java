@@ -8,7 +8,6 @@ import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.EventRules;
-import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.StreamRun;
 import io.pinnacle.schema.DeadLetter;
@@ -23,12 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
@@ -131,18 +128,7 @@ class BadInputTest {
         "both 700 kB records are kept truncated");
 
     // The healthy items kept updating: every cold item with feedback has an embedding.
-    PromoArtifact promo = PromoArtifact.load(work.resolve("promo"));
-    Set<Long> coldWithFeedback = new HashSet<>();
-    for (InteractionEvent e : split.trainingEvents) {
-      if (promo.trainPositives(e.getItemId()) < promo.metadata().coldThreshold()
-          && split.dataset.rules().label(e) != io.pinnacle.data.Label.IGNORED) {
-        coldWithFeedback.add(e.getItemId());
-      }
-    }
-    assertTrue(coldWithFeedback.size() > 10);
-    Set<Long> missing = new HashSet<>(coldWithFeedback);
-    missing.removeAll(r.latest().keySet());
-    assertEquals(Set.of(), missing, "every cold item that received feedback has an embedding");
+    ItFixtures.assertEveryColdItemWithFeedbackHasAnEmbedding(split, work.resolve("promo"), r.latest());
   }
 
   private interface Edit {

@@ -1,22 +1,30 @@
 package io.pinnacle.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.data.Label;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.pipeline.PromoExperiment;
+import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.schema.InteractionEvent;
+import io.pinnacle.schema.ItemEmbedding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 
 /** What every end-to-end test needs: briefly trained real artifacts, and a job configuration with its own topics. */
@@ -85,5 +93,22 @@ final class ItFixtures {
       }
     }
     return new Replay(events, resendAt.size());
+  }
+
+  /** Every cold item (by the PROMO artifact's threshold) that received labelled feedback has a committed embedding. */
+  static void assertEveryColdItemWithFeedbackHasAnEmbedding(LeaveOneOutSplit split, Path promoDir,
+                                                            Map<Long, ItemEmbedding> latest) {
+    PromoArtifact promo = PromoArtifact.load(promoDir);
+    Set<Long> coldWithFeedback = new HashSet<>();
+    for (InteractionEvent e : split.trainingEvents) {
+      if (promo.trainPositives(e.getItemId()) < promo.metadata().coldThreshold()
+          && split.dataset.rules().label(e) != Label.IGNORED) {
+        coldWithFeedback.add(e.getItemId());
+      }
+    }
+    assertTrue(coldWithFeedback.size() > 10);
+    Set<Long> missing = new HashSet<>(coldWithFeedback);
+    missing.removeAll(latest.keySet());
+    assertEquals(Set.of(), missing, "every cold item that received feedback has an embedding");
   }
 }

@@ -9,7 +9,6 @@ import io.pinnacle.data.MovieLens100kReader;
 import io.pinnacle.data.SyntheticStream;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.PinnacleOptions;
-import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.StreamRun;
 import io.pinnacle.schema.DeadLetter;
@@ -20,11 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -94,19 +91,7 @@ class StreamingJobTest {
     assertEquals(duplicates, (long) reasons.getOrDefault("duplicate", 0));
     assertEquals(deadLettered, reasons.values().stream().mapToLong(Integer::longValue).sum() - duplicates);
 
-    PromoArtifact promoArtifact = PromoArtifact.load(promo);
-    int threshold = promoArtifact.metadata().coldThreshold();
-    Set<Long> coldWithFeedback = new HashSet<>();
-    for (InteractionEvent e : split.trainingEvents) {
-      if (promoArtifact.trainPositives(e.getItemId()) < threshold
-          && split.dataset.rules().label(e) != io.pinnacle.data.Label.IGNORED) {
-        coldWithFeedback.add(e.getItemId());
-      }
-    }
-    assertTrue(coldWithFeedback.size() > 10);
-    Set<Long> missing = new HashSet<>(coldWithFeedback);
-    missing.removeAll(r.latest().keySet());
-    assertEquals(Set.of(), missing, "every cold item that received feedback has an embedding");
+    ItFixtures.assertEveryColdItemWithFeedbackHasAnEmbedding(split, promo, r.latest());
   }
 
   private static Map<String, Integer> deadLetterReasons(EmbeddedKafka kafka, String topic, int expected) {
