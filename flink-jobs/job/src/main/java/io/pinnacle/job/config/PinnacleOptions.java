@@ -132,6 +132,14 @@ public final class PinnacleOptions {
       .durationType().defaultValue(Duration.ZERO)
       .withDescription("A hot item is tuned at most once per interval (it stays dirty meanwhile; barriers flush "
           + "it regardless).");
+  public static final ConfigOption<Boolean> REPRODUCIBLE = key("pinnacle.tuning.reproducible")
+      .booleanType().defaultValue(false)
+      .withDescription("Tune a dirty item before its next event is applied, so that every tuning step sees exactly "
+          + "the events up to the one that made the item dirty: an item's embeddings then depend on its events and "
+          + "their order only, not on when batches ran, and a replay or a recovery reproduces them bit for bit "
+          + "(with the JAVA engine, whose arithmetic is per item). Hot items make smaller batches; the minimum "
+          + "interval is ignored. Each item's events must arrive in one order: a topic keyed by item, and the user "
+          + "stage off (its two-way shuffle interleaves an item's events from several users in arrival order).");
   public static final ConfigOption<Boolean> USERS_ENABLED = key("pinnacle.users.enabled")
       .booleanType().defaultValue(true)
       .withDescription("Run the user stage: each event on a tunable item carries the user's vector, encoded by the "

@@ -47,7 +47,8 @@ import org.apache.flink.util.OutputTag;
  * cold items in micro-batches ({@link MicroBatchTrigger}; always before a checkpoint barrier and at the end of
  * input, so the dirty set is empty at every barrier and need not be checkpointed). Item states live in a heap
  * write-back cache ({@link ItemStateStore}) in front of RocksDB. One processing-time timer per item expires idle
- * cold items; graduated items keep their counters and {@code updateSeq}.
+ * cold items; graduated items keep their counters and {@code updateSeq}. In reproducible mode a dirty item is tuned
+ * before its next event is applied, so no tuning step depends on when its batch ran.
  */
 public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbedding>
     implements TwoInputStreamOperator<Interaction, ItemFeatures, ItemEmbedding>, Triggerable<Long, VoidNamespace> {
@@ -78,6 +79,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient long minIntervalMs;
   private transient long windowMs;
   private transient long writeBackAfterMs;
+  private transient boolean reproducible;
   private static final int HISTOGRAM_WINDOW = 10_000;
   private transient Histogram freshnessMs;
   private transient Histogram tuningMs;
@@ -123,6 +125,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     ttlMs = conf.get(PinnacleOptions.STATE_TTL).toMillis();
     minIntervalMs = conf.get(PinnacleOptions.MIN_ITEM_INTERVAL).toMillis();
     writeBackAfterMs = conf.get(PinnacleOptions.WRITE_BACK_AFTER).toMillis();
+    reproducible = conf.get(PinnacleOptions.REPRODUCIBLE);
     windowMs = Math.max(1, conf.get(PinnacleOptions.RETENTION_WINDOW).toMillis());
     long now = getProcessingTimeService().getCurrentProcessingTime();
     retention = new RetentionMonitor(getMetricGroup(), new RetentionMonitor.Alert(
@@ -164,6 +167,10 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     long now = getProcessingTimeService().getCurrentProcessingTime();
     processed.add(1);
     processedCounter.inc();
+    if (reproducible && dirty.contains(item)) {
+      // The item's pending step must see the state its dirtying event left, not this event too.
+      flush(true);
+    }
     ItemStateStore.Loaded loaded = store.load(item);
     ItemState s = loaded.state();
     // A state adopted from other artifacts is re-tuned even if this event changes nothing.
@@ -215,6 +222,9 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     if (models.baseItemEmbedding(item) != null) {
       return; // the base embedding of a known item is better than anything content says
     }
+    if (reproducible && dirty.contains(item)) {
+      flush(true);
+    }
     ItemStateStore.Loaded loaded = store.load(item);
     ItemState s = loaded.state();
     boolean becameDirty = loaded.needsUpdate() && dirty.add(item);
@@ -262,7 +272,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
         continue;
       }
       boolean graduating = s.positives() >= updater.config().coldThreshold();
-      if (!force && !graduating && now - s.lastTunedMs < minIntervalMs) {
+      if (!force && !reproducible && !graduating && now - s.lastTunedMs < minIntervalMs) {
         continue; // a hot item waits for its interval
       }
       it.remove();

@@ -9,6 +9,7 @@ import io.pinnacle.job.TestArtifacts;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.Interaction;
+import io.pinnacle.job.ingest.InteractionSerializer;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
@@ -17,6 +18,7 @@ import io.pinnacle.schema.Phase;
 import io.pinnacle.targeting.TargetingStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -478,5 +480,51 @@ class ItemUpdateOperatorTest {
       m.put(e.getItemId(), v);
     }
     return m;
+  }
+
+  @Test
+  void reproducibleModeGivesTheSameEmbeddingsWhateverTheBatching() throws Exception {
+    long first = freshItem();
+    for (int j = 1; j < 12; j++) {
+      freshItem();
+    }
+    Random rnd = new Random(5);
+    List<StreamRecord<Interaction>> events = new ArrayList<>();
+    for (int t = 1; t <= 400; t++) {
+      // A few hot items among quiet ones, so that items are often dirty again before their batch runs.
+      long item = first + (rnd.nextInt(3) == 0 ? rnd.nextInt(12) : rnd.nextInt(3));
+      events.add(event(item, users[rnd.nextInt(users.length)], rnd.nextInt(3) == 0, t));
+    }
+    Map<String, String> oneByOne = Map.of("pinnacle.tuning.batch-size", "1", "pinnacle.promo.cold-threshold", "1000");
+    Map<String, String> batched = Map.of("pinnacle.tuning.batch-size", "16", "pinnacle.tuning.max-delay", "1 h",
+        "pinnacle.promo.cold-threshold", "1000");
+    Map<String, String> batchedReproducible = new HashMap<>(batched);
+    batchedReproducible.put("pinnacle.tuning.reproducible", "true");
+    Map<String, List<Float>> reference = embeddingsBySeq(oneByOne, events);
+    assertEquals(reference, embeddingsBySeq(batchedReproducible, events),
+        "reproducible: the same steps and bits as tuning after every event");
+    assertNotEquals(reference, embeddingsBySeq(batched, events),
+        "without it, a batch that holds two events of an item makes one step of them (what the mode prevents)");
+  }
+
+  /** Replays the events with barriers at fixed points; item and updateSeq -> embedding. */
+  private static Map<String, List<Float>> embeddingsBySeq(Map<String, String> settings,
+                                                           List<StreamRecord<Interaction>> events) throws Exception {
+    Map<String, List<Float>> out = new HashMap<>();
+    try (var h = open(settings)) {
+      for (int j = 0; j < events.size(); j++) {
+        StreamRecord<Interaction> e = events.get(j);
+        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()),
+            e.getTimestamp()));
+        if (j % 97 == 96) {
+          h.prepareSnapshotPreBarrier(j);
+        }
+      }
+      h.prepareSnapshotPreBarrier(events.size());
+      for (ItemEmbedding e : h.extractOutputValues()) {
+        assertEquals(null, out.put(e.getItemId() + "#" + e.getUpdateSeq(), e.getEmbedding()), "one per updateSeq");
+      }
+    }
+    return out;
   }
 }
