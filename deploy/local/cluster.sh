@@ -10,16 +10,24 @@
 #   deploy/local/cluster.sh status     processes, the job's state, Prometheus targets
 #   deploy/local/cluster.sh replay N   send N generated events to the input topic
 #   deploy/local/cluster.sh check      read the committed embeddings and check updateSeq per item
-#   deploy/local/cluster.sh drill-rescale [N]
+#   deploy/local/cluster.sh drill-rescale [N] [MODE]
 #                                      N events (100,000) per phase; stop-with-savepoint and restore at parallelism
 #                                      1, 4 and 2 between phases; PASS on the same checks after the last phase
-#   deploy/local/cluster.sh drill-broker [N]
+#   deploy/local/cluster.sh drill-broker [N] [MODE]
 #                                      N events (200,000) with the broker SIGKILLed 10 s in and started again 10 s
 #                                      later; PASS on the same checks
-#   deploy/local/cluster.sh drill-taskmanager [N]
+#   deploy/local/cluster.sh drill-taskmanager [N] [MODE]
 #                                      a fresh cluster, N events (200,000), one TaskManager SIGKILLed mid-stream and
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
 #                                      dead letter appears and updateSeq never goes backwards in the committed output
+#   deploy/local/cluster.sh drill-artifact [N]
+#                                      a corrupt, a missing and a mismatched artifact at submission (refused), then
+#                                      a corrupt artifact at failover (the job waits, then recovers) and a replaced
+#                                      PROMO artifact at failover (states adopted)
+#
+# Every drill (MODE: exactly-once, the default, or at-least-once) also runs the same events once without a failure
+# (saved under target/local-cluster-references) and compares the committed updates with it: exactly-once, each
+# present once with equal content and equal final embeddings; at-least-once, the same with repeats allowed.
 #
 # Work directory: target/local-cluster (PINNACLE_CLUSTER_DIR). Ports: broker 9092 (controller 9093), Flink REST
 # 8081, reporters 9249-9259 (JobManager first), Prometheus 9090.
@@ -108,9 +116,10 @@ classloader.parent-first-patterns.additional: ai.djl.
 metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
 metrics.reporter.prom.port: 9249-9259
 pinnacle.kafka.bootstrap-servers: $BOOTSTRAP
-pinnacle.artifact.base: $ART/base-synthetic
-pinnacle.artifact.promo: $ART/promo-synthetic
+pinnacle.artifact.base: ${PINNACLE_CLUSTER_ART:-$ART}/base-synthetic
+pinnacle.artifact.promo: ${PINNACLE_CLUSTER_ART:-$ART}/promo-synthetic
 pinnacle.feedback.rules: synthetic
+${PINNACLE_CLUSTER_EXTRA:-}
 EOF
   cat > "$CONF/log4j.properties" <<EOF
 rootLogger.level = INFO
@@ -237,9 +246,10 @@ job_state() {
 }
 
 # The drills' verdict on the committed output: every input offset committed by the job (the source commits them
-# when a checkpoint completes; waits up to 3 minutes), no dead letter, and no item's updateSeq or event count going
-# backwards in what a read_committed consumer sees.
-output_checks() {
+# when a checkpoint completes; waits up to 3 minutes), no dead letter, and (exactly-once) no item's updateSeq or
+# event count going backwards in what a read_committed consumer sees; at-least-once may repeat, which the
+# comparison with the reference checks instead.
+output_checks() { # [delivery mode]
   local committed=""
   for _ in $(seq 1 36); do
     if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null; then committed=yes; break; fi
@@ -248,7 +258,49 @@ output_checks() {
   cat "$WORK/logs/account.out"
   [ -n "$committed" ] || return 1
   grep -q 'deadLetters=0}' "$WORK/logs/account.out" || return 1
-  tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out"
+  if [ "${1:-exactly-once}" = exactly-once ]; then
+    tool check "$BOOTSTRAP" 15 | tee "$WORK/logs/check.out"
+  fi
+}
+
+# The comparison drills run the job reproducibly (a dirty item is tuned before its next event; the user stage off,
+# since its shuffle interleaves an item's events in arrival order), so that a run with a failure can be compared
+# with a run without one, update by update.
+REPRODUCIBLE="pinnacle.tuning.reproducible: true
+pinnacle.users.enabled: false"
+REFS="$ROOT/target/local-cluster-references"
+
+fresh_cluster() { # delivery mode, slots per TaskManager
+  "$0" stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  PINNACLE_CLUSTER_SLOTS=$2 PINNACLE_CLUSTER_EXTRA="$REPRODUCIBLE
+pinnacle.delivery-guarantee: $1" "$0" start
+}
+
+# The no-failure run of N events of each seed, saved once per job jar and artifacts; prints the file.
+reference() { # N, seeds...
+  local n=$1; shift
+  local key; key=$(cat "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar "$ART/base-synthetic/metadata.json" \
+    "$ART/promo-synthetic/promo.json" | md5sum | cut -c1-8)
+  local file; file="$REFS/$key-$n-$(echo "$@" | tr ' ' '-').tsv"
+  if [ ! -f "$file" ]; then
+    {
+      log "reference: the same events without a failure"
+      fresh_cluster exactly-once 2
+      for seed in "$@"; do tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" "$seed" | tail -1; done
+      output_checks exactly-once && tool snapshot "$BOOTSTRAP" "$file.tmp" && mv "$file.tmp" "$file"
+      "$0" stop
+    } >&2
+  fi
+  [ -f "$file" ] && echo "$file"
+}
+
+compare() { # reference file, delivery mode
+  tool compare "$BOOTSTRAP" "$1" "$2" | tee "$WORK/logs/compare.out"
+}
+
+restarts() {
+  curl -s "$REST/jobs/$(job_id)/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | grep -o '[0-9]*' || true
 }
 
 case "${1:-}" in
@@ -289,10 +341,10 @@ case "${1:-}" in
     ;;
   drill-taskmanager)
     n=${2:-200000}
-    "$0" stop >/dev/null 2>&1 || true
-    rm -rf "$WORK"
+    mode=${3:-exactly-once}
+    ref=$(reference "$n" 7) || { log "no reference run"; exit 1; }
     # One slot per TaskManager: each runs one of the two parallel pipelines, so the kill always hits the job.
-    PINNACLE_CLUSTER_SLOTS=1 "$0" start
+    fresh_cluster "$mode" 1
     log "drill: replaying $n events, SIGKILL taskmanager-1 after 15 s"
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 7 > "$WORK/logs/replay.out" 2>&1 &
     replay=$!
@@ -305,24 +357,24 @@ case "${1:-}" in
     # Recovered: the job restarted at least once and runs all its tasks again.
     recovered=""
     for _ in $(seq 1 180); do
-      restarts=$(curl -s "$REST/jobs/$(job_id)/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' \
-        | grep -o '[0-9]*' || true)
-      if [ "${restarts:-0}" -ge 1 ] && wait_running 10; then recovered=$(( $(date +%s) - killed )); break; fi
+      n_restarts=$(restarts)
+      if [ "${n_restarts:-0}" -ge 1 ] && wait_running 8; then recovered=$(( $(date +%s) - killed )); break; fi
       sleep 1
     done
     wait "$replay"
     tail -1 "$WORK/logs/replay.out"
     [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }
-    log "restarts: ${restarts:-0}; all tasks running again $recovered s after the kill"
-    output_checks || verdict=FAIL
-    log "drill-taskmanager: $verdict"
+    log "restarts: ${n_restarts:-0}; all tasks running again $recovered s after the kill"
+    output_checks "$mode" || verdict=FAIL
+    compare "$ref" "$mode" || verdict=FAIL
+    log "drill-taskmanager ($mode): $verdict"
     [ "$verdict" = PASS ]
     ;;
   drill-broker)
     n=${2:-200000}
-    "$0" stop >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-    "$0" start
+    mode=${3:-exactly-once}
+    ref=$(reference "$n" 9) || { log "no reference run"; exit 1; }
+    fresh_cluster "$mode" 2
     log "drill: replaying $n events, the broker stopped after 10 s and started again 10 s later"
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 9 > "$WORK/logs/replay.out" 2>&1 &
     replay=$!
@@ -337,17 +389,18 @@ case "${1:-}" in
     wait "$replay"
     tail -1 "$WORK/logs/replay.out"
     grep -q "(0 refused" "$WORK/logs/replay.out" || log "some sends were refused during the outage (not counted)"
-    wait_running 10 || { log "the job is not running all its tasks"; verdict=FAIL; }
-    output_checks || verdict=FAIL
-    log "restarts: $(curl -s "$REST/jobs/$(job_id)/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' || true)"
-    log "drill-broker: $verdict"
+    wait_running 8 || { log "the job is not running all its tasks"; verdict=FAIL; }
+    output_checks "$mode" || verdict=FAIL
+    compare "$ref" "$mode" || verdict=FAIL
+    log "restarts: $(restarts)"
+    log "drill-broker ($mode): $verdict"
     [ "$verdict" = PASS ]
     ;;
   drill-rescale)
     n=${2:-100000}
-    "$0" stop >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-    "$0" start
+    mode=${3:-exactly-once}
+    ref=$(reference "$n" 11 12 13 14) || { log "no reference run"; exit 1; }
+    fresh_cluster "$mode" 2
     verdict=PASS
     seed=11
     for p in 1 4 2; do
@@ -358,12 +411,89 @@ case "${1:-}" in
       if [ -z "$sp" ]; then log "no savepoint"; verdict=FAIL; break; fi
       log "stopped with savepoint $sp; restoring at parallelism $p"
       submit "$p" "$sp" >/dev/null
-      wait_running $((5 * p)) || { log "not running at parallelism $p"; verdict=FAIL; break; }
+      wait_running $((4 * p)) || { log "not running at parallelism $p"; verdict=FAIL; break; }
       log "running at parallelism $p"
     done
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" "$seed" | tail -1
-    output_checks || verdict=FAIL
-    log "drill-rescale: $verdict"
+    output_checks "$mode" || verdict=FAIL
+    compare "$ref" "$mode" || verdict=FAIL
+    log "drill-rescale ($mode): $verdict"
+    [ "$verdict" = PASS ]
+    ;;
+  drill-artifact)
+    n=${2:-200000}
+    ref=$(reference "$n" 7) || { log "no reference run"; exit 1; }
+    # The job reads a copy of the artifacts, which the drill damages and replaces.
+    copy="$ROOT/target/local-cluster-artifacts"
+    rm -rf "$copy"; mkdir -p "$copy"; cp -r "$ART/base-synthetic" "$ART/promo-synthetic" "$copy/"
+    if [ ! -d "$ART/promo-synthetic-item-part" ]; then
+      log "training a second PROMO artifact on the same base (the replacement)"
+      "$ROOT/pinnacle" prompt-train --dataset synthetic --artifact "$ART/base-synthetic" --keep-item-part \
+        --out "$ART/promo-synthetic-item-part" >/dev/null
+    fi
+    PINNACLE_CLUSTER_ART="$copy" fresh_cluster exactly-once 1
+    verdict=PASS
+    jar=$(ls "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar | head -1)
+    # At start: a corrupt, a missing and a mismatched artifact are refused by the submission, naming the problem.
+    bad="$ROOT/target/local-cluster-bad-artifact"
+    rm -rf "$bad"; cp -r "$ART/base-synthetic" "$bad"
+    printf '\x00\x01\x02\x03' | dd of="$bad/parameters.bin" bs=1 seek=100 conv=notrunc 2>/dev/null
+    faults=("corrupt|pinnacle.artifact.base=$bad|is corrupt"
+      "missing|pinnacle.artifact.base=$ROOT/target/no-such-artifact|does not exist")
+    # A base the PROMO artifact was not trained on: the MovieLens base when `pinnacle run --dataset ml-100k` made one.
+    if [ -d "$ART/base-ml-100k" ]; then faults+=("mismatched|pinnacle.artifact.base=$ART/base-ml-100k|was trained on base"); fi
+    for fault in "${faults[@]}"; do
+      IFS='|' read -r what setting expect <<< "$fault"
+      if flink_cli run -d -p 2 -D "$setting" -c io.pinnacle.job.PinnacleJob "$jar" > "$WORK/logs/submit-$what.out" 2>&1; then
+        log "at start, $what artifact: the submission was accepted"; verdict=FAIL
+      elif grep -q "$expect" "$WORK/logs/submit-$what.out"; then
+        log "at start, $what artifact: refused ($(grep -o "[^:]*$expect[^.]*" "$WORK/logs/submit-$what.out" | head -1 | cut -c1-160))"
+      else
+        log "at start, $what artifact: refused without saying why"; verdict=FAIL
+      fi
+    done
+    [ "$(curl -s "$REST/jobs/overview" | grep -o '"jid"' | wc -l)" = 1 ] || { log "a refused submission left a job"; verdict=FAIL; }
+    # At failover: the artifact turns corrupt and a TaskManager dies; the job must wait (restarting with backoff,
+    # committing nothing) until the artifact is good again, then continue as if nothing happened.
+    log "drill: replaying $n events; 15 s in the base artifact turns corrupt and taskmanager-1 is SIGKILLed"
+    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 7 > "$WORK/logs/replay.out" 2>&1 &
+    replay=$!
+    sleep 15
+    cp "$copy/base-synthetic/parameters.bin" "$WORK/parameters.bin.good"
+    printf '\x00\x01\x02\x03' | dd of="$copy/base-synthetic/parameters.bin" bs=1 seek=100 conv=notrunc 2>/dev/null
+    "$0" kill-taskmanager 1
+    sleep 3
+    "$0" start-taskmanager 1
+    sleep 45
+    failing=$(grep -l "is corrupt" "$WORK"/logs/*.log 2>/dev/null | wc -l)
+    log "45 s with a corrupt artifact: job $(job_state), $(restarts) restarts, logs naming it: $failing"
+    [ "$failing" -ge 1 ] || { log "no log reports the corrupt artifact"; verdict=FAIL; }
+    cp "$WORK/parameters.bin.good" "$copy/base-synthetic/parameters.bin"
+    fixed=$(date +%s)
+    log "artifact repaired"
+    recovered=""
+    for _ in 1 2 3; do
+      if wait_running 8; then recovered=$(( $(date +%s) - fixed )); break; fi
+    done
+    wait "$replay"
+    tail -1 "$WORK/logs/replay.out"
+    [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }
+    log "all tasks running again $recovered s after the repair"
+    output_checks exactly-once || verdict=FAIL
+    compare "$ref" exactly-once || verdict=FAIL
+    # Replaced at failover: a different PROMO artifact for the same base. States are adopted (counters and updateSeq
+    # kept, prompts restarted), so updateSeq and event counts still never go back.
+    rm -rf "$copy/promo-synthetic"; cp -r "$ART/promo-synthetic-item-part" "$copy/promo-synthetic"
+    "$0" kill-taskmanager 1
+    sleep 3
+    "$0" start-taskmanager 1
+    wait_running 8 || sleep 60
+    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" 50000 8 | tail -1
+    output_checks exactly-once || verdict=FAIL
+    migrated=$(curl -s 'http://localhost:9090/api/v1/query?query=sum(flink_taskmanager_job_task_operator_statesMigrated)' \
+      | grep -o '"[0-9.]*"\]' | tr -d '"]' || true)
+    log "after the replacement: states adopted from the old artifact ${migrated:-unknown (no Prometheus)}"
+    log "drill-artifact: $verdict"
     [ "$verdict" = PASS ]
     ;;
   kill-taskmanager)
@@ -373,6 +503,6 @@ case "${1:-}" in
     start_taskmanager "${2:-1}"
     ;;
   *)
-    sed -n '2,16p' "$0"; exit 2
+    sed -n '2,27p' "$0"; exit 2
     ;;
 esac

@@ -11,6 +11,7 @@ import io.pinnacle.job.ingest.RawRecord;
 import io.pinnacle.job.kafka.KafkaEndpoints;
 import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.job.tuning.ItemUpdateOperator;
+import io.pinnacle.job.tuning.LoadedModels;
 import io.pinnacle.job.users.UserVectorOperator;
 import io.pinnacle.schema.DeadLetter;
 import io.pinnacle.schema.ItemEmbedding;
@@ -82,6 +83,9 @@ public final class PinnacleJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration conf = JobConfiguration.fromArgs(env.getConfiguration(), args);
     env.configure(JobConfiguration.flinkDefaults(env.getConfiguration()));
+    if (conf.get(PinnacleOptions.CHECK_ARTIFACTS)) {
+      LoadedModels.verify(conf);
+    }
     if (conf.get(PinnacleOptions.CHECK_TOPICS)) {
       Topics.requireExisting(conf);
     }

@@ -48,6 +48,10 @@ public final class PinnacleOptions {
       .booleanType().defaultValue(true)
       .withDescription("Refuse to start when a topic of the job is missing on the brokers (needs the right to list "
           + "topics).");
+  public static final ConfigOption<Boolean> CHECK_ARTIFACTS = key("pinnacle.artifact.check-at-submit")
+      .booleanType().defaultValue(true)
+      .withDescription("Read and verify both artifacts (format, checksums, pairing) where the job is submitted, and "
+          + "refuse to start with a bad one instead of failing every task at open.");
   public static final ConfigOption<Integer> TARGETING_PROBES = key("pinnacle.targeting.probes")
       .intType().defaultValue(UpdaterConfig.TARGETING_PROBES)
       .withDescription("Latest positives per cold item the live targeting measure keeps (about 100 bytes each in "

@@ -28,6 +28,22 @@ public final class LoadedModels extends ArtifactModels {
     this.key = key;
   }
 
+  /**
+   * Reads both artifacts as a TaskManager would (format, sha256 of every file, the PROMO artifact built on this
+   * base) and throws with a message naming what is wrong: a job with a bad artifact is refused before it starts
+   * rather than restarted forever.
+   */
+  public static void verify(Configuration conf) {
+    String baseUri = conf.get(PinnacleOptions.ARTIFACT_BASE);
+    String promoUri = conf.get(PinnacleOptions.ARTIFACT_PROMO);
+    PromoArtifact promo = PromoArtifact.load(ArtifactLocation.localDirectory(promoUri));
+    BaseModelArtifact base = BaseModelArtifact.load(ArtifactLocation.localDirectory(baseUri));
+    if (!promo.metadata().baseModelVersion().equals(base.version())) {
+      throw new IllegalArgumentException("PROMO artifact " + promoUri + " was trained on base "
+          + promo.metadata().baseModelVersion() + ", but " + baseUri + " is base " + base.version());
+    }
+  }
+
   /** Loads (or shares) the models for this configuration's artifacts; call {@link #close()} when done. */
   public static LoadedModels acquire(Configuration conf, Device device) {
     String baseUri = conf.get(PinnacleOptions.ARTIFACT_BASE);

@@ -27,10 +27,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   check   BOOTSTRAP [SECONDS]          reads the committed embeddings until nothing new arrives for SECONDS
  *   account BOOTSTRAP                    the input's end offsets against the job's committed offsets, and the
  *                                        committed dead letters
+ *   snapshot BOOTSTRAP FILE              saves every committed update (item, updateSeq, content fingerprint)
+ *   compare BOOTSTRAP FILE MODE          compares the committed updates with a saved no-failure run; MODE is
+ *                                        exactly-once or at-least-once
  * </pre>
+ * Replays give event j of seed s the time 2026-01-01 + s days + j ms, so that two replays of a seed send the same
+ * events.
  */
 public final class ClusterTool {
   private ClusterTool() {}
+
+  /** 2026-01-01T00:00Z: replays' event times start here (plus one day per seed). */
+  private static final long FIXED_CLOCK_START_MS = 1_767_225_600_000L;
+  private static final Duration QUIET = Duration.ofSeconds(10);
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
@@ -51,7 +60,8 @@ public final class ClusterTool {
         long n = Long.parseLong(args[4]);
         try (EventProducer p = new EventProducer(bootstrap, defaults.get(
             PinnacleOptions.TOPIC_INTERACTIONS),
-            new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed))) {
+            new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed)
+                .withFixedClock(FIXED_CLOCK_START_MS + seed * 86_400_000L, 1))) {
           p.prefill(n);
           System.out.printf("sent %,d events (%,d refused by the broker)%n", p.sent.get(), p.failed.get());
         }
@@ -113,6 +123,26 @@ public final class ClusterTool {
           if (committed != end) {
             System.exit(1);
           }
+        }
+      }
+      case "snapshot" -> {
+        CommittedUpdates u = CommittedUpdates.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET);
+        u.save(Path.of(args[2]));
+        System.out.printf("{updates=%d, itemsWithSeqGaps=%d, saved=%s}%n", u.updates.size(), u.itemsWithGaps(),
+            args[2]);
+      }
+      case "compare" -> {
+        CommittedUpdates reference = CommittedUpdates.load(Path.of(args[2]));
+        boolean exactlyOnce = switch (args[3]) {
+          case "exactly-once" -> true;
+          case "at-least-once" -> false;
+          default -> throw new IllegalArgumentException("mode must be exactly-once or at-least-once: " + args[3]);
+        };
+        Map<String, Object> r = CommittedUpdates.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET)
+            .compare(reference, exactlyOnce);
+        System.out.println(r);
+        if (!"PASS".equals(r.get("verdict"))) {
+          System.exit(1);
         }
       }
       default -> {

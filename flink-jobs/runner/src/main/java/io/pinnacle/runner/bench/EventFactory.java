@@ -23,6 +23,9 @@ final class EventFactory {
   private final SplittableRandom rnd;
   private final AvroValueCodec<InteractionEvent> codec = Codecs.interactionEvent();
   private long sequence;
+  /** Below 0: events carry the send time; else event j carries fixedStartMs + j * fixedStepMs. */
+  private long fixedStartMs = -1;
+  private long fixedStepMs;
 
   /** {@code idPrefix} makes eventIds unique across factories (phases, modes, jobs) of one benchmark. */
   EventFactory(Catalogue catalogue, double coldShare, double unknownUserShare, String idPrefix, long seed) {
@@ -36,7 +39,18 @@ final class EventFactory {
     this.rnd = new SplittableRandom(seed);
   }
 
+  /**
+   * Event times from a fixed clock instead of the send time, so that two replays of one seed send the same bytes
+   * (the drills compare a run with a failure against one without).
+   */
+  EventFactory withFixedClock(long startMs, long stepMs) {
+    this.fixedStartMs = startMs;
+    this.fixedStepMs = stepMs;
+    return this;
+  }
+
   InteractionEvent next(long nowMs) {
+    long eventTimeMs = fixedStartMs >= 0 ? fixedStartMs + sequence * fixedStepMs : nowMs;
     boolean cold = rnd.nextDouble() < coldShare;
     long item = cold ? catalogue.coldItems[coldPopularity.sample(rnd)]
         : catalogue.warmItems[warmPopularity.sample(rnd)];
@@ -51,7 +65,7 @@ final class EventFactory {
         .setEventId(idPrefix + "-" + (sequence++))
         .setUserId(user)
         .setItemId(item)
-        .setEventTimeMs(nowMs)
+        .setEventTimeMs(eventTimeMs)
         .setDwellMs(dwell)
         .setItemDurationMs(duration)
         .setClicked(clicked)
