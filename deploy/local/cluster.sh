@@ -24,6 +24,9 @@
 #                                      a corrupt, a missing and a mismatched artifact at submission (refused), then
 #                                      a corrupt artifact at failover (the job waits, then recovers) and a replaced
 #                                      PROMO artifact at failover (states adopted)
+#   deploy/local/cluster.sh soak [MINUTES] [RATE]
+#                                      a fresh cluster at RATE events/s (1,000) for MINUTES (30): TaskManager memory,
+#                                      checkpoint size and duration, lag -> target/results/soak/soak.{json,png}
 #
 # Every drill (MODE: exactly-once, the default, or at-least-once) also runs the same events once without a failure
 # (saved under target/local-cluster-references) and compares the committed updates with it: exactly-once, each
@@ -77,8 +80,12 @@ cluster_classpath() {
 
 # The runner's tool (topics, replay, check): the whole build on its class path.
 tool() {
-  "$JAVA" -Xmx1g -Dai.djl.offline=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
-    io.pinnacle.runner.bench.ClusterTool "$@"
+  tool_main io.pinnacle.runner.bench.ClusterTool "$@"
+}
+
+tool_main() { # class, args...
+  "$JAVA" -Xmx1g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
+    "$@"
 }
 
 wait_for() { # description, command...
@@ -496,6 +503,19 @@ case "${1:-}" in
     log "drill-artifact: $verdict"
     [ "$verdict" = PASS ]
     ;;
+  soak)
+    minutes=${2:-30}
+    rate=${3:-1000}
+    "$0" stop >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+    "$0" start
+    out="$ROOT/target/results/soak"
+    log "soak: $rate events/s for $minutes minutes; samples, trends and curves in $out"
+    tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \
+      "$rate" $((minutes * 60)) "$out" "tm-1=$(cat "$WORK/taskmanager-1.pid")" "tm-2=$(cat "$WORK/taskmanager-2.pid")"
+    log "restarts during the soak: $(restarts)"
+    output_checks exactly-once
+    ;;
   kill-taskmanager)
     kill -9 "$(cat "$WORK/taskmanager-${2:-1}.pid")"; log "SIGKILLed taskmanager-${2:-1}"
     ;;
@@ -503,6 +523,6 @@ case "${1:-}" in
     start_taskmanager "${2:-1}"
     ;;
   *)
-    sed -n '2,27p' "$0"; exit 2
+    sed -n '2,30p' "$0"; exit 2
     ;;
 esac

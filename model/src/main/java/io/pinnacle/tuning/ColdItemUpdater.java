@@ -300,12 +300,13 @@ public final class ColdItemUpdater {
   }
 
   /**
-   * The next {@code updateSeq}: one more than the last, but never below the clock. After a loss of state (idle
-   * expiry, a start without state) an item thus continues above every number it had before, because those
-   * numbers stayed at or near the clock of their time.
+   * The next {@code updateSeq}: a state's first update takes the clock, every later one the last number plus one.
+   * An item's updates are thus gapless while its state lives, and after a loss of state (idle expiry, a start
+   * without state) it continues above every number it had before: those started at an older clock and grew by
+   * one per update, fewer updates than milliseconds have passed since.
    */
   public static long nextSeq(long previous, long clockMs) {
-    return Math.max(previous + 1, clockMs);
+    return previous > 0 ? previous + 1 : Math.max(1, clockMs);
   }
 
   /** A user's vector as the item kept it with their pinnacle entry, else the models' lookup. */

@@ -139,9 +139,10 @@ class ColdItemUpdaterTest {
   }
 
   @Test
-  void updateSeqFollowsTheClockAndNeverGoesBack() {
-    assertEquals(6, ColdItemUpdater.nextSeq(5, 0));
-    assertEquals(1_000, ColdItemUpdater.nextSeq(5, 1_000));
+  void updateSeqStartsAtTheClockThenCountsWithoutGaps() {
+    assertEquals(1_000, ColdItemUpdater.nextSeq(0, 1_000), "a new state starts at the clock");
+    assertEquals(1, ColdItemUpdater.nextSeq(0, 0), "offline, without a clock, at 1");
+    assertEquals(6, ColdItemUpdater.nextSeq(5, 1_000), "then one more per update, whatever the clock");
     assertEquals(1_001, ColdItemUpdater.nextSeq(1_000, 1_000), "two updates within a millisecond");
   }
 
