@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -119,13 +121,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** The same on any single-node broker (replication 1): this one or the benchmark's. */
   public static void createTopics(String bootstrap, List<String> plain, List<String> compacted, int partitions) {
+    createTopics(bootstrap, plain, compacted, partitions, Map.of());
+  }
+
+  /** The same, with extra settings for the compacted topics. */
+  public static void createTopics(String bootstrap, List<String> plain, List<String> compacted, int partitions,
+                                  Map<String, String> compactedConfigs) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      List<NewTopic> topics = new java.util.ArrayList<>();
+      List<NewTopic> topics = new ArrayList<>();
       for (String t : plain) {
         topics.add(new NewTopic(t, partitions, (short) 1));
       }
       for (String t : compacted) {
-        topics.add(new NewTopic(t, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        Map<String, String> configs = new HashMap<>(compactedConfigs);
+        configs.put("cleanup.policy", "compact");
+        topics.add(new NewTopic(t, partitions, (short) 1).configs(configs));
       }
       admin.createTopics(topics).all().get();
     } catch (Exception e) {

@@ -285,7 +285,9 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     batchItems.update(ids.size());
     for (ColdItemUpdater.Update u : updates) {
       store.modified(u.itemId(), now);
-      output.collect(new StreamRecord<>(Embeddings.of(u, models.baseVersion(), now), u.state().lastEventTimeMs));
+      // Stamped with the emission time, not the event's: a compacted topic's min.compaction.lag.ms then keeps the
+      // recent updates however old the events are (a replay of last month's log).
+      output.collect(new StreamRecord<>(Embeddings.of(u, models.baseVersion(), now), now));
       if (u.state().lastIngestMs > 0) {
         freshnessMs.update(Math.max(0, now - u.state().lastIngestMs));
       }

@@ -51,7 +51,9 @@ public final class ClusterTool {
     switch (args[0]) {
       case "topics" -> {
         Topics t = Topics.of(defaults);
-        EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), Integer.parseInt(args[2]));
+        // An hour before the cleaner may merge an item's updates: the drills read every one of them.
+        EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), Integer.parseInt(args[2]),
+            Map.of("min.compaction.lag.ms", "3600000"));
         System.out.println("topics ready: " + t.all());
       }
       case "replay" -> {
