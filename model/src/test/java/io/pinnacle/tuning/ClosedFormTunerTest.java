@@ -1,5 +1,6 @@
 package io.pinnacle.tuning;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,6 +199,23 @@ class ClosedFormTunerTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theSameInputsGiveTheSameBitsBeforeAndAfterCompilation() {
+    // d = 16 runs every vector kernel (the pairwise one only at twice the lane count of 256-bit vectors).
+    PromoConfig c = PromoFixtures.config(16);
+    ClosedFormTuner closed = new ClosedFormTuner(globals(c, 3), c, 0.7f);
+    List<ItemTuningInput> items = unevenItems(8, 16, c.k(), 61);
+    float[][] first = closed.tune(items, 3).embeddings(); // early calls run in the interpreter
+    List<ItemTuningInput> other = unevenItems(64, 16, c.k(), 62);
+    for (int r = 0; r < 3_000; r++) {
+      closed.tune(other, 1); // until the JIT has compiled the kernels
+    }
+    float[][] later = closed.tune(items, 3).embeddings();
+    for (int i = 0; i < items.size(); i++) {
+      assertArrayEquals(first[i], later[i], "item " + i + ": a replay must reproduce every bit");
     }
   }
 

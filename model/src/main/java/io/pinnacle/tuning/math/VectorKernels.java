@@ -182,13 +182,26 @@ final class VectorKernels {
     return relu ? Math.max(v, 0f) : v;
   }
 
+  /**
+   * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and the JIT's
+   * intrinsic add in different orders: the same inputs would give different bits before and after compilation, and
+   * a replay or a recovery could not reproduce an embedding.
+   */
+  private static float sumLanes(FloatVector v) {
+    float s = 0f;
+    for (int i = 0; i < LANES; i++) {
+      s += v.lane(i);
+    }
+    return s;
+  }
+
   static float dot(float[] a, int ao, float[] b, int bo, int n) {
     FloatVector acc = FloatVector.zero(SPECIES);
     int i = 0;
     for (; i <= n - LANES; i += LANES) {
       acc = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
     }
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(acc);
     for (; i < n; i++) {
       s += a[ao + i] * b[bo + i];
     }
@@ -212,7 +225,7 @@ final class VectorKernels {
         acc0 = acc0.add(a0.sub(FloatVector.fromArray(SPECIES, rows, b)).abs());
         acc1 = acc1.add(a1.sub(FloatVector.fromArray(SPECIES, rows, b + LANES)).abs());
       }
-      total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+      total += sumLanes(acc0.add(acc1));
     }
     return total;
   }

@@ -507,6 +507,44 @@ class ItemUpdateOperatorTest {
         "without it, a batch that holds two events of an item makes one step of them (what the mode prevents)");
   }
 
+  @Test
+  void aRestoreInTheMiddleChangesNoBitOfWhatFollows() throws Exception {
+    long first = freshItem();
+    for (int j = 1; j < 12; j++) {
+      freshItem();
+    }
+    Random rnd = new Random(9);
+    List<StreamRecord<Interaction>> events = new ArrayList<>();
+    for (int t = 1; t <= 400; t++) {
+      long item = first + (rnd.nextInt(3) == 0 ? rnd.nextInt(12) : rnd.nextInt(3));
+      events.add(event(item, users[rnd.nextInt(users.length)], rnd.nextInt(3) == 0, t));
+    }
+    Map<String, String> settings = Map.of("pinnacle.tuning.batch-size", "16", "pinnacle.tuning.max-delay", "1 h",
+        "pinnacle.promo.cold-threshold", "1000", "pinnacle.tuning.reproducible", "true");
+    Map<String, List<Float>> straight = embeddingsBySeq(settings, events);
+    Map<String, List<Float>> restored = new HashMap<>();
+    OperatorSubtaskState snapshot;
+    try (var h = rocksDb(settings, 0)) {
+      h.open();
+      for (StreamRecord<Interaction> e : events.subList(0, 200)) {
+        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()), e.getTimestamp()));
+      }
+      h.prepareSnapshotPreBarrier(1);
+      snapshot = h.snapshot(1, 1);
+      h.extractOutputValues().forEach(e -> restored.put(e.getItemId() + "#" + e.getUpdateSeq(), e.getEmbedding()));
+    }
+    try (var h = rocksDb(settings, 0)) {
+      h.initializeState(snapshot);
+      h.open();
+      for (StreamRecord<Interaction> e : events.subList(200, events.size())) {
+        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()), e.getTimestamp()));
+      }
+      h.prepareSnapshotPreBarrier(2);
+      h.extractOutputValues().forEach(e -> restored.put(e.getItemId() + "#" + e.getUpdateSeq(), e.getEmbedding()));
+    }
+    assertEquals(straight, restored, "state restored from RocksDB must continue exactly as the heap state would");
+  }
+
   /** Replays the events with barriers at fixed points; item and updateSeq -> embedding. */
   private static Map<String, List<Float>> embeddingsBySeq(Map<String, String> settings,
                                                            List<StreamRecord<Interaction>> events) throws Exception {

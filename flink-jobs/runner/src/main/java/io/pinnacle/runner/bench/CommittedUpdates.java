@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Every update a read_committed consumer sees on the embeddings topic, in offset order per partition, each reduced to
  * its identity (item, updateSeq) and a fingerprint of what it says (embedding bits, phase, counts, pinnacle size,
- * newest event time, losses; not the emission or ingest times, which differ between runs). The drills save a
+ * newest event time; not the emission or ingest times, which differ between runs, nor the losses, which are the
+ * means of the micro-batch the update ran in). The drills save a
  * no-failure run's updates as the reference and compare a run with a failure against it.
  */
 final class CommittedUpdates {
@@ -71,9 +72,6 @@ final class CommittedUpdates {
     }
     b.putInt(e.getPhase().ordinal()).putLong(e.getPositiveCount()).putLong(e.getNegativeCount())
         .putInt(e.getPinnacleCount()).putLong(e.getLastEventTimeMs());
-    for (Float loss : new Float[] {e.getRecLoss(), e.getPfpeLoss(), e.getPapeLoss()}) {
-      b.putInt(loss == null ? 0 : Float.floatToRawIntBits(loss));
-    }
     long h = 1125899906842597L;
     for (int j = 0; j < b.position(); j++) {
       h = 31 * h + b.get(j);
