@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,6 +124,12 @@ class BadInputTest {
         assertTrue(d.getDetail().toString().contains("[value truncated from"), d.getDetail().toString());
       }
     }
+    // The table the issue asks for: sent and dead-lettered per reason (interaction and catalog records together).
+    StringBuilder table = new StringBuilder("| reason | sent | dead-lettered |\n|---|---|---|\n");
+    expected.forEach((reason, n) -> table.append("| ").append(reason).append(" | ").append(n).append(" | ")
+        .append(reasons.getOrDefault(reason, 0)).append(" |\n"));
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "bad-input-table.md"), table);
     assertEquals(expected, reasons, "every bad record once, with its reason");
     assertEquals(2, dead.stream().filter(d -> d.getDetail().toString().contains("[value truncated from")).count(),
         "both 700 kB records are kept truncated");
