@@ -330,7 +330,14 @@ case "${1:-}" in
     ;;
   stop)
     for p in prometheus taskmanager-2 taskmanager-1 jobmanager kafka; do
-      if [ -f "$WORK/$p.pid" ]; then kill "$(cat "$WORK/$p.pid")" 2>/dev/null || true; rm -f "$WORK/$p.pid"; fi
+      if [ -f "$WORK/$p.pid" ]; then
+        pid=$(cat "$WORK/$p.pid")
+        kill "$pid" 2>/dev/null || true
+        # Wait for it to exit (a fresh start removes the work directory it writes to); SIGKILL after 30 s.
+        for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        kill -9 "$pid" 2>/dev/null || true
+        rm -f "$WORK/$p.pid"
+      fi
     done
     log "stopped"
     ;;
@@ -509,7 +516,8 @@ case "${1:-}" in
     rate=${3:-1000}
     "$0" stop >/dev/null 2>&1 || true
     rm -rf "$WORK"
-    "$0" start
+    # One slot per TaskManager: each runs one of the two pipelines.
+    PINNACLE_CLUSTER_SLOTS=1 "$0" start
     out="$ROOT/target/results/soak"
     log "soak: $rate events/s for $minutes minutes; samples, trends and curves in $out"
     tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \

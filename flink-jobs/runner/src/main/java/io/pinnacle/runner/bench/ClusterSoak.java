@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,7 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  * The soak on the local cluster: generated events at a steady rate for a long time while every TaskManager's
  * resident memory, its memory outside the Java heap (RocksDB, PyTorch, metaspace, buffers), the latest checkpoint's
  * size and duration and the consumer lag are sampled. Writes every sample and a verdict on each series'
- * trend after the warm-up (JSON), and the curves (PNG).
+ * trend after the warm-up (JSON), and the curves (PNG). Users and items come from a fixed population (the base's
+ * users, the catalogue's items), so that state reaches its size within the run: with new keys it grows until their
+ * TTLs expire them, which a soak of minutes cannot show.
  * <pre>
  *   ClusterSoak BOOTSTRAP REST_URL BASE_DIR PROMO_DIR RATE SECONDS OUT_DIR TM_NAME=PID...
  * </pre>
@@ -65,7 +69,7 @@ public final class ClusterSoak {
     List<Sample> samples = new ArrayList<>();
     long start = System.currentTimeMillis();
     try (EventProducer producer = new EventProducer(bootstrap, input,
-        new EventFactory(catalogue, 0.4, 0.05, "soak", 21));
+        new EventFactory(catalogue, 0.4, 0.0, "soak", 21));
          Admin admin = Admin.create(props(bootstrap))) {
       Thread sender = new Thread(() -> producer.steady(rate, seconds), "soak-producer");
       sender.start();
@@ -134,11 +138,8 @@ public final class ClusterSoak {
     Map<String, Long> outside = new LinkedHashMap<>();
     for (Map.Entry<String, Long> p : pids.entrySet()) {
       ProcStats.Reading r = ProcStats.read(p.getValue());
-      long rssBytes = r == null ? 0 : r.rssBytes();
-      rss.put(p.getKey(), rssBytes >> 20);
-      JsonNode m = get(http, rest + "/taskmanagers/" + p.getKey() + "/metrics?get=Status.JVM.Memory.Heap.Committed");
-      long heap = m != null && m.size() > 0 ? m.get(0).get("value").asLong() : 0;
-      outside.put(p.getKey(), heap == 0 ? -1 : (rssBytes - heap) >> 20);
+      rss.put(p.getKey(), r == null ? 0 : r.rssBytes() >> 20);
+      outside.put(p.getKey(), residentOutsideHeap(p.getValue()) >> 20);
     }
     long id = -1;
     long kb = 0;
@@ -164,6 +165,51 @@ public final class ClusterSoak {
       }
     }
     return new Sample(seconds, rss, outside, id, kb, fullKb, ms, lag(admin, input, group), sent);
+  }
+
+  /**
+   * Resident bytes of the process outside its Java heap's address range (from /proc/PID/smaps, the range from
+   * {@code jcmd PID GC.heap_info}): RocksDB, PyTorch, metaspace, code, thread stacks, direct buffers. Unlike RSS it
+   * does not move with the heap's own growth up to -Xmx.
+   */
+  static long residentOutsideHeap(long pid) {
+    try {
+      long[] heap = HEAP_RANGES.computeIfAbsent(pid, ClusterSoak::heapRange);
+      long outside = 0;
+      boolean in = false;
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+        int dash = line.indexOf('-');
+        if (dash > 0 && line.indexOf(' ') > dash && HEX.matcher(line.substring(0, dash)).matches()) {
+          long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+          in = heap != null && start >= heap[0] && start < heap[1];
+        } else if (line.startsWith("Rss:") && !in) {
+          outside += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      return outside;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static final Map<Long, long[]> HEAP_RANGES = new LinkedHashMap<>();
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+  private static final Pattern RANGE = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
+
+  private static long[] heapRange(long pid) {
+    try {
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor();
+      Matcher m = RANGE.matcher(out);
+      return m.find() ? new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)}
+          : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private static long lag(Admin admin, String input, String group) throws Exception {

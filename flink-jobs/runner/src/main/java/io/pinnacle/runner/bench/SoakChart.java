@@ -23,7 +23,7 @@ final class SoakChart {
 
   static void write(List<ClusterSoak.Sample> samples, Collection<String> taskManagers, Path png) throws IOException {
     XYChart rss = chart("TaskManager resident memory", "MB");
-    XYChart outside = chart("TaskManager memory outside the Java heap (RSS - committed heap)", "MB");
+    XYChart outside = chart("TaskManager resident memory outside the Java heap", "MB");
     for (String tm : taskManagers) {
       add(rss, tm, samples, s -> s.rssMb().getOrDefault(tm, 0L));
       add(outside, tm, samples, s -> s.outsideHeapMb().getOrDefault(tm, 0L));
