@@ -36,12 +36,18 @@ final class ChartWriter {
         ok.stream().map(r -> (Number) r.maxRate().itemUpdatesPerSecond()).toList()));
     panels.add(freshness(ok, labels));
     panels.add(memory(runs));
-    BufferedImage out = new BufferedImage(2 * W, 2 * H, BufferedImage.TYPE_INT_RGB);
+    grid(panels, W, H, png);
+  }
+
+  /** Panels of w x h, two per row, as one PNG. */
+  static void grid(List<? extends Chart<?, ?>> panels, int w, int h, Path png) throws IOException {
+    int rows = (panels.size() + 1) / 2;
+    BufferedImage out = new BufferedImage(2 * w, rows * h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 2 * W, 2 * H);
+    g.fillRect(0, 0, 2 * w, rows * h);
     for (int i = 0; i < panels.size(); i++) {
-      g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % 2) * W, (i / 2) * H, null);
+      g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % 2) * w, (i / 2) * h, null);
     }
     g.dispose();
     ImageIO.write(out, "png", png.toFile());

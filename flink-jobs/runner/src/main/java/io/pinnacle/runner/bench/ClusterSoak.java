@@ -22,8 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The soak on the local cluster: generated events at a steady rate for a long time while every TaskManager's
@@ -213,22 +211,8 @@ public final class ClusterSoak {
   }
 
   private static long lag(Admin admin, String input, String group) throws Exception {
-    var partitions = admin.describeTopics(List.of(input)).allTopicNames().get().get(input).partitions();
-    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-    for (var info : partitions) {
-      latest.put(new TopicPartition(input, info.partition()), OffsetSpec.latest());
-    }
-    long end = 0;
-    for (var e : admin.listOffsets(latest).all().get().values()) {
-      end += e.offset();
-    }
-    long committed = 0;
-    for (var e : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
-      if (e.getKey().topic().equals(input) && e.getValue() != null) {
-        committed += e.getValue().offset();
-      }
-    }
-    return end - committed;
+    long[] offsets = ClusterTool.inputOffsets(admin, input, group);
+    return offsets[0] - offsets[1];
   }
 
   private static JsonNode get(HttpClient http, String url) {

@@ -103,23 +103,9 @@ public final class ClusterTool {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
-          var partitions = admin.describeTopics(List.of(input)).allTopicNames().get().get(input).partitions();
-          Map<TopicPartition, OffsetSpec> latest =
-              new HashMap<>();
-          for (var info : partitions) {
-            latest.put(new TopicPartition(input, info.partition()),
-                OffsetSpec.latest());
-          }
-          long end = 0;
-          for (var e : admin.listOffsets(latest).all().get().values()) {
-            end += e.offset();
-          }
-          long committed = 0;
-          for (var e : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
-            if (e.getKey().topic().equals(input) && e.getValue() != null) {
-              committed += e.getValue().offset();
-            }
-          }
+          long[] offsets = inputOffsets(admin, input, group);
+          long end = offsets[0];
+          long committed = offsets[1];
           long dead = countCommitted(bootstrap, dlq);
           System.out.printf("{input=%d, committedByJob=%d, deadLetters=%d}%n", end, committed, dead);
           if (committed != end) {
@@ -152,6 +138,26 @@ public final class ClusterTool {
         System.exit(2);
       }
     }
+  }
+
+  /** The input topic's end offsets and the job's committed offsets, each summed over the partitions. */
+  static long[] inputOffsets(Admin admin, String input, String group) throws Exception {
+    var partitions = admin.describeTopics(List.of(input)).allTopicNames().get().get(input).partitions();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (var info : partitions) {
+      latest.put(new TopicPartition(input, info.partition()), OffsetSpec.latest());
+    }
+    long end = 0;
+    for (var e : admin.listOffsets(latest).all().get().values()) {
+      end += e.offset();
+    }
+    long committed = 0;
+    for (var e : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+      if (e.getKey().topic().equals(input) && e.getValue() != null) {
+        committed += e.getValue().offset();
+      }
+    }
+    return new long[] {end, committed};
   }
 
   /** Records a read_committed consumer sees on the topic from the beginning. */

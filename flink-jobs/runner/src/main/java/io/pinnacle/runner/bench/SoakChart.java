@@ -1,15 +1,10 @@
 package io.pinnacle.runner.bench;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -34,16 +29,7 @@ final class SoakChart {
     add(checkpoints, "duration (ms)", samples, s -> s.checkpointMs());
     XYChart lag = chart("Consumer lag of the job (input end - committed offsets)", "events");
     add(lag, "lag", samples, s -> s.lag());
-    List<XYChart> panels = List.of(rss, outside, checkpoints, lag);
-    BufferedImage out = new BufferedImage(2 * W, 2 * H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 2 * W, 2 * H);
-    for (int i = 0; i < panels.size(); i++) {
-      g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % 2) * W, (i / 2) * H, null);
-    }
-    g.dispose();
-    ImageIO.write(out, "png", png.toFile());
+    ChartWriter.grid(List.of(rss, outside, checkpoints, lag), W, H, png);
   }
 
   private static XYChart chart(String title, String y) {
