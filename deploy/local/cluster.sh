@@ -516,8 +516,10 @@ case "${1:-}" in
     rate=${3:-1000}
     "$0" stop >/dev/null 2>&1 || true
     rm -rf "$WORK"
-    # One slot per TaskManager: each runs one of the two pipelines.
-    PINNACLE_CLUSTER_SLOTS=1 "$0" start
+    # One slot per TaskManager: each runs one of the two pipelines. RocksDB reports its own memory.
+    PINNACLE_CLUSTER_SLOTS=1 PINNACLE_CLUSTER_EXTRA="state.backend.rocksdb.metrics.block-cache-usage: true
+state.backend.rocksdb.metrics.cur-size-all-mem-tables: true
+state.backend.rocksdb.metrics.estimate-table-readers-mem: true" "$0" start
     out="$ROOT/target/results/soak"
     log "soak: $rate events/s for $minutes minutes; samples, trends and curves in $out"
     tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.job.config.PinnacleOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +45,8 @@ public final class ClusterSoak {
   private static final double FLAT_PER_HOUR = 0.10;
 
   /** One sample: seconds since start, and per TaskManager name its figures; the job's latest checkpoint and lag. */
-  record Sample(double seconds, Map<String, Long> rssMb, Map<String, Long> outsideHeapMb, long checkpointId,
+  record Sample(double seconds, Map<String, Long> rssMb, Map<String, Long> outsideHeapMb,
+                Map<String, Long> rocksDbMb, long checkpointId,
                 long checkpointKb, long checkpointFullKb, long checkpointMs, long lag, long sent) {}
 
   private ClusterSoak() {}
@@ -76,8 +79,9 @@ public final class ClusterSoak {
         Sample s = sample(http, rest, admin, input, defaults.get(PinnacleOptions.GROUP_ID), pids,
             (System.currentTimeMillis() - start) / 1e3, producer.sent.get());
         samples.add(s);
-        Bench.progress("soak %4.0f s: rss %s MB, outside heap %s MB, checkpoint %d: %d KB in %d ms, lag %d",
-            s.seconds(), s.rssMb(), s.outsideHeapMb(), s.checkpointId(), s.checkpointKb(), s.checkpointMs(), s.lag());
+        Bench.progress("soak %4.0f s: rss %s MB, outside heap %s MB, RocksDB %s MB, checkpoint %d: %d KB in %d ms, "
+            + "lag %d", s.seconds(), s.rssMb(), s.outsideHeapMb(), s.rocksDbMb(), s.checkpointId(), s.checkpointKb(),
+            s.checkpointMs(), s.lag());
       }
     }
     Map<String, Object> result = new LinkedHashMap<>();
@@ -90,6 +94,7 @@ public final class ClusterSoak {
     for (String tm : pids.keySet()) {
       trends.put(tm + ".rssMb", trend(samples, s -> s.rssMb().getOrDefault(tm, 0L)));
       trends.put(tm + ".outsideHeapMb", trend(samples, s -> s.outsideHeapMb().getOrDefault(tm, 0L)));
+      trends.put(tm + ".rocksDbMb", trend(samples, s -> s.rocksDbMb().getOrDefault(tm, 0L)));
     }
     trends.put("checkpointKb", trend(samples, Sample::checkpointKb));
     trends.put("checkpointFullKb", trend(samples, Sample::checkpointFullKb));
@@ -162,7 +167,7 @@ public final class ClusterSoak {
         ms = done.path("end_to_end_duration").asLong();
       }
     }
-    return new Sample(seconds, rss, outside, id, kb, fullKb, ms, lag(admin, input, group), sent);
+    return new Sample(seconds, rss, outside, rocksDb(http), id, kb, fullKb, ms, lag(admin, input, group), sent);
   }
 
   /**
@@ -209,6 +214,33 @@ public final class ClusterSoak {
       return null;
     }
   }
+
+  /**
+   * RocksDB's own memory per TaskManager from Prometheus (the cluster enables RocksDB's memory metrics): the shared
+   * block cache (every column family reports the same one) plus every column family's memtables and table readers.
+   * Empty without Prometheus.
+   */
+  private static Map<String, Long> rocksDb(HttpClient http) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    String metric = "{__name__=~\"flink_taskmanager_job_task_operator_.*_rocksdb_%s\"}";
+    String[] queries = {"max by (tm_id) (" + metric.formatted("block_cache_usage") + ")",
+        "sum by (tm_id) (" + metric.formatted("cur_size_all_mem_tables") + ")",
+        "sum by (tm_id) (" + metric.formatted("estimate_table_readers_mem") + ")"};
+    for (String q : queries) {
+      JsonNode r = get(http, PROMETHEUS + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+      if (r == null) {
+        return out;
+      }
+      for (JsonNode series : r.path("data").path("result")) {
+        String tm = series.path("metric").path("tm_id").asText().replace('_', '-');
+        out.merge(tm, (long) series.path("value").get(1).asDouble(), Long::sum);
+      }
+    }
+    out.replaceAll((tm, bytes) -> bytes >> 20);
+    return out;
+  }
+
+  private static final String PROMETHEUS = "http://localhost:9090";
 
   private static long lag(Admin admin, String input, String group) throws Exception {
     long[] offsets = ClusterTool.inputOffsets(admin, input, group);

@@ -22,6 +22,7 @@ final class SoakChart {
     for (String tm : taskManagers) {
       add(rss, tm, samples, s -> s.rssMb().getOrDefault(tm, 0L));
       add(outside, tm, samples, s -> s.outsideHeapMb().getOrDefault(tm, 0L));
+      add(outside, tm + " of which RocksDB", samples, s -> s.rocksDbMb().getOrDefault(tm, 0L));
     }
     XYChart checkpoints = chart("Latest completed checkpoint", "KB / ms");
     add(checkpoints, "full state (KB)", samples, s -> s.checkpointFullKb());
