@@ -307,6 +307,19 @@ compare() { # reference file, delivery mode
 }
 
 # Restarts of the job so far, from the JobManager's log (its REST metrics are empty while the job restarts).
+# Replays N events of a seed into the input topic in the background (log: replay.out); sets $replay to its pid.
+replay_in_background() { # N, seed
+  tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$1" "$2" > "$WORK/logs/replay.out" 2>&1 &
+  replay=$!
+}
+
+# SIGKILLs a TaskManager and starts it again 3 s later.
+bounce_taskmanager() { # n
+  "$0" kill-taskmanager "$1"
+  sleep 3
+  "$0" start-taskmanager "$1"
+}
+
 restarts() {
   grep -c "switched from state RUNNING to RESTARTING" "$WORK/logs/jobmanager.log" 2>/dev/null || true
 }
@@ -361,13 +374,10 @@ case "${1:-}" in
     # One slot per TaskManager: each runs one of the two parallel pipelines, so the kill always hits the job.
     fresh_cluster "$mode" 1
     log "drill: replaying $n events, SIGKILL taskmanager-1 after 15 s"
-    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 7 > "$WORK/logs/replay.out" 2>&1 &
-    replay=$!
+    replay_in_background "$n" 7
     sleep 15
     killed=$(date +%s)
-    "$0" kill-taskmanager 1
-    sleep 3
-    "$0" start-taskmanager 1
+    bounce_taskmanager 1
     verdict=PASS
     # Recovered: the job restarted at least once and runs all its tasks again.
     recovered=""
@@ -391,8 +401,7 @@ case "${1:-}" in
     ref=$(reference "$n" 9) || { log "no reference run"; exit 1; }
     fresh_cluster "$mode" 2
     log "drill: replaying $n events, the broker stopped after 10 s and started again 10 s later"
-    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 9 > "$WORK/logs/replay.out" 2>&1 &
-    replay=$!
+    replay_in_background "$n" 9
     sleep 10
     kill -9 "$(cat "$WORK/kafka.pid")"
     log "broker SIGKILLed"
@@ -471,14 +480,11 @@ case "${1:-}" in
     # At failover: the artifact turns corrupt and a TaskManager dies; the job must wait (restarting with backoff,
     # committing nothing) until the artifact is good again, then continue as if nothing happened.
     log "drill: replaying $n events; 15 s in the base artifact turns corrupt and taskmanager-1 is SIGKILLed"
-    tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$n" 7 > "$WORK/logs/replay.out" 2>&1 &
-    replay=$!
+    replay_in_background "$n" 7
     sleep 15
     cp "$copy/base-synthetic/parameters.bin" "$WORK/parameters.bin.good"
     printf '\x00\x01\x02\x03' | dd of="$copy/base-synthetic/parameters.bin" bs=1 seek=100 conv=notrunc 2>/dev/null
-    "$0" kill-taskmanager 1
-    sleep 3
-    "$0" start-taskmanager 1
+    bounce_taskmanager 1
     sleep 45
     failing=$(grep -l "is corrupt" "$WORK"/logs/*.log 2>/dev/null | wc -l)
     log "45 s with a corrupt artifact: job $(job_state), $(restarts) restarts, logs naming it: $failing"
@@ -499,9 +505,7 @@ case "${1:-}" in
     # Replaced at failover: a different PROMO artifact for the same base. States are adopted (counters and updateSeq
     # kept, prompts restarted), so updateSeq and event counts still never go back.
     rm -rf "$copy/promo-synthetic"; cp -r "$ART/promo-synthetic-item-part" "$copy/promo-synthetic"
-    "$0" kill-taskmanager 1
-    sleep 3
-    "$0" start-taskmanager 1
+    bounce_taskmanager 1
     wait_running 8 || sleep 60
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" 50000 8 | tail -1
     output_checks exactly-once || verdict=FAIL

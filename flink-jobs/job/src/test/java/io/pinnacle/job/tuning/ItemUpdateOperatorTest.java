@@ -526,9 +526,7 @@ class ItemUpdateOperatorTest {
     OperatorSubtaskState snapshot;
     try (var h = rocksDb(settings, 0)) {
       h.open();
-      for (StreamRecord<Interaction> e : events.subList(0, 200)) {
-        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()), e.getTimestamp()));
-      }
+      feed(h, events.subList(0, 200));
       h.prepareSnapshotPreBarrier(1);
       snapshot = h.snapshot(1, 1);
       h.extractOutputValues().forEach(e -> restored.put(e.getItemId() + "#" + e.getUpdateSeq(), e.getEmbedding()));
@@ -536,13 +534,19 @@ class ItemUpdateOperatorTest {
     try (var h = rocksDb(settings, 0)) {
       h.initializeState(snapshot);
       h.open();
-      for (StreamRecord<Interaction> e : events.subList(200, events.size())) {
-        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()), e.getTimestamp()));
-      }
+      feed(h, events.subList(200, events.size()));
       h.prepareSnapshotPreBarrier(2);
       h.extractOutputValues().forEach(e -> restored.put(e.getItemId() + "#" + e.getUpdateSeq(), e.getEmbedding()));
     }
     assertEquals(straight, restored, "state restored from RocksDB must continue exactly as the heap state would");
+  }
+
+  /** Feeds copies of the events (the operator keeps what it is given; the list is replayed more than once). */
+  private static void feed(KeyedTwoInputStreamOperatorTestHarness<Long, Interaction, ItemFeatures, ItemEmbedding> h,
+                           List<StreamRecord<Interaction>> events) throws Exception {
+    for (StreamRecord<Interaction> e : events) {
+      h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()), e.getTimestamp()));
+    }
   }
 
   /** Replays the events with barriers at fixed points; item and updateSeq -> embedding. */
@@ -550,13 +554,9 @@ class ItemUpdateOperatorTest {
                                                            List<StreamRecord<Interaction>> events) throws Exception {
     Map<String, List<Float>> out = new HashMap<>();
     try (var h = open(settings)) {
-      for (int j = 0; j < events.size(); j++) {
-        StreamRecord<Interaction> e = events.get(j);
-        h.processElement1(new StreamRecord<>(InteractionSerializer.INSTANCE.copy(e.getValue()),
-            e.getTimestamp()));
-        if (j % 97 == 96) {
-          h.prepareSnapshotPreBarrier(j);
-        }
+      for (int j = 0; j < events.size(); j += 97) {
+        feed(h, events.subList(j, Math.min(j + 97, events.size())));
+        h.prepareSnapshotPreBarrier(j);
       }
       h.prepareSnapshotPreBarrier(events.size());
       for (ItemEmbedding e : h.extractOutputValues()) {
