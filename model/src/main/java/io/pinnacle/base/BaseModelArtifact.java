@@ -102,7 +102,7 @@ public final class BaseModelArtifact {
     NamedTensors vectors = new NamedTensors()
         .put("user_vectors", new long[] {userVectors.length, d}, uv)
         .put("item_embeddings", new long[] {itemIds.length + 1, d},
-            model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray());
+            model.scoredTable().toFloatArray());
     files.put(VECTORS, bytes(vectors));
     files.put(IDS, idBytes(userIds, itemIds));
     if (histories != null) {

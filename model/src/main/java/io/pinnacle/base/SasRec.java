@@ -10,6 +10,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -17,11 +18,14 @@ import java.util.Random;
 /**
  * SASRec written directly on NDArrays: item embeddings (row 0 is padding) plus learned positions, {@code blocks}
  * causal single-head self-attention blocks with layer norm and a ReLU feed-forward, and a final layer norm. The
- * user vector h_u is the output at the last position of the (right-aligned) history. Item vectors h_i are the same
- * embedding rows used as input.
+ * user vector h_u is the output at the last position of the (right-aligned) history. Item vectors h_i are the rows
+ * of the output table when the config keeps one ({@code separateOutput}), otherwise the input embedding rows. The
+ * next-item loss lives here ({@link #loss}); the trainer owns the loop.
  */
 public final class SasRec implements AutoCloseable {
   public static final String ITEM_EMBEDDING = "item_embedding";
+  /** The scored item table of a config with {@code separateOutput} (row 0 padding, never scored). */
+  public static final String OUTPUT_EMBEDDING = "output_embedding";
 
   private final SasRecConfig config;
   private final NDManager manager;
@@ -36,7 +40,7 @@ public final class SasRec implements AutoCloseable {
     Random rnd = new Random(config.seed());
     int d = config.dim();
     float[] emb = normal(rnd, (numItems + 1) * d, (float) (1.0 / Math.sqrt(d)));
-    java.util.Arrays.fill(emb, 0, d, 0f);
+    Arrays.fill(emb, 0, d, 0f);
     add(ITEM_EMBEDDING, new long[] {numItems + 1, d}, emb);
     add("position", new long[] {config.maxLen(), d}, normal(rnd, config.maxLen() * d, (float) (1.0 / Math.sqrt(d))));
     for (int b = 0; b < config.blocks(); b++) {
@@ -52,6 +56,11 @@ public final class SasRec implements AutoCloseable {
     }
     add("final_ln.gamma", new long[] {d}, ones(d));
     add("final_ln.beta", new long[] {d}, new float[d]);
+    if (config.separateOutput()) {
+      float[] out = normal(rnd, (numItems + 1) * d, (float) (1.0 / Math.sqrt(d)));
+      Arrays.fill(out, 0, d, 0f);
+      add(OUTPUT_EMBEDDING, new long[] {numItems + 1, d}, out);
+    }
   }
 
   /** Parameters from saved tensors (an artifact). */
@@ -143,8 +152,52 @@ public final class SasRec implements AutoCloseable {
     return layerNorm(x, "final_ln");
   }
 
+  /** The scored item vectors h_i of dense ids {@code items} (any shape; a trailing dimension d is added). */
   public NDArray itemVectors(NDArray items) {
-    return Embedding.embedding(items, params.get(ITEM_EMBEDDING), SparseFormat.DENSE).singletonOrThrow();
+    return Embedding.embedding(items, scoredTable(), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** The table whose rows are the served item embeddings ((items + 1) x d, row 0 padding). */
+  public NDArray scoredTable() {
+    return params.get(config.separateOutput() ? OUTPUT_EMBEDDING : ITEM_EMBEDDING);
+  }
+
+  /**
+   * The mean next-item loss over the positions whose {@code weight} is positive (weights are 0 or 1).
+   *
+   * @param seq       (B, L) right-aligned histories, 0 = padding
+   * @param targets   (B, L) the next item at each position
+   * @param negatives for BCE: (B, L) one sampled negative per position; for a sampled softmax: (S) items shared by
+   *                  the batch; for the full softmax: unused (null)
+   * @param weight    (B, L) 1 where the position counts, 0 elsewhere
+   */
+  public NDArray loss(NDArray seq, NDArray targets, NDArray negatives, NDArray weight) {
+    NDArray h = encode(seq, true);
+    float tau = config.tau();
+    if (config.loss() == SasRecConfig.Loss.BCE) {
+      NDArray pl = h.mul(itemVectors(targets)).sum(new int[] {2}).div(tau);
+      NDArray nl = h.mul(itemVectors(negatives)).sum(new int[] {2}).div(tau);
+      return Activation.softPlus(pl.neg()).add(Activation.softPlus(nl)).mul(weight).sum().div(weight.sum());
+    }
+    // Softmax: only the counted positions are scored, so padding costs no (positions x catalogue) logits.
+    int d = config.dim();
+    NDArray counted = weight.reshape(-1).gt(0f);
+    NDArray hs = h.reshape(-1, d).booleanMask(counted.expandDims(1).repeat(1, d)).reshape(-1, d);
+    NDArray target = targets.reshape(-1).booleanMask(counted);
+    if (config.negatives() <= 0) {
+      // Full: the whole catalogue but the padding row.
+      float[] pad = new float[numItems + 1];
+      pad[0] = 1e9f;
+      NDArray all = hs.matMul(scoredTable().transpose()).div(tau).sub(seq.getManager().create(pad).expandDims(0));
+      return all.logSoftmax(1).gather(target.expandDims(1), 1).neg().mean();
+    }
+    // Sampled: the target's logit competes with S items shared by the batch; a sampled item equal to the target is
+    // masked out.
+    NDArray positive = hs.mul(itemVectors(target)).sum(new int[] {1}).div(tau).expandDims(1);
+    NDArray sampled = hs.matMul(itemVectors(negatives).transpose()).div(tau);
+    NDArray hit = target.expandDims(1).eq(negatives.expandDims(0)).toType(DataType.FLOAT32, false);
+    NDArray logits = positive.concat(sampled.sub(hit.mul(1e9f)), 1);
+    return logits.logSoftmax(1).get(":, 0").neg().mean();
   }
 
   private NDArray linear(NDArray x, String name) {
@@ -202,7 +255,7 @@ public final class SasRec implements AutoCloseable {
 
   private static float[] ones(int n) {
     float[] a = new float[n];
-    java.util.Arrays.fill(a, 1f);
+    Arrays.fill(a, 1f);
     return a;
   }
 

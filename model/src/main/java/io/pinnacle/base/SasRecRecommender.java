@@ -21,7 +21,7 @@ public final class SasRecRecommender implements Recommender {
   @Override
   public float[][] score(List<RankingQuery> queries) {
     int d = model.config().dim();
-    float[] items = model.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray();
+    float[] items = model.scoredTable().toFloatArray();
     float[][] users = userVectors(model, queries.stream().map(RankingQuery::history).toList());
     float[][] out = new float[queries.size()][];
     for (int q = 0; q < queries.size(); q++) {

@@ -15,6 +15,7 @@ import io.pinnacle.pipeline.PromoEvaluation;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.report.ColdStartTable;
 import io.pinnacle.report.PaperResults;
+import io.pinnacle.training.TrainingDivergedException;
 import io.pinnacle.tuning.TuningEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ public final class PinnacleCli {
             cmd.getErr().println("pinnacle: " + ex.getMessage());
             return 2;
           }
+          if (ex instanceof TrainingDivergedException) {
+            cmd.getErr().println("pinnacle: " + ex.getMessage());
+            return 3;
+          }
           throw ex;
         })
         .execute(args);
@@ -67,8 +72,18 @@ public final class PinnacleCli {
     @Option(names = "--epochs", description = "maximum epochs (early stopping on validation)")
     Integer epochs;
 
-    @Option(names = "--dim", description = "embedding dimension (default 16)")
-    Integer dim;
+    @Option(names = "--baseline", description = "start from the PROMO authors' baseline settings (d 16, BCE with "
+        + "one negative, shared item table) instead of the defaults")
+    boolean baseline;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a base setting: dim, max-len, dropout, loss "
+        + "(bce|softmax), negatives (sampled softmax; 0 = whole catalogue), output-table (shared|separate), lr, "
+        + "clip-norm, batch, patience")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--grid", paramLabel = "KEY=V1,V2", description = "train one base per combination of these "
+        + "values (keys as --set) and keep the best on validation NDCG@10 (the test stage is never used)")
+    List<String> grid = new ArrayList<>();
 
     @Option(names = "--split", defaultValue = "0.5", description = "train on the events up to T: a share of the "
         + "events (default 0.5: the time by which half of them happened), an ISO instant, epoch ms, or none (all)")
@@ -80,16 +95,22 @@ public final class PinnacleCli {
       System.out.println(temporal.describe());
       LeaveOneOutSplit split = LeaveOneOutSplit.of(temporal.before());
       System.out.println(split.describe());
-      SasRecConfig config = SasRecConfig.defaults();
+      SasRecConfig config = baseline ? SasRecConfig.baseline() : SasRecConfig.defaults();
       if (epochs != null) {
         config = config.withMaxEpochs(epochs);
       }
-      if (dim != null) {
-        config = config.withDim(dim);
+      for (String kv : settings) {
+        config = BaseSettings.apply(config, kv);
       }
-      BaseModelArtifact.Metadata meta = Pretraining.run(split, config, out, temporal);
-      System.out.printf("base model %s written to %s (best epoch %s, %.0f s)%n", meta.version(), out,
-          meta.training().get("bestEpoch"), ((Number) meta.training().get("seconds")).doubleValue());
+      List<SasRecConfig> candidates = BaseSettings.grid(config, grid);
+      BaseModelArtifact.Metadata meta = Pretraining.select(split, candidates, out, temporal);
+      System.out.printf("base model %s (%s) written to %s (best epoch %s, %.0f s)%n", meta.version(),
+          meta.config().label(), out, meta.training().get("bestEpoch"),
+          ((Number) meta.training().get("seconds")).doubleValue());
+      Object warnings = meta.training().get("warnings");
+      if (warnings instanceof List<?> w && !w.isEmpty()) {
+        System.out.println("WARNING: " + String.join("; WARNING: ", w.stream().map(String::valueOf).toList()));
+      }
       return 0;
     }
   }

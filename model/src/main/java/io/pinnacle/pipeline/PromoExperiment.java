@@ -34,6 +34,7 @@ import io.pinnacle.tuning.UpdaterModels;
 import io.pinnacle.tuning.WarmPool;
 import java.util.ArrayList;
 import java.util.HashMap;
+import io.pinnacle.training.DivergenceGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -684,6 +685,8 @@ public final class PromoExperiment {
     training.put("bestEpoch", t.bestEpoch());
     training.put("validationScore", t.bestValidation());
     training.put("seconds", t.seconds());
+    training.put("losses", t.losses());
+    training.put("recoveries", t.recoveries().stream().map(DivergenceGuard.Recovery::toMap).toList());
     return io.pinnacle.prompt.PromoArtifact.save(dir, baseVersion, split.dataset.name(), tau,
         split.dataset.rules().coldThreshold(), c, t.globals(), warmPoolVectors, ids, counts, popular, pin, training);
   }

@@ -15,6 +15,7 @@ import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.training.DivergenceGuard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,10 +32,12 @@ import java.util.function.ToDoubleFunction;
  * every few epochs; the best parameters are returned.
  */
 public final class PromptStageTrainer {
+  /** No clipping (the stage's results stay what they were); the guard still stops or recovers non-finite steps. */
+  private static final float CLIP_NORM = 0f;
 
   /** Trained PROMO: frozen globals (with prompt.init = mean learned prompt) and the prompt table (rows x d). */
   public record Trained(NamedTensors globals, float[] prompts, int rows, int bestEpoch, double bestValidation,
-                        List<Double> losses, double seconds) {
+                        List<Double> losses, double seconds, List<DivergenceGuard.Recovery> recoveries) {
     public float[] prompt(int row) {
       int d = globals.get(PromoGlobals.PROMPT_INIT).data().length;
       return Arrays.copyOfRange(prompts, row * d, (row + 1) * d);
@@ -47,7 +50,7 @@ public final class PromptStageTrainer {
         g.put(e.getKey(), e.getValue().shape(), e.getValue().data().clone());
       }
       g.put(PromoGlobals.GATE, new long[] {1}, new float[] {gate});
-      return new Trained(g, prompts, rows, bestEpoch, bestValidation, losses, seconds);
+      return new Trained(g, prompts, rows, bestEpoch, bestValidation, losses, seconds, recoveries);
     }
   }
 
@@ -88,7 +91,9 @@ public final class PromptStageTrainer {
       table[k] = (float) (rnd.nextGaussian() * 0.1);
     }
     NamedTensors init = PromoGlobals.initial(config, userMean);
-    TrainingProgress progress = new TrainingProgress(config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage");
+    String progressName = config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage";
+    TrainingProgress progress = new TrainingProgress(progressName);
+    List<DivergenceGuard.Recovery> recoveries = List.of();
     List<Double> losses = new ArrayList<>();
     Trained best = snapshot(init, table, rows, 0, Double.NEGATIVE_INFINITY, losses, 0);
     best = withValidation(best, validation.applyAsDouble(best));
@@ -111,13 +116,17 @@ public final class PromptStageTrainer {
       trained.remove(PromoGlobals.USER_MEAN);
       trained.remove(PromoGlobals.GATE);
       Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
+      DivergenceGuard guard = new DivergenceGuard(progressName, DivergenceGuard.Config.defaults(CLIP_NORM),
+          config.learningRate());
+      Trained lastGood = best;
       adam.attachGradients();
       try {
         for (int epoch = 1; epoch <= config.promptEpochs(); epoch++) {
           Collections.shuffle(order, rnd);
           double sum = 0;
           int batches = 0;
-          for (int start = 0; start < order.size(); start += config.batchItems()) {
+          String diverged = null;
+          for (int start = 0; start < order.size() && diverged == null; start += config.batchItems()) {
             int b = Math.min(config.batchItems(), order.size() - start);
             List<ItemTuningInput> batch = new ArrayList<>(b);
             long[] rowIdx = new long[b];
@@ -130,22 +139,47 @@ public final class PromptStageTrainer {
               scope.suppressNotUsedWarning();
               PromoForward.Inputs in = ItemBatch.pack(m, batch, d, config.k());
               NDArray idx = m.create(rowIdx);
+              double loss;
               try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray prompts = Embedding.embedding(idx, params.get("prompts"), SparseFormat.DENSE)
                     .singletonOrThrow();
                 PromoForward.Outputs out = PromoForward.run(params, prompts, in, config, tau);
-                NDArray loss = out.total().mean();
-                gc.backward(loss);
-                sum += loss.getFloat();
+                NDArray total = out.total().mean();
+                gc.backward(total);
+                loss = total.getFloat();
               }
-              adam.step();
+              double norm = adam.gradientNorm();
+              float scale = guard.stepScale(loss, norm);
+              if (Float.isNaN(scale)) {
+                diverged = DivergenceGuard.cause(loss, norm) + ", batch " + (batches + 1);
+                adam.clearGradients();
+                continue;
+              }
+              adam.step(scale);
+              sum += loss;
             }
             batches++;
           }
+          Trained candidate = null;
+          double score = Double.NaN;
+          boolean evaluate = diverged == null
+              && (epoch % config.evalEvery() == 0 || epoch == config.promptEpochs());
+          if (evaluate) {
+            candidate = snapshot(params, rows, epoch, losses);
+            score = validation.applyAsDouble(candidate);
+            if (!Double.isFinite(score)) {
+              diverged = "validation score " + score;
+            }
+          }
+          if (diverged != null) {
+            adam.reset(guard.recover(epoch, batches + 1, diverged));
+            restore(params, lastGood);
+            epoch--;
+            continue;
+          }
           losses.add(sum / Math.max(1, batches));
-          if (epoch % config.evalEvery() == 0 || epoch == config.promptEpochs()) {
-            Trained candidate = snapshot(params, rows, epoch, losses);
-            double score = validation.applyAsDouble(candidate);
+          if (evaluate) {
+            lastGood = candidate;
             boolean improved = score > best.bestValidation();
             progress.epoch(epoch, config.promptEpochs(), losses.get(losses.size() - 1), score, improved);
             if (improved) {
@@ -159,11 +193,23 @@ public final class PromptStageTrainer {
       } finally {
         adam.detachGradients();
       }
+      recoveries = guard.recoveries();
     } finally {
       DjlRuntime.gradientLock().unlock();
     }
     return new Trained(best.globals(), best.prompts(), rows, best.bestEpoch(), best.bestValidation(),
-        List.copyOf(losses), progress.seconds());
+        List.copyOf(losses), progress.seconds(), recoveries);
+  }
+
+  /** Parameters back to a snapshot's values (after a divergence). */
+  private static void restore(Map<String, NDArray> params, Trained saved) {
+    for (var e : params.entrySet()) {
+      if (e.getKey().equals("prompts")) {
+        e.getValue().set(saved.prompts());
+      } else if (saved.globals().all().containsKey(e.getKey())) {
+        e.getValue().set(saved.globals().get(e.getKey()).data());
+      }
+    }
   }
 
   private Trained snapshot(Map<String, NDArray> params, int rows, int epoch, List<Double> losses) {
@@ -193,10 +239,11 @@ public final class PromptStageTrainer {
       }
     }
     g.put(PromoGlobals.PROMPT_INIT, new long[] {d}, mean);
-    return new Trained(g, table.clone(), rows, epoch, score, List.copyOf(losses), seconds);
+    return new Trained(g, table.clone(), rows, epoch, score, List.copyOf(losses), seconds, List.of());
   }
 
   private static Trained withValidation(Trained t, double score) {
-    return new Trained(t.globals(), t.prompts(), t.rows(), t.bestEpoch(), score, t.losses(), t.seconds());
+    return new Trained(t.globals(), t.prompts(), t.rows(), t.bestEpoch(), score, t.losses(), t.seconds(),
+        t.recoveries());
   }
 }

@@ -55,7 +55,7 @@ class BaseModelArtifactTest {
           assertEquals(Float.floatToRawIntBits(x[k]), Float.floatToRawIntBits(y[k]), e.getKey());
         }
       }
-      assertArrayEquals(again.parameters().get(SasRec.ITEM_EMBEDDING).toFloatArray(),
+      assertArrayEquals(again.scoredTable().toFloatArray(),
           flatten(loaded, new long[] {11, 12, 13, 14, 15}, 8));
       // Saving the reloaded model gives byte-identical parameter and vector files.
       Path b = dir.resolve("b");

@@ -1,8 +1,11 @@
 package io.pinnacle.base;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.pinnacle.data.SyntheticStream;
@@ -11,6 +14,8 @@ import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.eval.Stage;
+import io.pinnacle.training.TrainingDivergedException;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +35,7 @@ class SasRecTrainingTest {
       SasRecTrainer.Result r = new SasRecTrainer(config).pretrain(model, split, evaluator);
       double first = r.losses().get(0);
       double last = r.losses().get(r.losses().size() - 1);
-      assertTrue(last < 0.8 * first, "loss should fall: " + r.losses());
+      assertTrue(last < first - 0.5, "loss should fall: " + r.losses());
       Evaluation test = evaluator.evaluate("pretrained", new SasRecRecommender(model), Stage.TEST);
       // Random ranking among 101 gives HR@10 = 10/101 = 0.099 and NDCG@10 = 0.045: ask for twice that.
       assertTrue(test.all().hr10() > 0.2, "HR@10 " + test.all().hr10());
@@ -46,13 +51,70 @@ class SasRecTrainingTest {
       NamedTensors before = base.snapshot();
       try (SasRec tuned = new SasRec(m, config, base.snapshot())) {
         new SasRecTrainer(config).train(tuned, split, null, i -> true, e -> 0, 1e-2f, 2, "test");
-        assertTrue(tuned.snapshot().get(SasRec.ITEM_EMBEDDING).data()[20]
-            != before.get(SasRec.ITEM_EMBEDDING).data()[20], "tuning should move the copy");
+        int cell = 3 * config.dim() + 1; // item 3 (row 0 is padding and never moves)
+        assertTrue(tuned.snapshot().get(SasRec.ITEM_EMBEDDING).data()[cell]
+            != before.get(SasRec.ITEM_EMBEDDING).data()[cell], "tuning should move the copy");
       }
       for (var e : before.all().entrySet()) {
         assertArrayEquals(e.getValue().data(), base.snapshot().get(e.getKey()).data(), e.getKey());
       }
     }
+  }
+
+  /**
+   * A step whose loss is not finite is never applied: the trainer restores the last good parameters, continues at a
+   * lower rate, and records the recovery. The fault is injected through the target filter, which the trainer calls
+   * while building each batch, before the forward pass.
+   */
+  @Test
+  void aNonFiniteLossOnceIsRecoveredFromAndRecorded() {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
+    Evaluator evaluator = new Evaluator(split);
+    SasRecConfig config = SasRecConfig.defaults().toBuilder().maxEpochs(6).evalEvery(1).build();
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, split.numItems())) {
+      int[] calls = {0};
+      SasRecTrainer.Result r = new SasRecTrainer(config).train(model, split, evaluator, item -> {
+        if (++calls[0] == 3_000) {
+          poison(model);
+        }
+        return true;
+      }, e -> e.all().ndcg10(), config.learningRate(), config.maxEpochs(), "test");
+      assertEquals(1, r.recoveries().size(), "one recovery: " + r.recoveries());
+      assertTrue(r.recoveries().get(0).cause().startsWith("loss NaN"), r.recoveries().toString());
+      assertEquals(config.learningRate() / 2, r.recoveries().get(0).learningRate(), 1e-9);
+      assertTrue(r.losses().stream().allMatch(Double::isFinite), "only finite epochs are kept: " + r.losses());
+      assertTrue(Double.isFinite(r.bestValidation()) && r.bestValidation() > 0, "validation " + r.bestValidation());
+      for (var e : model.snapshot().all().entrySet()) {
+        for (float x : e.getValue().data()) {
+          assertTrue(Float.isFinite(x), e.getKey() + " holds a non-finite number after training");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aRunThatKeepsDivergingStopsWithTheEpochAndCause() {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
+    SasRecConfig config = SasRecConfig.defaults().toBuilder().maxEpochs(20).build();
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, split.numItems())) {
+      int[] calls = {0};
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () ->
+          new SasRecTrainer(config).train(model, split, null, item -> {
+            if (++calls[0] > 2_000) {
+              poison(model); // every batch from here on
+            }
+            return true;
+          }, x -> 0, config.learningRate(), config.maxEpochs(), "pretrain"));
+      assertTrue(e.getMessage().matches("pretrain diverged: loss NaN, batch \\d+ at epoch \\d+, batch \\d+, after 3 "
+          + "recoveries .*"), e.getMessage());
+    }
+  }
+
+  private static void poison(SasRec model) {
+    NDArray position = model.parameters().get("position");
+    float[] nan = new float[(int) position.size()];
+    Arrays.fill(nan, Float.NaN);
+    position.set(nan);
   }
 
   /**
