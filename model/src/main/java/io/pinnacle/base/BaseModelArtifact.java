@@ -30,7 +30,12 @@ import java.util.Map;
  */
 public final class BaseModelArtifact {
   public static final String FORMAT = "pinnacle-base-model";
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * 2: the config names its loss, output table and clip norm, and {@code item_embeddings} are the scored table (the
+   * output table when the config keeps one). Version 1 artifacts (BCE, shared table) are still read.
+   */
+  public static final int FORMAT_VERSION = 2;
+  static final int OLDEST_READABLE_VERSION = 1;
   /** Training-summary key of the temporal split time T (epoch ms); absent when the base saw the whole data set. */
   public static final String SPLIT_TIME_MS = "splitTimeMs";
   static final String METADATA = "metadata.json";
@@ -123,9 +128,11 @@ public final class BaseModelArtifact {
     Metadata meta = ArtifactFiles.readMetadata(dir, "base model artifact", METADATA, Metadata.class,
         "run `pinnacle pretrain` first or pass the right --artifact");
     try {
-      if (!FORMAT.equals(meta.format()) || meta.formatVersion() != FORMAT_VERSION) {
+      if (!FORMAT.equals(meta.format()) || meta.formatVersion() < OLDEST_READABLE_VERSION
+          || meta.formatVersion() > FORMAT_VERSION) {
         throw new IllegalArgumentException("base model artifact " + dir + " has format " + meta.format() + " v"
-            + meta.formatVersion() + "; this build reads " + FORMAT + " v" + FORMAT_VERSION);
+            + meta.formatVersion() + "; this build reads " + FORMAT + " v" + OLDEST_READABLE_VERSION + " to v"
+            + FORMAT_VERSION);
       }
       Map<String, byte[]> files = ArtifactFiles.readVerified(dir, "base model artifact", meta.sha256(), PARAMETERS,
           VECTORS, IDS);

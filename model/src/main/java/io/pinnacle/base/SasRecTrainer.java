@@ -81,7 +81,7 @@ public final class SasRecTrainer {
             double[] lossAndNorm = forwardBackward(model, adam, batch);
             float scale = guard.stepScale(lossAndNorm[0], lossAndNorm[1]);
             if (Float.isNaN(scale)) {
-              diverged = DivergenceGuard.cause(lossAndNorm[0], lossAndNorm[1]) + ", batch " + (batches + 1);
+              diverged = DivergenceGuard.cause(lossAndNorm[0], lossAndNorm[1]);
               adam.clearGradients();
               break;
             }

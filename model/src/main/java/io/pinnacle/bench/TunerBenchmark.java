@@ -35,7 +35,7 @@ public final class TunerBenchmark {
 
   /** What to measure. */
   public record Settings(int[] batchSizes, int[] threads, List<TuningEngine> engines, int steps,
-                         double secondsPerCase, long seed, boolean fork) {}
+                         double secondsPerCase, long seed, boolean fork, int[] dims) {}
 
   private TunerBenchmark() {}
 
@@ -68,10 +68,9 @@ public final class TunerBenchmark {
 
   public static Map<String, Object> run(Settings s) throws Exception {
     DjlRuntime.init();
-    PromoConfig c = PromoConfig.defaults(16);
-    NamedTensors globals = globals(c, s.seed());
+    PromoConfig c = PromoConfig.defaults(s.dims()[0]);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("dim", c.dim());
+    out.put("dims", s.dims());
     out.put("k", c.k());
     out.put("samplesPerItem", c.samples());
     out.put("adamSteps", s.steps());
@@ -81,16 +80,25 @@ public final class TunerBenchmark {
     List<Map<String, Object>> rows = new ArrayList<>();
     out.put("rssKbAtStart", rssKb());
     out.put("forked", s.fork());
-    for (int threads : s.threads()) {
-      for (int b : s.batchSizes()) {
-        for (TuningEngine engine : s.engines()) {
-          if (s.fork()) {
-            rows.add(forked(engine, threads, b, s));
-          } else {
-            try (PromptTuning tuner = PromptTuning.create(engine, globals, c, 1f, Device.cpu())) {
-              warmUp(tuner, b, c, s);
-              rows.add(measure(engine.on(Device.cpu()), tuner, b, threads, c, s));
+    for (int dim : s.dims()) {
+      PromoConfig cd = PromoConfig.defaults(dim);
+      NamedTensors globals = globals(cd, s.seed());
+      for (int threads : s.threads()) {
+        for (int b : s.batchSizes()) {
+          for (TuningEngine engine : s.engines()) {
+            Map<String, Object> row;
+            if (s.fork()) {
+              row = forked(engine, threads, b, dim, s);
+            } else {
+              try (PromptTuning tuner = PromptTuning.create(engine, globals, cd, 1f, Device.cpu())) {
+                warmUp(tuner, b, cd, s);
+                row = measure(engine.on(Device.cpu()), tuner, b, threads, cd, s);
+              }
             }
+            Map<String, Object> withDim = new LinkedHashMap<>();
+            withDim.put("dim", dim);
+            withDim.putAll(row);
+            rows.add(withDim);
           }
         }
       }
@@ -104,7 +112,8 @@ public final class TunerBenchmark {
    * One case in a JVM of its own (as JMH forks): what one engine's JIT compiled, the heap it left and the native
    * threads it started cannot slow the next case (in one JVM the first case after DJL's ran at 60% speed).
    */
-  private static Map<String, Object> forked(TuningEngine engine, int threads, int items, Settings s) throws Exception {
+  private static Map<String, Object> forked(TuningEngine engine, int threads, int items, int dim, Settings s)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -114,7 +123,7 @@ public final class TunerBenchmark {
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TunerBenchmark.class.getName(), engine.name(),
         Integer.toString(threads), Integer.toString(items), Integer.toString(s.steps()),
-        Double.toString(s.secondsPerCase()), Long.toString(s.seed())));
+        Double.toString(s.secondsPerCase()), Long.toString(s.seed()), Integer.toString(dim)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String last = null;
     try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
@@ -131,15 +140,15 @@ public final class TunerBenchmark {
     return row;
   }
 
-  /** A forked case: ENGINE THREADS ITEMS STEPS SECONDS SEED; prints its row as one line of JSON. */
+  /** A forked case: ENGINE THREADS ITEMS STEPS SECONDS SEED DIM; prints its row as one line of JSON. */
   public static void main(String[] args) throws Exception {
     DjlRuntime.init();
     TuningEngine engine = TuningEngine.parse(args[0]);
     int threads = Integer.parseInt(args[1]);
     int items = Integer.parseInt(args[2]);
     Settings s = new Settings(new int[] {items}, new int[] {threads}, List.of(engine), Integer.parseInt(args[3]),
-        Double.parseDouble(args[4]), Long.parseLong(args[5]), false);
-    PromoConfig c = PromoConfig.defaults(16);
+        Double.parseDouble(args[4]), Long.parseLong(args[5]), false, new int[] {Integer.parseInt(args[6])});
+    PromoConfig c = PromoConfig.defaults(s.dims()[0]);
     try (PromptTuning tuner = PromptTuning.create(engine, globals(c, s.seed()), c, 1f, Device.cpu())) {
       warmUp(tuner, items, c, s);
       Map<String, Object> row = measure(engine.on(Device.cpu()), tuner, items, threads, c, s);
@@ -157,8 +166,8 @@ public final class TunerBenchmark {
   }
 
   /** Resident memory while the JAVA engine runs batches of {@code batch} for {@code seconds}, sampled each 10 s. */
-  public static Map<String, Object> soak(int batch, int steps, double seconds, long seed) {
-    PromoConfig c = PromoConfig.defaults(16);
+  public static Map<String, Object> soak(int batch, int steps, double seconds, long seed, int dim) {
+    PromoConfig c = PromoConfig.defaults(dim);
     List<ItemTuningInput> items = items(batch, c, new Random(seed));
     List<Map<String, Object>> samples = new ArrayList<>();
     long updates = 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.bench.EncoderBenchmark;
 import io.pinnacle.bench.TunerBenchmark;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.BaseDiagnostics;
@@ -260,6 +261,8 @@ public final class PinnacleCli {
   @Command(name = "bench", description = "Both tuning engines' throughput per micro-batch size and thread count, "
       + "side by side; writes JSON.")
   static final class Bench implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", defaultValue = "target/bench/prompt-tuner.json", description = "JSON output")
     Path out;
 
@@ -282,16 +285,36 @@ public final class PinnacleCli {
         description = "run each case in a JVM of its own (--no-fork: all in this one)")
     boolean fork;
 
+    @Option(names = "--dims", split = ",", defaultValue = "16", description = "embedding dimensions (the base's d)")
+    int[] dims;
+
+    @Option(names = "--encoder-artifacts", split = ",", description = "base artifacts whose user encoder is timed "
+        + "per history, side by side (then the tuner cases run only if --engines is given explicitly)")
+    List<Path> encoderArtifacts = new ArrayList<>();
+
+    @Option(names = "--encoder-seconds", defaultValue = "10", description = "measuring time per encoder case")
+    double encoderSeconds;
+
     @Option(names = "--soak-seconds", defaultValue = "0",
         description = "then run the JAVA engine this long at batch 256, sampling resident memory every 10 s")
     double soakSeconds;
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> r = TunerBenchmark.run(
-          new TunerBenchmark.Settings(batchSizes, threads, engines, steps, seconds, 1L, fork));
+      Map<String, Object> r = new LinkedHashMap<>();
+      if (!encoderArtifacts.isEmpty()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Path a : encoderArtifacts) {
+          rows.add(EncoderBenchmark.run(BaseModelArtifact.load(a), encoderSeconds));
+        }
+        r.put("userEncoder", rows);
+      }
+      if (encoderArtifacts.isEmpty() || spec.commandLine().getParseResult().hasMatchedOption("--engines")) {
+        r.putAll(TunerBenchmark.run(
+            new TunerBenchmark.Settings(batchSizes, threads, engines, steps, seconds, 1L, fork, dims)));
+      }
       if (soakSeconds > 0) {
-        r.put("soak", TunerBenchmark.soak(256, steps, soakSeconds, 1L));
+        r.put("soak", TunerBenchmark.soak(256, steps, soakSeconds, 1L, dims[0]));
       }
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());

@@ -82,6 +82,37 @@ public final class PairedAuc {
     return new Summary(n, (long) total[rows], auc, minus);
   }
 
+  /**
+   * Row {@code a} minus row {@code b}, with the interval over the same item resamples as {@link #summarize} draws for
+   * the same seed.
+   */
+  Estimate difference(int a, int b, int resamples, long seed) {
+    List<double[]> items = new ArrayList<>(byItem.values());
+    int n = items.size();
+    double[] total = new double[rows + 1];
+    for (double[] x : items) {
+      for (int r = 0; r <= rows; r++) {
+        total[r] += x[r];
+      }
+    }
+    double[] diff = new double[resamples];
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int s = 0; s < resamples && n > 0; s++) {
+      double sa = 0;
+      double sb = 0;
+      double sp = 0;
+      for (int j = 0; j < n; j++) {
+        double[] x = items.get(rnd.nextInt(n));
+        sa += x[a];
+        sb += x[b];
+        sp += x[rows];
+      }
+      diff[s] = (sa - sb) / sp;
+    }
+    double d = n == 0 ? Double.NaN : (total[a] - total[b]) / total[rows];
+    return interval(d, diff, n > 0 ? resamples : 0);
+  }
+
   private static Estimate interval(double value, double[] samples, int used) {
     if (used == 0) {
       return new Estimate(value, Double.NaN, Double.NaN);

@@ -275,10 +275,18 @@ public final class PrequentialEvaluation {
           pct(counters.tunableEventsNoVector, counters.tunableEvents),
           pct(counters.tunableEventsNoFrozenVector, counters.tunableEvents),
           pct(counters.pairsWithNewUser, counters.pairs), counters.pairs));
+      // The base against the co-occurrence baseline: whether the frozen base is worth building on.
+      int baseRow = rows.indexOf(staticBase);
+      int knnRow = rows.indexOf(knn);
+      Map<String, Object> baseMinusKnn = new LinkedHashMap<>();
       for (Map.Entry<String, PairedAuc> c : targeting.entrySet()) {
         PairedAuc.Summary s = c.getValue().summarize(reference, config.bootstrap(), config.seed());
         tJson.put(c.getKey(), summaryJson(s, rows));
+        if (baseRow >= 0 && knnRow >= 0 && c.getKey().endsWith("|all")) {
+          baseMinusKnn.put(c.getKey(), c.getValue().difference(baseRow, knnRow, config.bootstrap(), config.seed()));
+        }
       }
+      json.put("staticBaseMinusItemKnn", baseMinusKnn);
       json.put("targeting", tJson);
       Map<String, Object> pJson = new LinkedHashMap<>();
       placement.forEach((key, acc) -> pJson.put(key, placementJson(acc, rows)));
@@ -286,6 +294,7 @@ public final class PrequentialEvaluation {
       md.append(Report.targeting(tJson, rows.stream().filter(r -> r.targeting).map(r -> r.name).toList(),
           rows.get(reference).name));
       md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
+      md.append(Report.baseMinusKnn(baseMinusKnn));
       json.put("liveEstimator", live.toMap());
       md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
           + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",

@@ -119,4 +119,20 @@ final class Report {
     }
     md.append("|\n");
   }
+
+  /** The static base minus item-kNN per group (targeting, all buckets), with the paired interval. */
+  static String baseMinusKnn(Map<String, Object> cells) {
+    if (cells.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nStatic base minus item-kNN, targeting, all "
+        + "buckets (95%% paired interval; at or above zero: the base targets at least as well as co-occurrence):%n%n"
+        + "| group | difference |%n|---|---|%n"));
+    cells.forEach((cell, v) -> {
+      PairedAuc.Estimate e = (PairedAuc.Estimate) v;
+      md.append(String.format(Locale.ROOT, "| %s | %+.3f [%+.3f, %+.3f] |%n", cell.substring(0, cell.indexOf('|')),
+          e.value(), e.lo(), e.hi()));
+    });
+    return md.toString();
+  }
 }

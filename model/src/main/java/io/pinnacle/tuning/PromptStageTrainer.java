@@ -151,7 +151,7 @@ public final class PromptStageTrainer {
               double norm = adam.gradientNorm();
               float scale = guard.stepScale(loss, norm);
               if (Float.isNaN(scale)) {
-                diverged = DivergenceGuard.cause(loss, norm) + ", batch " + (batches + 1);
+                diverged = DivergenceGuard.cause(loss, norm);
                 adam.clearGradients();
                 continue;
               }

@@ -25,8 +25,12 @@ class BaseModelArtifactTest {
   }
 
   private BaseModelArtifact.Metadata write(Path out) throws IOException {
+    return write(out, SasRecConfig.defaults().withDim(8));
+  }
+
+  private BaseModelArtifact.Metadata write(Path out, SasRecConfig config) throws IOException {
     try (NDManager m = NDManager.newBaseManager();
-         SasRec model = new SasRec(m, SasRecConfig.defaults().withDim(8), 5)) {
+         SasRec model = new SasRec(m, config, 5)) {
       float[][] users = {{1, 2, 3, 4, 5, 6, 7, 8}, {-1, -2, -3, -4, -5, -6, -7, Float.MIN_VALUE}};
       return BaseModelArtifact.save(out, "unit", model, users, new long[] {100, 200},
           new long[] {11, 12, 13, 14, 15}, Map.of("note", "test"));
@@ -73,6 +77,28 @@ class BaseModelArtifactTest {
       System.arraycopy(a.itemEmbedding(items[i]), 0, out, (i + 1) * d, d);
     }
     return out;
+  }
+
+  /** An artifact written before format 2 (no loss, output table or clip norm; an unused l2) reads as what it was. */
+  @Test
+  void formatOneArtifactsReadAsBceWithASharedTable() throws IOException {
+    Path a = dir.resolve("v1");
+    write(a, SasRecConfig.baseline().withDim(8));
+    Path meta = a.resolve(BaseModelArtifact.METADATA);
+    String json = Files.readString(meta)
+        .replace("\"formatVersion\" : 2", "\"formatVersion\" : 1")
+        .replaceAll(",\\s*\"loss\" : \"[A-Z]+\"", "")
+        .replaceAll(",\\s*\"negatives\" : \\d+", "")
+        .replaceAll(",\\s*\"separateOutput\" : (true|false)", "")
+        .replaceAll(",\\s*\"clipNorm\" : [0-9.]+", "")
+        .replace("\"seed\" : 42", "\"l2\" : 0.0, \"seed\" : 42");
+    assertTrue(!json.contains("separateOutput") && json.contains("\"l2\""), json);
+    Files.writeString(meta, json);
+    BaseModelArtifact loaded = BaseModelArtifact.load(a);
+    assertEquals(1, loaded.metadata().formatVersion());
+    assertEquals(SasRecConfig.Loss.BCE, loaded.metadata().config().loss());
+    assertTrue(!loaded.metadata().config().separateOutput());
+    assertEquals(0f, loaded.metadata().config().clipNorm());
   }
 
   @Test
