@@ -30,7 +30,7 @@ public final class Artifacts {
           + "mapper; training again");
     }
     System.out.println("pre-training the base model on the events up to T into " + dir);
-    Pretraining.run(split, SasRecConfig.defaults(), dir, temporal);
+    Pretraining.select(split, SasRecConfig.defaultCandidates(), dir, temporal);
     return BaseModelArtifact.load(dir);
   }
 

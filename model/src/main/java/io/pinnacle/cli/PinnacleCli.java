@@ -86,6 +86,11 @@ public final class PinnacleCli {
         + "values (keys as --set) and keep the best on validation NDCG@10 (the test stage is never used)")
     List<String> grid = new ArrayList<>();
 
+    @Option(names = "--select", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "without --grid: train the default settings with each loss (softmax, BCE) and keep the better "
+            + "on validation (default); --no-select trains the defaults only")
+    boolean select;
+
     @Option(names = "--split", defaultValue = "0.5", description = "train on the events up to T: a share of the "
         + "events (default 0.5: the time by which half of them happened), an ISO instant, epoch ms, or none (all)")
     String split;
@@ -103,7 +108,10 @@ public final class PinnacleCli {
       for (String kv : settings) {
         config = BaseSettings.apply(config, kv);
       }
-      List<SasRecConfig> candidates = BaseSettings.grid(config, grid);
+      // Without a grid of its own, and unless the loss is given, the loss is chosen on validation.
+      boolean lossGiven = baseline || settings.stream().anyMatch(kv -> kv.trim().startsWith("loss="));
+      List<String> effectiveGrid = grid.isEmpty() && !lossGiven && select ? List.of("loss=softmax,bce") : grid;
+      List<SasRecConfig> candidates = BaseSettings.grid(config, effectiveGrid);
       BaseModelArtifact.Metadata meta = Pretraining.select(split, candidates, out, temporal);
       System.out.printf("base model %s (%s) written to %s (best epoch %s, %.0f s)%n", meta.version(),
           meta.config().label(), out, meta.training().get("bestEpoch"),
@@ -171,7 +179,8 @@ public final class PinnacleCli {
       TemporalSplit temporal = TemporalSplit.byShare(data.load(), TemporalSplit.DEFAULT_SHARE);
       LeaveOneOutSplit split = LeaveOneOutSplit.of(temporal.before());
       System.out.println(split.describe());
-      BaseModelArtifact.Metadata meta = Pretraining.run(split, SasRecConfig.defaults(), artifact, temporal);
+      BaseModelArtifact.Metadata meta = Pretraining.select(split, SasRecConfig.defaultCandidates(), artifact,
+          temporal);
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
       return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
     }
