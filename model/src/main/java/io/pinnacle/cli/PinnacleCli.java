@@ -161,7 +161,10 @@ public final class PinnacleCli {
     @Override
     public Integer call() throws Exception {
       BaseModelArtifact base = BaseModelArtifact.load(artifact);
-      System.out.println(JSON.writeValueAsString(baseDiagnostics(data.trainingPeriod(base), base)));
+      LeaveOneOutSplit split = data.trainingPeriod(base);
+      Map<String, Object> out = new LinkedHashMap<>(JSON.convertValue(baseDiagnostics(split, base), Map.class));
+      out.putAll(BaseRanking.of(split, base));
+      System.out.println(JSON.writeValueAsString(out));
       return 0;
     }
   }

@@ -5,22 +5,36 @@ import java.util.List;
 
 /** Runs the leave-one-out ranking protocol for any {@link Recommender}. */
 public final class Evaluator {
+  /** How the negative candidates are drawn. */
+  public enum Negatives { UNIFORM, POPULARITY }
+
   private final LeaveOneOutSplit split;
   private final int negatives;
   private final long seed;
+  private final double[] popularityCdf;
   private final List<RankingQuery> validation;
   private final List<RankingQuery> test;
 
   public Evaluator(LeaveOneOutSplit split, int negatives, long seed) {
+    this(split, negatives, seed, Negatives.UNIFORM);
+  }
+
+  public Evaluator(LeaveOneOutSplit split, int negatives, long seed, Negatives sampling) {
     this.split = split;
     this.negatives = negatives;
     this.seed = seed;
+    this.popularityCdf = sampling == Negatives.POPULARITY ? NegativeCandidates.popularityCdf(split) : null;
     this.validation = build(Stage.VALIDATION);
     this.test = build(Stage.TEST);
   }
 
   public Evaluator(LeaveOneOutSplit split) {
     this(split, NegativeCandidates.DEFAULT_COUNT, 2024L);
+  }
+
+  /** The protocol's count and seed with popularity-weighted negatives (a taste measure: popularity scores ~chance). */
+  public static Evaluator popularityNegatives(LeaveOneOutSplit split) {
+    return new Evaluator(split, NegativeCandidates.DEFAULT_COUNT, 2024L, Negatives.POPULARITY);
   }
 
   public List<RankingQuery> queries(Stage stage) {
@@ -44,7 +58,8 @@ public final class Evaluator {
         history = train;
         positive = split.validItem[u];
       }
-      int[] neg = NegativeCandidates.sample(split, u, stage, negatives, seed);
+      int[] neg = popularityCdf == null ? NegativeCandidates.sample(split, u, stage, negatives, seed)
+          : NegativeCandidates.sampleByPopularity(split, u, stage, negatives, seed, popularityCdf);
       int[] cand = new int[neg.length + 1];
       cand[0] = positive;
       System.arraycopy(neg, 0, cand, 1, neg.length);
