@@ -8,6 +8,7 @@ import io.pinnacle.eval.Evaluation;
 import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.eval.Stage;
+import io.pinnacle.eval.TrainingPositivesRanker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,17 +22,7 @@ final class BaseRanking {
 
   static Map<String, Object> of(LeaveOneOutSplit split, BaseModelArtifact artifact) {
     Map<String, Object> out = new LinkedHashMap<>();
-    double[] positives = new double[split.numItems() + 1];
-    for (int i = 1; i <= split.numItems(); i++) {
-      positives[i] = split.itemTrainPositives[i];
-    }
-    io.pinnacle.eval.Recommender popularity = queries -> queries.stream().map(q -> {
-      float[] s = new float[q.candidates().length];
-      for (int c = 0; c < s.length; c++) {
-        s[c] = (float) positives[q.candidates()[c]];
-      }
-      return s;
-    }).toArray(float[][]::new);
+    TrainingPositivesRanker popularity = new TrainingPositivesRanker(split);
     try (NDManager m = NDManager.newBaseManager();
          SasRec model = new SasRec(m, artifact.metadata().config(), artifact.parameters())) {
       SasRecRecommender base = new SasRecRecommender(model);

@@ -13,6 +13,7 @@ import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import java.io.IOException;
 import io.pinnacle.eval.Recommender;
+import io.pinnacle.eval.TrainingPositivesRanker;
 import io.pinnacle.eval.Stage;
 import io.pinnacle.training.DivergenceGuard;
 import io.pinnacle.training.TrainingDivergedException;
@@ -188,19 +189,7 @@ public final class Pretraining {
   }
 
   private static Health health(LeaveOneOutSplit split, Evaluator evaluator, SasRec model) {
-    double[] positives = new double[split.numItems() + 1];
-    for (int[] h : split.trainPositives) {
-      for (int i : h) {
-        positives[i]++;
-      }
-    }
-    Recommender popularity = queries -> queries.stream().map(q -> {
-      float[] s = new float[q.candidates().length];
-      for (int c = 0; c < s.length; c++) {
-        s[c] = (float) positives[q.candidates()[c]];
-      }
-      return s;
-    }).toArray(float[][]::new);
+    Recommender popularity = new TrainingPositivesRanker(split);
     double base = evaluator.evaluate("base", new SasRecRecommender(model), Stage.VALIDATION).all().hr10();
     double pop = evaluator.evaluate("training positives", popularity, Stage.VALIDATION).all().hr10();
     return new Health(base, pop);

@@ -49,12 +49,7 @@ public final class PairedAuc {
   Summary summarize(int reference, int resamples, long seed) {
     List<double[]> items = new ArrayList<>(byItem.values());
     int n = items.size();
-    double[] total = new double[rows + 1];
-    for (double[] a : items) {
-      for (int r = 0; r <= rows; r++) {
-        total[r] += a[r];
-      }
-    }
+    double[] total = totals(items);
     double[][] boot = new double[rows][resamples];
     double[][] diff = new double[rows][resamples];
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -89,12 +84,7 @@ public final class PairedAuc {
   Estimate difference(int a, int b, int resamples, long seed) {
     List<double[]> items = new ArrayList<>(byItem.values());
     int n = items.size();
-    double[] total = new double[rows + 1];
-    for (double[] x : items) {
-      for (int r = 0; r <= rows; r++) {
-        total[r] += x[r];
-      }
-    }
+    double[] total = totals(items);
     double[] diff = new double[resamples];
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int s = 0; s < resamples && n > 0; s++) {
@@ -111,6 +101,17 @@ public final class PairedAuc {
     }
     double d = n == 0 ? Double.NaN : (total[a] - total[b]) / total[rows];
     return interval(d, diff, n > 0 ? resamples : 0);
+  }
+
+  /** Per row the sum over items of the pairs won, and at {@code rows} the pairs. */
+  private double[] totals(List<double[]> items) {
+    double[] total = new double[rows + 1];
+    for (double[] a : items) {
+      for (int r = 0; r <= rows; r++) {
+        total[r] += a[r];
+      }
+    }
+    return total;
   }
 
   private static Estimate interval(double value, double[] samples, int used) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.pinnacle.djl.DjlRuntime;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,58 +26,61 @@ class SasRecLossTest {
 
   @Test
   void fullSoftmaxIsTheCrossEntropyOverEveryItemButPadding() {
-    SasRecConfig config = config(0);
-    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, ITEMS)) {
-      float[] h = model.encode(m.create(SEQ, new Shape(2, LEN)), false).toFloatArray();
-      float[] table = model.scoredTable().toFloatArray();
-      double expected = 0;
-      int counted = 0;
-      for (int p = 0; p < SEQ.length; p++) {
-        if (WEIGHT[p] == 0) {
-          continue;
-        }
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config(0), ITEMS)) {
+      double expected = meanOverCounted(m, model, (score, p) -> {
         double max = Double.NEGATIVE_INFINITY;
-        double[] logit = new double[ITEMS + 1];
         for (int j = 1; j <= ITEMS; j++) {
-          logit[j] = dot(h, p, table, j, config.dim());
-          max = Math.max(max, logit[j]);
+          max = Math.max(max, score.applyAsDouble(j));
         }
         double sum = 0;
         for (int j = 1; j <= ITEMS; j++) {
-          sum += Math.exp(logit[j] - max);
+          sum += Math.exp(score.applyAsDouble(j) - max);
         }
-        expected += -(logit[(int) TARGET[p]] - max - Math.log(sum));
-        counted++;
-      }
-      assertEquals(expected / counted, loss(m, model, null), 1e-4);
+        return -(score.applyAsDouble((int) TARGET[p]) - max - Math.log(sum));
+      });
+      assertEquals(expected, loss(m, model, null), 1e-4);
     }
   }
 
   @Test
   void sampledSoftmaxScoresTheTargetAgainstTheSharedItemsAndMasksAHit() {
-    SasRecConfig config = config(3);
     long[] negatives = {2, 7, 6};
-    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, ITEMS)) {
-      float[] h = model.encode(m.create(SEQ, new Shape(2, LEN)), false).toFloatArray();
-      float[] table = model.scoredTable().toFloatArray();
-      double expected = 0;
-      int counted = 0;
-      for (int p = 0; p < SEQ.length; p++) {
-        if (WEIGHT[p] == 0) {
-          continue;
-        }
-        double pos = dot(h, p, table, (int) TARGET[p], config.dim());
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config(3), ITEMS)) {
+      double expected = meanOverCounted(m, model, (score, p) -> {
+        double pos = score.applyAsDouble((int) TARGET[p]);
         double sum = Math.exp(pos);
         for (long n : negatives) {
           if (n != TARGET[p]) { // item 7 is the target at two positions: masked there
-            sum += Math.exp(dot(h, p, table, (int) n, config.dim()));
+            sum += Math.exp(score.applyAsDouble((int) n));
           }
         }
-        expected += -(pos - Math.log(sum));
-        counted++;
-      }
-      assertEquals(expected / counted, loss(m, model, m.create(negatives)), 1e-4);
+        return -(pos - Math.log(sum));
+      });
+      assertEquals(expected, loss(m, model, m.create(negatives)), 1e-4);
     }
+  }
+
+  /** A position's loss from its scores (item -> h . e_item) and its index. */
+  private interface PositionLoss {
+    double at(IntToDoubleFunction score, int position);
+  }
+
+  /** The mean of {@code term} over the counted positions, scores from the model's hidden states and scored table. */
+  private static double meanOverCounted(NDManager m, SasRec model, PositionLoss term) {
+    int d = model.config().dim();
+    float[] h = model.encode(m.create(SEQ, new Shape(2, LEN)), false).toFloatArray();
+    float[] table = model.scoredTable().toFloatArray();
+    double sum = 0;
+    int counted = 0;
+    for (int p = 0; p < SEQ.length; p++) {
+      if (WEIGHT[p] == 0) {
+        continue;
+      }
+      int position = p;
+      sum += term.at(item -> dot(h, position, table, item, d), p);
+      counted++;
+    }
+    return sum / counted;
   }
 
   private static double loss(NDManager m, SasRec model, NDArray negatives) {

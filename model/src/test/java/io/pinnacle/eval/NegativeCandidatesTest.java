@@ -39,13 +39,7 @@ class NegativeCandidatesTest {
   /** Against popularity-weighted negatives, ranking by training positives is no longer a strong row. */
   @Test
   void countingPositivesLosesMostOfItsHitRateAgainstPopularNegatives() {
-    Recommender popularity = queries -> queries.stream().map(q -> {
-      float[] s = new float[q.candidates().length];
-      for (int c = 0; c < s.length; c++) {
-        s[c] = split.itemTrainPositives[q.candidates()[c]];
-      }
-      return s;
-    }).toArray(float[][]::new);
+    Recommender popularity = new TrainingPositivesRanker(split);
     double uniform = new Evaluator(split).evaluate("p", popularity, Stage.VALIDATION).all().hr10();
     double weighted = Evaluator.popularityNegatives(split).evaluate("p", popularity, Stage.VALIDATION).all().hr10();
     assertTrue(weighted < 0.6 * uniform, "HR@10 uniform " + uniform + ", popularity-weighted " + weighted);

@@ -104,6 +104,16 @@ class PrequentialEvaluationTest {
     assertTrue(cells >= 4, "cells " + cells);
     assertTrue(((Number) r.json().get("promoUpdates")).longValue() > 0, "PROMO-stream tuned items");
     assertTrue(r.markdown().contains("PROMO-stream minus each row"));
+    // The base against item-kNN: the difference of their AUCs, with an interval around it.
+    Map<String, Object> baseMinusKnn = (Map<String, Object>) r.json().get("staticBaseMinusItemKnn");
+    Map<String, Object> cold = (Map<String, Object>) ((Map<String, Object>) targeting.get("COLD|all")).get("rows");
+    double base = ((PairedAuc.Estimate) ((Map<String, Object>) cold.get("Static base")).get("auc")).value();
+    double knn = ((PairedAuc.Estimate) ((Map<String, Object>) cold.get("Item-kNN (streaming co-occurrence)"))
+        .get("auc")).value();
+    PairedAuc.Estimate d = (PairedAuc.Estimate) baseMinusKnn.get("COLD|all");
+    assertEquals(base - knn, d.value(), 1e-12);
+    assertTrue(d.lo() <= d.value() && d.value() <= d.hi(), d.toString());
+    assertTrue(r.markdown().contains("Static base minus item-kNN"));
   }
 
   @Test
