@@ -49,7 +49,7 @@ public final class Pretraining {
 
   /** One candidate of a selection: its settings and what validation said of it. */
   public record Candidate(SasRecConfig config, double validationNdcg10, double validationHr10, int bestEpoch,
-                          double seconds, String failure) {
+                          double seconds, int recoveries, String failure) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("settings", config.label());
@@ -57,6 +57,7 @@ public final class Pretraining {
       m.put("validationHr10All", validationHr10);
       m.put("bestEpoch", bestEpoch);
       m.put("seconds", seconds);
+      m.put("recoveries", recoveries);
       if (failure != null) {
         m.put("failure", failure);
       }
@@ -87,12 +88,13 @@ public final class Pretraining {
         } catch (TrainingDivergedException e) {
           model.close();
           lastFailure = e;
-          tried.add(new Candidate(config, Double.NaN, Double.NaN, -1, Double.NaN, e.getMessage()));
+          tried.add(new Candidate(config, Double.NaN, Double.NaN, -1, Double.NaN, -1, e.getMessage()));
           LOG.warn("base candidate {} failed: {}", config.label(), e.getMessage());
           continue;
         }
         double hr10 = evaluator.evaluate("base", new SasRecRecommender(model), Stage.VALIDATION).all().hr10();
-        tried.add(new Candidate(config, r.bestValidation(), hr10, r.bestEpoch(), r.seconds(), null));
+        tried.add(new Candidate(config, r.bestValidation(), hr10, r.bestEpoch(), r.seconds(), r.recoveries().size(),
+            null));
         if (candidates.size() > 1) {
           LOG.info(String.format("base candidate %s: validation NDCG@10 %.4f, HR@10 %.4f (best epoch %d, %.0f s)",
               config.label(), r.bestValidation(), hr10, r.bestEpoch(), r.seconds()));
