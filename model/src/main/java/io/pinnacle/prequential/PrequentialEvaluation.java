@@ -148,6 +148,8 @@ public final class PrequentialEvaluation {
       Rows.ItemKnn knn = new Rows.ItemKnn(state);
       rows.add(knn);
       rows.add(new Rows.MeanOfUsers(state));
+      rows.add(new Rows.CoLiked(state, false));
+      rows.add(new Rows.CoLiked(state, true));
       rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
       // PROMO-stream as the job runs it: NEW items start from their catalog features through the base's content
       // mapper when both exist (the catalog describes an item before its first event, so from the stream's start).

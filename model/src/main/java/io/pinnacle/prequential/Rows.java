@@ -96,6 +96,68 @@ final class Rows {
     }
   }
 
+  /**
+   * Co-liked items, in the embedding space: at each positive after T on a NEW or COLD item, the mean base embedding
+   * of the items its liker recently liked (the liker's recent positives the base knows, the item itself left out);
+   * the item's vector is the mean of those over its positives. {@code blended}: the same mixed with the item's static
+   * embedding by positive count, (P h_i + n m_i) / (P + n) with P its positives before T and n after (a NEW item,
+   * P = 0, is the co-liked mean alone). Servable by a dot product and parameter-free: a bar a learned update must clear.
+   */
+  static final class CoLiked extends Embeddings {
+    private final boolean blended;
+    private final float[][] base;
+    private final float[][] sum;
+    private final int[] count;
+    /** Positives after T so far, whether or not the liker had co-liked items. */
+    private final int[] after;
+
+    CoLiked(StreamState s, boolean blended) {
+      super(blended ? "Co-liked items' mean embedding, blended with the static one by positive count"
+          : "Co-liked items' mean embedding", s, false);
+      this.blended = blended;
+      this.base = table.clone();
+      sum = new float[table.length][];
+      count = new int[table.length];
+      after = new int[table.length];
+    }
+
+    @Override
+    void observe(StreamState s, Event e) {
+      if (!e.afterSplit() || !e.positive() || !tunable(s, e.item())) {
+        return;
+      }
+      // Positives before T: every positive before this event (the shared count) less those after T.
+      long prior = blended ? s.positives[e.item()] - after[e.item()]++ : 0;
+      int d = base[1].length;
+      float[] m = new float[d];
+      int n = 0;
+      for (int j : s.recentItems(e.user())) {
+        if (j != e.item() && s.group[j] != ItemGroup.NEW) {
+          for (int k = 0; k < d; k++) {
+            m[k] += base[j][k];
+          }
+          n++;
+        }
+      }
+      if (n == 0) {
+        return;
+      }
+      float[] acc = sum[e.item()];
+      if (acc == null) {
+        acc = sum[e.item()] = new float[d];
+      }
+      for (int k = 0; k < d; k++) {
+        acc[k] += m[k] / n;
+      }
+      int c = ++count[e.item()];
+      float[] v = new float[d];
+      for (int k = 0; k < d; k++) {
+        v[k] = (prior * base[e.item()][k] + acc[k]) / (prior + c);
+      }
+      table[e.item()] = v;
+    }
+  }
+
   /** Online SGD of NEW and COLD item embeddings on every labelled event (BCE of sigmoid(h_u . e_i / tau)). */
   static final class OnlineSgd extends Embeddings {
     private final float lr;
