@@ -11,7 +11,7 @@ import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.eval.Stage;
 import io.pinnacle.training.DivergenceGuard;
-import io.pinnacle.training.EarlyStopping;
+import io.pinnacle.training.EpochLoop;
 import io.pinnacle.training.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,79 +56,73 @@ public final class SasRecTrainer {
     List<int[]> windows = windows(split);
     Random rnd = new Random(config.seed() + 17);
     Engine.getEngine("PyTorch").setRandomSeed((int) config.seed()); // dropout masks
-    TrainingProgress progress = new TrainingProgress(task);
-    DivergenceGuard guard = new DivergenceGuard(task, guardConfig, lr);
-    List<Double> losses = new ArrayList<>();
-    NamedTensors best = model.snapshot();
-    NamedTensors lastGood = best;
-    EarlyStopping stopping = new EarlyStopping(config.patience(), evaluator == null ? Double.NaN
-        : selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION)));
-    int epoch = 0;
+    boolean evaluates = evaluator != null;
+    double initialScore = evaluates
+        ? selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION))
+        : Double.NaN;
+    EpochLoop.Outcome<NamedTensors> out;
     try (NDManager state = model.manager().newSubManager()) {
       Adam adam = new Adam(state, model.parameters(), lr, 0.9f, 0.98f);
       adam.attachGradients();
       try {
-        for (epoch = 1; epoch <= maxEpochs; epoch++) {
-          Collections.shuffle(windows, rnd);
-          double lossSum = 0;
-          int batches = 0;
-          String diverged = null;
-          for (int start = 0; start < windows.size() && diverged == null; start += config.batchSize()) {
-            Batch batch = batch(split, windows, start, countsAsTarget, rnd);
-            if (batch == null) {
-              continue;
-            }
-            double[] lossAndNorm = forwardBackward(model, adam, batch);
-            float scale = guard.stepScale(lossAndNorm[0], lossAndNorm[1]);
-            if (Float.isNaN(scale)) {
-              diverged = DivergenceGuard.cause(lossAndNorm[0], lossAndNorm[1]);
-              adam.clearGradients();
-              break;
-            }
+        EpochLoop.Work<NamedTensors> work = new EpochLoop.Work<>() {
+          @Override
+          public int startEpoch() {
+            Collections.shuffle(windows, rnd);
+            return (windows.size() + config.batchSize() - 1) / config.batchSize();
+          }
+
+          @Override
+          public double[] gradient(int slot) {
+            Batch batch = batch(split, windows, slot * config.batchSize(), countsAsTarget, rnd);
+            return batch == null ? null : forwardBackward(model, adam, batch);
+          }
+
+          @Override
+          public void step(float scale) {
             try (NDScope scope = new NDScope()) {
               scope.suppressNotUsedWarning();
               adam.step(scale);
             }
-            lossSum += lossAndNorm[0];
-            batches++;
           }
-          double metric = Double.NaN;
-          boolean evaluate = evaluator != null && diverged == null
-              && (epoch % config.evalEvery() == 0 || epoch == maxEpochs);
-          if (evaluate) {
-            metric = selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION));
-            if (!Double.isFinite(metric)) {
-              diverged = "validation score " + metric;
-            }
+
+          @Override
+          public void clearGradients() {
+            adam.clearGradients();
           }
-          if (diverged != null) {
-            // Back to the last good parameters, fresh moments, a lower rate; the epoch is run again.
-            adam.reset(guard.recover(epoch, batches + 1, diverged));
-            restore(model, lastGood);
-            epoch--;
-            continue;
+
+          @Override
+          public void resetOptimizer(float learningRate) {
+            adam.reset(learningRate);
           }
-          losses.add(batches == 0 ? Double.NaN : lossSum / batches);
-          if (evaluate) {
-            boolean improved = stopping.offer(epoch, metric);
-            progress.epoch(epoch, maxEpochs, losses.get(losses.size() - 1), metric, improved);
-            lastGood = model.snapshot();
-            if (improved) {
-              best = lastGood;
-            } else if (stopping.shouldStop()) {
-              break;
-            }
+
+          @Override
+          public NamedTensors snapshot(int epoch) {
+            return model.snapshot();
           }
-        }
+
+          @Override
+          public double validate(NamedTensors snapshot) {
+            return selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION));
+          }
+
+          @Override
+          public void restore(NamedTensors snapshot) {
+            SasRecTrainer.restore(model, snapshot);
+          }
+        };
+        out = new EpochLoop<NamedTensors>(new EpochLoop.Settings(task, maxEpochs, config.evalEvery(),
+            config.patience(), evaluates), new DivergenceGuard(task, guardConfig, lr))
+            .run(work, model.snapshot(), initialScore);
       } finally {
         adam.detachGradients();
       }
     }
-    if (evaluator != null) {
-      restore(model, best);
+    if (evaluates) {
+      restore(model, out.best());
     }
-    return new Result(stopping.bestEpoch(), stopping.best(), Math.min(epoch, maxEpochs), List.copyOf(losses),
-        progress.seconds(), guard.recoveries(), guard.clippedSteps());
+    return new Result(out.bestEpoch(), out.bestScore(), out.epochsRun(), out.losses(), out.seconds(),
+        out.recoveries(), out.clippedSteps());
   }
 
   /** One batch of windows: histories, next items, negatives (as the loss wants them) and weights. */

@@ -10,12 +10,12 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.training.GradientCollector;
 import io.pinnacle.base.Adam;
 import io.pinnacle.base.NamedTensors;
-import io.pinnacle.base.TrainingProgress;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.training.DivergenceGuard;
+import io.pinnacle.training.EpochLoop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -91,17 +91,14 @@ public final class PromptStageTrainer {
       table[k] = (float) (rnd.nextGaussian() * 0.1);
     }
     NamedTensors init = PromoGlobals.initial(config, userMean);
-    String progressName = config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage";
-    TrainingProgress progress = new TrainingProgress(progressName);
-    List<DivergenceGuard.Recovery> recoveries = List.of();
-    List<Double> losses = new ArrayList<>();
-    Trained best = snapshot(init, table, rows, 0, Double.NEGATIVE_INFINITY, losses, 0);
-    best = withValidation(best, validation.applyAsDouble(best));
-    int sinceBest = 0;
+    String task = config.sharedPrompt() ? "prompt stage (shared)" : "prompt stage";
+    Trained initial = snapshot(init, table, rows, 0, Double.NEGATIVE_INFINITY, List.of(), 0);
+    double initialScore = validation.applyAsDouble(initial);
     List<Integer> order = new ArrayList<>();
     for (int i : items) {
       order.add(i);
     }
+    EpochLoop.Outcome<Trained> out;
     DjlRuntime.gradientLock().lock();
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, NDArray> params = new LinkedHashMap<>();
@@ -116,17 +113,18 @@ public final class PromptStageTrainer {
       trained.remove(PromoGlobals.USER_MEAN);
       trained.remove(PromoGlobals.GATE);
       Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
-      DivergenceGuard guard = new DivergenceGuard(progressName, DivergenceGuard.Config.defaults(CLIP_NORM),
-          config.learningRate());
-      Trained lastGood = best;
       adam.attachGradients();
       try {
-        for (int epoch = 1; epoch <= config.promptEpochs(); epoch++) {
-          Collections.shuffle(order, rnd);
-          double sum = 0;
-          int batches = 0;
-          String diverged = null;
-          for (int start = 0; start < order.size() && diverged == null; start += config.batchItems()) {
+        EpochLoop.Work<Trained> work = new EpochLoop.Work<>() {
+          @Override
+          public int startEpoch() {
+            Collections.shuffle(order, rnd);
+            return (order.size() + config.batchItems() - 1) / config.batchItems();
+          }
+
+          @Override
+          public double[] gradient(int slot) {
+            int start = slot * config.batchItems();
             int b = Math.min(config.batchItems(), order.size() - start);
             List<ItemTuningInput> batch = new ArrayList<>(b);
             long[] rowIdx = new long[b];
@@ -143,62 +141,60 @@ public final class PromptStageTrainer {
               try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray prompts = Embedding.embedding(idx, params.get("prompts"), SparseFormat.DENSE)
                     .singletonOrThrow();
-                PromoForward.Outputs out = PromoForward.run(params, prompts, in, config, tau);
-                NDArray total = out.total().mean();
+                PromoForward.Outputs o = PromoForward.run(params, prompts, in, config, tau);
+                NDArray total = o.total().mean();
                 gc.backward(total);
                 loss = total.getFloat();
               }
-              double norm = adam.gradientNorm();
-              float scale = guard.stepScale(loss, norm);
-              if (Float.isNaN(scale)) {
-                diverged = DivergenceGuard.cause(loss, norm);
-                adam.clearGradients();
-                continue;
-              }
+              return new double[] {loss, adam.gradientNorm()};
+            }
+          }
+
+          @Override
+          public void step(float scale) {
+            try (NDScope scope = new NDScope()) {
+              scope.suppressNotUsedWarning();
               adam.step(scale);
-              sum += loss;
-            }
-            batches++;
-          }
-          Trained candidate = null;
-          double score = Double.NaN;
-          boolean evaluate = diverged == null
-              && (epoch % config.evalEvery() == 0 || epoch == config.promptEpochs());
-          if (evaluate) {
-            candidate = snapshot(params, rows, epoch, losses);
-            score = validation.applyAsDouble(candidate);
-            if (!Double.isFinite(score)) {
-              diverged = "validation score " + score;
             }
           }
-          if (diverged != null) {
-            adam.reset(guard.recover(epoch, batches + 1, diverged));
-            restore(params, lastGood);
-            epoch--;
-            continue;
+
+          @Override
+          public void clearGradients() {
+            adam.clearGradients();
           }
-          losses.add(sum / Math.max(1, batches));
-          if (evaluate) {
-            lastGood = candidate;
-            boolean improved = score > best.bestValidation();
-            progress.epoch(epoch, config.promptEpochs(), losses.get(losses.size() - 1), score, improved);
-            if (improved) {
-              best = withValidation(candidate, score);
-              sinceBest = 0;
-            } else if (++sinceBest >= config.patience()) {
-              break;
-            }
+
+          @Override
+          public void resetOptimizer(float learningRate) {
+            adam.reset(learningRate);
           }
-        }
+
+          @Override
+          public Trained snapshot(int epoch) {
+            return PromptStageTrainer.this.snapshot(params, rows, epoch);
+          }
+
+          @Override
+          public double validate(Trained candidate) {
+            return validation.applyAsDouble(candidate);
+          }
+
+          @Override
+          public void restore(Trained saved) {
+            PromptStageTrainer.restore(params, saved);
+          }
+        };
+        out = new EpochLoop<Trained>(new EpochLoop.Settings(task, config.promptEpochs(), config.evalEvery(),
+            config.patience(), true), new DivergenceGuard(task, DivergenceGuard.Config.defaults(CLIP_NORM),
+            config.learningRate())).run(work, initial, initialScore);
       } finally {
         adam.detachGradients();
       }
-      recoveries = guard.recoveries();
     } finally {
       DjlRuntime.gradientLock().unlock();
     }
-    return new Trained(best.globals(), best.prompts(), rows, best.bestEpoch(), best.bestValidation(),
-        List.copyOf(losses), progress.seconds(), recoveries);
+    Trained best = out.best();
+    return new Trained(best.globals(), best.prompts(), rows, best.bestEpoch(), out.bestScore(), out.losses(),
+        out.seconds(), out.recoveries());
   }
 
   /** Parameters back to a snapshot's values (after a divergence). */
@@ -212,14 +208,14 @@ public final class PromptStageTrainer {
     }
   }
 
-  private Trained snapshot(Map<String, NDArray> params, int rows, int epoch, List<Double> losses) {
+  private Trained snapshot(Map<String, NDArray> params, int rows, int epoch) {
     NamedTensors g = new NamedTensors();
     for (var e : params.entrySet()) {
       if (!e.getKey().equals("prompts")) {
         g.put(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
       }
     }
-    return snapshot(g, params.get("prompts").toFloatArray(), rows, epoch, Double.NaN, losses, 0);
+    return snapshot(g, params.get("prompts").toFloatArray(), rows, epoch, Double.NaN, List.of(), 0);
   }
 
   private Trained snapshot(NamedTensors globals, float[] table, int rows, int epoch, double score,
@@ -240,10 +236,5 @@ public final class PromptStageTrainer {
     }
     g.put(PromoGlobals.PROMPT_INIT, new long[] {d}, mean);
     return new Trained(g, table.clone(), rows, epoch, score, List.copyOf(losses), seconds, List.of());
-  }
-
-  private static Trained withValidation(Trained t, double score) {
-    return new Trained(t.globals(), t.prompts(), t.rows(), t.bestEpoch(), score, t.losses(), t.seconds(),
-        t.recoveries());
   }
 }

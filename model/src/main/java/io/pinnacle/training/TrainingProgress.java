@@ -1,4 +1,4 @@
-package io.pinnacle.base;
+package io.pinnacle.training;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
