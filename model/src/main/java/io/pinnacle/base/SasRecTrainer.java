@@ -65,7 +65,7 @@ public final class SasRecTrainer {
       Adam adam = new Adam(state, model.parameters(), lr, 0.9f, 0.98f);
       adam.attachGradients();
       try {
-        EpochLoop.Work<NamedTensors> work = new EpochLoop.Work<>() {
+        EpochLoop.Work<NamedTensors> work = new AdamWork<>(adam) {
           @Override
           public int startEpoch() {
             Collections.shuffle(windows, rnd);
@@ -76,24 +76,6 @@ public final class SasRecTrainer {
           public double[] gradient(int slot) {
             Batch batch = batch(split, windows, slot * config.batchSize(), countsAsTarget, rnd);
             return batch == null ? null : forwardBackward(model, adam, batch);
-          }
-
-          @Override
-          public void step(float scale) {
-            try (NDScope scope = new NDScope()) {
-              scope.suppressNotUsedWarning();
-              adam.step(scale);
-            }
-          }
-
-          @Override
-          public void clearGradients() {
-            adam.clearGradients();
-          }
-
-          @Override
-          public void resetOptimizer(float learningRate) {
-            adam.reset(learningRate);
           }
 
           @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.training.GradientCollector;
 import io.pinnacle.base.Adam;
+import io.pinnacle.base.AdamWork;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.prompt.PromoConfig;
@@ -115,7 +116,7 @@ public final class PromptStageTrainer {
       Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
       adam.attachGradients();
       try {
-        EpochLoop.Work<Trained> work = new EpochLoop.Work<>() {
+        EpochLoop.Work<Trained> work = new AdamWork<>(adam) {
           @Override
           public int startEpoch() {
             Collections.shuffle(order, rnd);
@@ -148,24 +149,6 @@ public final class PromptStageTrainer {
               }
               return new double[] {loss, adam.gradientNorm()};
             }
-          }
-
-          @Override
-          public void step(float scale) {
-            try (NDScope scope = new NDScope()) {
-              scope.suppressNotUsedWarning();
-              adam.step(scale);
-            }
-          }
-
-          @Override
-          public void clearGradients() {
-            adam.clearGradients();
-          }
-
-          @Override
-          public void resetOptimizer(float learningRate) {
-            adam.reset(learningRate);
           }
 
           @Override

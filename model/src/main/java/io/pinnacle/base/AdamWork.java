@@ -1,0 +1,31 @@
+package io.pinnacle.base;
+
+import ai.djl.ndarray.NDScope;
+import io.pinnacle.training.EpochLoop;
+
+/** The optimizer's part of an {@link EpochLoop.Work} for a trainer that steps with {@link Adam}. */
+public abstract class AdamWork<S> implements EpochLoop.Work<S> {
+  protected final Adam adam;
+
+  protected AdamWork(Adam adam) {
+    this.adam = adam;
+  }
+
+  @Override
+  public void step(float scale) {
+    try (NDScope scope = new NDScope()) { // Adam's temporaries
+      scope.suppressNotUsedWarning();
+      adam.step(scale);
+    }
+  }
+
+  @Override
+  public void clearGradients() {
+    adam.clearGradients();
+  }
+
+  @Override
+  public void resetOptimizer(float learningRate) {
+    adam.reset(learningRate);
+  }
+}
