@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class Adam {
   private static final NDIndex ALL = new NDIndex(":");
+  private final List<String> names = new ArrayList<>();
   private final List<NDArray> params = new ArrayList<>();
   private final List<NDArray> m = new ArrayList<>();
   private final List<NDArray> v = new ArrayList<>();
@@ -29,7 +30,9 @@ public final class Adam {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = 1e-8f;
-    for (NDArray p : parameters.values()) {
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      NDArray p = e.getValue();
+      names.add(e.getKey());
       params.add(p);
       m.add(stateManager.zeros(p.getShape()));
       v.add(stateManager.zeros(p.getShape()));
@@ -55,6 +58,24 @@ public final class Adam {
       sum += p.getGradient().square().sum().getFloat();
     }
     return Math.sqrt(sum);
+  }
+
+  /** The parameters whose gradient holds a NaN or an infinity, with their largest finite magnitude (diagnostics). */
+  public List<String> nonFiniteGradients() {
+    List<String> out = new ArrayList<>();
+    for (int k = 0; k < params.size(); k++) {
+      float[] g = params.get(k).getGradient().toFloatArray();
+      int bad = 0;
+      for (float x : g) {
+        if (!Float.isFinite(x)) {
+          bad++;
+        }
+      }
+      if (bad > 0) {
+        out.add(names.get(k) + " (" + bad + " of " + g.length + ")");
+      }
+    }
+    return out;
   }
 
   /** One step with every gradient multiplied by {@code scale} (1, or less when clipped). */

@@ -11,6 +11,16 @@ public abstract class AdamWork<S> implements EpochLoop.Work<S> {
     this.adam = adam;
   }
 
+  /** Runs {@code loop} on this work with the parameters' gradients attached for its duration. */
+  public EpochLoop.Outcome<S> run(EpochLoop<S> loop, S initial, double initialScore) {
+    adam.attachGradients();
+    try {
+      return loop.run(this, initial, initialScore);
+    } finally {
+      adam.detachGradients();
+    }
+  }
+
   @Override
   public void step(float scale) {
     try (NDScope scope = new NDScope()) { // Adam's temporaries

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntPredicate;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link SasRec} with its next-item loss ({@link SasRec#loss}) and Adam, evaluating on the validation stage
@@ -28,6 +30,7 @@ import java.util.function.ToDoubleFunction;
  * parameters when given a target filter (only positions whose next item passes it count).
  */
 public final class SasRecTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SasRecTrainer.class);
 
   /** What training returns: the best validation result, its epoch, the loss curve and any recoveries. */
   public record Result(int bestEpoch, double bestValidation, int epochsRun, List<Double> losses, double seconds,
@@ -37,12 +40,8 @@ public final class SasRecTrainer {
   private final DivergenceGuard.Config guardConfig;
 
   public SasRecTrainer(SasRecConfig config) {
-    this(config, DivergenceGuard.Config.defaults(config.clipNorm()));
-  }
-
-  public SasRecTrainer(SasRecConfig config, DivergenceGuard.Config guardConfig) {
     this.config = config;
-    this.guardConfig = guardConfig;
+    this.guardConfig = DivergenceGuard.Config.defaults(config.clipNorm());
   }
 
   /** Pre-training: every training position counts; model selection on validation NDCG@10 over all users. */
@@ -63,42 +62,38 @@ public final class SasRecTrainer {
     EpochLoop.Outcome<NamedTensors> out;
     try (NDManager state = model.manager().newSubManager()) {
       Adam adam = new Adam(state, model.parameters(), lr, 0.9f, 0.98f);
-      adam.attachGradients();
-      try {
-        EpochLoop.Work<NamedTensors> work = new AdamWork<>(adam) {
-          @Override
-          public int startEpoch() {
-            Collections.shuffle(windows, rnd);
-            return (windows.size() + config.batchSize() - 1) / config.batchSize();
-          }
+      AdamWork<NamedTensors> work = new AdamWork<>(adam) {
+        @Override
+        public int startEpoch() {
+          Collections.shuffle(windows, rnd);
+          return (windows.size() + config.batchSize() - 1) / config.batchSize();
+        }
 
-          @Override
-          public double[] gradient(int slot) {
-            Batch batch = batch(split, windows, slot * config.batchSize(), countsAsTarget, rnd);
-            return batch == null ? null : forwardBackward(model, adam, batch);
-          }
+        @Override
+        public double[] gradient(int slot) {
+          Batch batch = batch(split, windows, slot * config.batchSize(), countsAsTarget, rnd);
+          return batch == null ? null : forwardBackward(model, adam, batch);
+        }
 
-          @Override
-          public NamedTensors snapshot(int epoch) {
-            return model.snapshot();
-          }
+        @Override
+        public NamedTensors snapshot(int epoch) {
+          return model.snapshot();
+        }
 
-          @Override
-          public double validate(NamedTensors snapshot) {
-            return selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION));
-          }
+        @Override
+        public double validate(NamedTensors snapshot) {
+          return selection.applyAsDouble(evaluator.evaluate(task, new SasRecRecommender(model), Stage.VALIDATION));
+        }
 
-          @Override
-          public void restore(NamedTensors snapshot) {
-            SasRecTrainer.restore(model, snapshot);
-          }
-        };
-        out = new EpochLoop<NamedTensors>(new EpochLoop.Settings(task, maxEpochs, config.evalEvery(),
-            config.patience(), evaluates), new DivergenceGuard(task, guardConfig, lr))
-            .run(work, model.snapshot(), initialScore);
-      } finally {
-        adam.detachGradients();
-      }
+        @Override
+        public void restore(NamedTensors snapshot) {
+          SasRecTrainer.restore(model, snapshot);
+        }
+      };
+      EpochLoop<NamedTensors> loop = new EpochLoop<>(
+          new EpochLoop.Settings(task, maxEpochs, config.evalEvery(), config.patience(), evaluates),
+          new DivergenceGuard(task, guardConfig, lr));
+      out = work.run(loop, model.snapshot(), initialScore);
     }
     if (evaluates) {
       restore(model, out.best());
@@ -167,7 +162,11 @@ public final class SasRecTrainer {
         gc.backward(l);
         loss = l.getFloat();
       }
-      return new double[] {loss, adam.gradientNorm()};
+      double norm = adam.gradientNorm();
+      if (!Double.isFinite(norm)) {
+        LOG.warn("non-finite gradient (loss {}) in {}", loss, adam.nonFiniteGradients());
+      }
+      return new double[] {loss, norm};
     }
   }
 

@@ -12,7 +12,6 @@ import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.eval.Evaluator;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import java.io.IOException;
-import io.pinnacle.eval.Recommender;
 import io.pinnacle.eval.TrainingPositivesRanker;
 import io.pinnacle.eval.Stage;
 import io.pinnacle.training.DivergenceGuard;
@@ -75,10 +74,13 @@ public final class Pretraining {
                                                   TemporalSplit temporal) throws IOException {
     DjlRuntime.init();
     Evaluator evaluator = new Evaluator(split);
+    double positivesHr10 = evaluator.evaluate("training positives", new TrainingPositivesRanker(split),
+        Stage.VALIDATION).all().hr10();
     List<Candidate> tried = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager()) {
       SasRec best = null;
       SasRecTrainer.Result bestResult = null;
+      double bestHr10 = Double.NaN;
       TrainingDivergedException lastFailure = null;
       for (SasRecConfig config : candidates) {
         SasRec model = new SasRec(manager, config, split.numItems());
@@ -105,6 +107,7 @@ public final class Pretraining {
           }
           best = model;
           bestResult = r;
+          bestHr10 = hr10;
         } else {
           model.close();
         }
@@ -113,16 +116,16 @@ public final class Pretraining {
         throw lastFailure;
       }
       try (SasRec chosen = best) {
-        return write(split, chosen, bestResult, evaluator, out, temporal, candidates.size() > 1 ? tried : null);
+        return write(split, chosen, bestResult, new Health(bestHr10, positivesHr10), out, temporal,
+            candidates.size() > 1 ? tried : null);
       }
     }
   }
 
   private static BaseModelArtifact.Metadata write(LeaveOneOutSplit split, SasRec model, SasRecTrainer.Result r,
-                                                  Evaluator evaluator, Path out, TemporalSplit temporal,
+                                                  Health health, Path out, TemporalSplit temporal,
                                                   List<Candidate> selection) throws IOException {
     SasRecConfig config = model.config();
-    Health health = health(split, evaluator, model);
     // h_u over everything the base model may know: training positives plus the validation item.
     List<int[]> histories = new ArrayList<>(split.numUsers());
     for (int u = 0; u < split.numUsers(); u++) {
@@ -171,7 +174,7 @@ public final class Pretraining {
         recent, mapper, training);
   }
 
-  /** The trained base beside ranking items by their training positives, on the validation stage. */
+  /** The chosen base's validation HR@10 beside ranking items by their training positives. */
   private record Health(double modelHr10, double popularityHr10) {
     /** What a reader of the artifact must know: recoveries, and a base no better than counting positives. */
     List<String> warnings(SasRecTrainer.Result r) {
@@ -188,13 +191,6 @@ public final class Pretraining {
       }
       return out;
     }
-  }
-
-  private static Health health(LeaveOneOutSplit split, Evaluator evaluator, SasRec model) {
-    Recommender popularity = new TrainingPositivesRanker(split);
-    double base = evaluator.evaluate("base", new SasRecRecommender(model), Stage.VALIDATION).all().hr10();
-    double pop = evaluator.evaluate("training positives", popularity, Stage.VALIDATION).all().hr10();
-    return new Health(base, pop);
   }
 
   /** Content features to the trained item embeddings (row i + 1 of the table is item i), or null without features. */

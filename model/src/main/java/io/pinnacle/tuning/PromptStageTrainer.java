@@ -114,64 +114,60 @@ public final class PromptStageTrainer {
       trained.remove(PromoGlobals.USER_MEAN);
       trained.remove(PromoGlobals.GATE);
       Adam adam = new Adam(manager, trained, config.learningRate(), 0.9f, 0.98f);
-      adam.attachGradients();
-      try {
-        EpochLoop.Work<Trained> work = new AdamWork<>(adam) {
-          @Override
-          public int startEpoch() {
-            Collections.shuffle(order, rnd);
-            return (order.size() + config.batchItems() - 1) / config.batchItems();
-          }
+      AdamWork<Trained> work = new AdamWork<>(adam) {
+        @Override
+        public int startEpoch() {
+          Collections.shuffle(order, rnd);
+          return (order.size() + config.batchItems() - 1) / config.batchItems();
+        }
 
-          @Override
-          public double[] gradient(int slot) {
-            int start = slot * config.batchItems();
-            int b = Math.min(config.batchItems(), order.size() - start);
-            List<ItemTuningInput> batch = new ArrayList<>(b);
-            long[] rowIdx = new long[b];
-            for (int j = 0; j < b; j++) {
-              int item = order.get(start + j);
-              batch.add(inputs.apply(item));
-              rowIdx[j] = config.sharedPrompt() ? 0 : item;
+        @Override
+        public double[] gradient(int slot) {
+          int start = slot * config.batchItems();
+          int b = Math.min(config.batchItems(), order.size() - start);
+          List<ItemTuningInput> batch = new ArrayList<>(b);
+          long[] rowIdx = new long[b];
+          for (int j = 0; j < b; j++) {
+            int item = order.get(start + j);
+            batch.add(inputs.apply(item));
+            rowIdx[j] = config.sharedPrompt() ? 0 : item;
+          }
+          try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            PromoForward.Inputs in = ItemBatch.pack(m, batch, d, config.k());
+            NDArray idx = m.create(rowIdx);
+            double loss;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+              NDArray prompts = Embedding.embedding(idx, params.get("prompts"), SparseFormat.DENSE)
+                  .singletonOrThrow();
+              PromoForward.Outputs o = PromoForward.run(params, prompts, in, config, tau);
+              NDArray total = o.total().mean();
+              gc.backward(total);
+              loss = total.getFloat();
             }
-            try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
-              scope.suppressNotUsedWarning();
-              PromoForward.Inputs in = ItemBatch.pack(m, batch, d, config.k());
-              NDArray idx = m.create(rowIdx);
-              double loss;
-              try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray prompts = Embedding.embedding(idx, params.get("prompts"), SparseFormat.DENSE)
-                    .singletonOrThrow();
-                PromoForward.Outputs o = PromoForward.run(params, prompts, in, config, tau);
-                NDArray total = o.total().mean();
-                gc.backward(total);
-                loss = total.getFloat();
-              }
-              return new double[] {loss, adam.gradientNorm()};
-            }
+            return new double[] {loss, adam.gradientNorm()};
           }
+        }
 
-          @Override
-          public Trained snapshot(int epoch) {
-            return PromptStageTrainer.this.snapshot(params, rows, epoch);
-          }
+        @Override
+        public Trained snapshot(int epoch) {
+          return PromptStageTrainer.this.snapshot(params, rows, epoch);
+        }
 
-          @Override
-          public double validate(Trained candidate) {
-            return validation.applyAsDouble(candidate);
-          }
+        @Override
+        public double validate(Trained candidate) {
+          return validation.applyAsDouble(candidate);
+        }
 
-          @Override
-          public void restore(Trained saved) {
-            PromptStageTrainer.restore(params, saved);
-          }
-        };
-        out = new EpochLoop<Trained>(new EpochLoop.Settings(task, config.promptEpochs(), config.evalEvery(),
-            config.patience(), true), new DivergenceGuard(task, DivergenceGuard.Config.defaults(CLIP_NORM),
-            config.learningRate())).run(work, initial, initialScore);
-      } finally {
-        adam.detachGradients();
-      }
+        @Override
+        public void restore(Trained saved) {
+          PromptStageTrainer.restore(params, saved);
+        }
+      };
+      EpochLoop<Trained> loop = new EpochLoop<>(
+          new EpochLoop.Settings(task, config.promptEpochs(), config.evalEvery(), config.patience(), true),
+          new DivergenceGuard(task, DivergenceGuard.Config.defaults(CLIP_NORM), config.learningRate()));
+      out = work.run(loop, initial, initialScore);
     } finally {
       DjlRuntime.gradientLock().unlock();
     }
