@@ -198,6 +198,19 @@ public final class BaseModelArtifact {
     return i == null ? null : java.util.Arrays.copyOfRange(itemEmbeddings, i * dim(), (i + 1) * dim());
   }
 
+  /** Adds h_i of a known item to {@code acc} (no copy); false, and nothing added, for an item the base never saw. */
+  public boolean addItemEmbedding(long itemId, float[] acc) {
+    Integer i = itemIndex.get(itemId);
+    if (i == null) {
+      return false;
+    }
+    int off = i * dim();
+    for (int k = 0; k < acc.length; k++) {
+      acc[k] += itemEmbeddings[off + k];
+    }
+    return true;
+  }
+
   /** Dense index of a known item (1..items), or -1: the ids the SASRec parameters are indexed by. */
   public int denseItem(long itemId) {
     Integer i = itemIndex.get(itemId);

@@ -6,6 +6,7 @@ import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.Pretraining;
 import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.prompt.PromoConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +37,17 @@ public final class Artifacts {
 
   /** The PROMO globals of this base: reused when trained on it, else the prompt stage runs with defaults. */
   public static PromoArtifact promo(LeaveOneOutSplit split, BaseModelArtifact base, Path dir) throws IOException {
+    return promo(split, base, dir, PinnacleCli.DEFAULT_OBJECTIVE);
+  }
+
+  /** The same with a prompt-stage objective ({@code stream} or {@code leave-one-out}). */
+  public static PromoArtifact promo(LeaveOneOutSplit split, BaseModelArtifact base, Path dir, String objective)
+      throws IOException {
     if (Files.isDirectory(dir) && PromoArtifact.load(dir).metadata().baseModelVersion().equals(base.version())) {
       return PromoArtifact.load(dir);
     }
-    System.out.println("running the PROMO prompt stage into " + dir);
-    PinnacleCli.promptTrain(split, base, dir);
+    System.out.println("running the PROMO prompt stage (" + objective + ") into " + dir);
+    PinnacleCli.promptTrain(split, base, dir, PromoConfig.defaults(base.dim()), objective);
     return PromoArtifact.load(dir);
   }
 }

@@ -6,6 +6,7 @@ import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,17 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--lambda2", description = "weight of the second prompt-enhanced loss (default 0.1)")
   Float lambda2;
 
+  @Option(names = "--co-liked-prior", description = "the serving rule's extra weight of an item's starting "
+      + "embedding against its co-liked mean, in positives (default 0)")
+  Float coLikedPrior;
+
+  @Option(names = "--prompt-min-positives", description = "stream positives before PROMO's change is served "
+      + "(default 0; 'never': only the anchor is served)")
+  String promptMinPositives;
+
+  @Option(names = "--no-co-liked", description = "the anchor is the starting embedding (no co-liked mean)")
+  boolean noCoLiked;
+
   @Override
   public Integer call() throws Exception {
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
@@ -53,6 +65,9 @@ public final class PrequentialCommand implements Callable<Integer> {
       config = config.withSgdLearningRate(sgdLr);
     }
     UpdaterConfig uc = UpdaterConfig.defaults(p.metadata().coldThreshold(), p.metadata().config().pinnacleMode());
+    ServingRule d0 = uc.serving();
+    uc = uc.withServing(new ServingRule(!noCoLiked, coLikedPrior != null ? coLikedPrior : d0.prior(),
+        ServingRule.parseMinPositives(promptMinPositives, d0.promptMinPositives())));
     TuningRates d = TuningRates.DEFAULTS;
     TuningRates rates = new TuningRates(lambda1 != null ? lambda1 : d.lambda1(), lambda2 != null ? lambda2 : d.lambda2(),
         learningRate != null ? learningRate : d.learningRate());

@@ -9,6 +9,7 @@ import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +25,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pinnacle select}: chooses the streaming tuner's rates on a validation period that ends at the base's split
- * T, never on the evaluated stream after T. The training period is cut again at T_v (a share of its events); a
- * base and PROMO globals trained up to T_v replay (T_v, T] prequentially with each candidate, and the candidate with
- * the best PROMO-stream targeting AUC (the mean of NEW and COLD over all buckets) wins. A control row replays the same
- * stream without tuning the prompts, so the table shows what the incremental tuning adds at all.
+ * {@code pinnacle select}: chooses the prompt stage's objective, the serving rule and the streaming tuner's rates on
+ * a validation period that ends at the base's split T, never on the evaluated stream after T. The training period is
+ * cut again at T_v (a share of its events); a base and PROMO globals (one per objective) trained up to T_v replay
+ * (T_v, T] prequentially with each candidate, and the candidate with the best PROMO-stream targeting AUC over the
+ * pairs of NEW and COLD items (all buckets) wins. A control row replays the same stream without tuning the prompts, so the
+ * table shows what the incremental tuning adds at all.
  */
 @Command(name = "select", mixinStandardHelpOptions = true,
-    description = "Choose the tuner's learning rate and loss weights on a validation period before the split T.")
+    description = "Choose the prompt-stage objective, the serving rule and the tuner's rates on a validation period "
+        + "before the split T.")
 public final class SelectCommand implements Callable<Integer> {
   @Mixin DataOptions data;
 
@@ -45,16 +48,28 @@ public final class SelectCommand implements Callable<Integer> {
       description = "T_v: the time by which this share of the training period's events happened (default 0.7)")
   double share;
 
-  @Option(names = "--learning-rates", split = ",", defaultValue = "0.0003,0.001,0.003,0.01",
+  @Option(names = "--learning-rates", split = ",", defaultValue = "0.001,0.01",
       description = "Adam rates of the incremental tuning to try")
   List<Float> learningRates;
 
-  @Option(names = "--loss-weights", split = ",", defaultValue = "0.01:0.1,0.1:1",
+  @Option(names = "--loss-weights", split = ",", defaultValue = "0.01:0.1",
       description = "lambda1:lambda2 pairs (the two prompt-enhanced losses) to try")
   List<String> lossWeights;
 
   @Option(names = "--k", split = ",", defaultValue = "10", description = "pinnacle and negative users per item to try")
   List<Integer> k;
+
+  @Option(names = "--objectives", split = ",", defaultValue = "leave-one-out,stream",
+      description = "prompt-stage objectives to train a validation PROMO artifact with and try")
+  List<String> objectives;
+
+  @Option(names = "--co-liked-priors", split = ",", defaultValue = "0,5",
+      description = "the serving rule's extra weight of the starting embedding, in positives")
+  List<Float> priors;
+
+  @Option(names = "--prompt-min-positives", split = ",", defaultValue = "0,3,never",
+      description = "stream positives before PROMO's change is served ('never': the anchor only)")
+  List<String> minPositives;
 
   @Option(names = "--json", description = "where to write the results (default: <work>/selection.json)")
   Path json;
@@ -72,37 +87,71 @@ public final class SelectCommand implements Callable<Integer> {
     System.out.println("validation: " + validation.describe());
     LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
     BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"));
-    PromoArtifact vPromo = Artifacts.promo(vSplit, vBase, work.resolve("promo-validation"));
-    UpdaterConfig uc = UpdaterConfig.defaults(vPromo.metadata().coldThreshold(),
-        vPromo.metadata().config().pinnacleMode());
+    Map<String, PromoArtifact> vPromos = new LinkedHashMap<>();
+    for (String objective : objectives) {
+      vPromos.put(objective, Artifacts.promo(vSplit, vBase, work.resolve("promo-validation-" + objective),
+          objective));
+    }
+    PromoArtifact first = vPromos.values().iterator().next();
+    UpdaterConfig uc = UpdaterConfig.defaults(first.metadata().coldThreshold(),
+        first.metadata().config().pinnacleMode());
     PrequentialConfig config = PrequentialConfig.defaults().withPromoOnly(true);
     List<Map<String, Object>> results = new ArrayList<>();
     Map<String, Object> best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
-    StringBuilder md = new StringBuilder("| k | Adam steps | learning rate | lambda1 | lambda2 | NEW all | COLD all | "
-        + "score |\n|---|---|---|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| objective | co-liked prior | PROMO served from | learning rate | lambda1 | "
+        + "lambda2 | k | NEW all (pairs) | COLD all (pairs) | score |\n|---|---|---|---|---|---|---|---|---|---|\n");
     List<Candidate> candidates = new ArrayList<>();
-    for (int kk : k) {
-      for (String w : lossWeights) {
-        String[] l = w.split(":");
-        for (float lr : learningRates) {
-          candidates.add(new Candidate(uc.withK(kk), new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]),
-              lr), true));
+    for (String objective : vPromos.keySet()) {
+      for (float prior : priors) {
+        for (String min : minPositives) {
+          ServingRule rule = new ServingRule(true, prior, ServingRule.parseMinPositives(min, 0));
+          boolean promoServed = rule.promptMinPositives() != Integer.MAX_VALUE;
+          for (int kk : k) {
+            for (String w : lossWeights) {
+              String[] l = w.split(":");
+              for (float lr : learningRates) {
+                candidates.add(new Candidate(objective, uc.withK(kk).withServing(rule),
+                    new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]), lr), true));
+                if (!promoServed) {
+                  break; // the tuner's settings change nothing that is served
+                }
+              }
+              if (!promoServed) {
+                break;
+              }
+            }
+            if (!promoServed) {
+              break;
+            }
+          }
         }
       }
+      // PROMO as before the serving rule: from the starting embedding, always served.
+      candidates.add(new Candidate(objective, uc.withServing(ServingRule.PROMO_ONLY), TuningRates.DEFAULTS, true));
     }
     // The defaults first: a candidate must beat them, not tie with them, to be chosen.
-    candidates.sort(Comparator.comparing(c -> !(c.updater().k() == UpdaterConfig.K
-        && c.rates().equals(TuningRates.DEFAULTS))));
+    candidates.sort(Comparator.comparing(c -> !(c.objective().equals(PinnacleCli.DEFAULT_OBJECTIVE)
+        && c.updater().k() == UpdaterConfig.K && c.rates().equals(TuningRates.DEFAULTS)
+        && c.updater().serving().equals(ServingRule.DEFAULTS))));
     // The control: the same stream with the prompts never tuned (what the incremental tuning itself adds).
-    candidates.add(new Candidate(uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
+    candidates.add(new Candidate(PinnacleCli.DEFAULT_OBJECTIVE, uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
     for (Candidate c : candidates) {
-      PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, c.updater(), c.rates(),
-          config).run();
+      PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromos.get(c.objective()),
+          c.updater(), c.rates(), config).run();
       double newAuc = promoAuc(r, "NEW");
       double coldAuc = promoAuc(r, "COLD");
-      double score = mean(newAuc, coldAuc);
+      long newPairs = pairs(r, "NEW");
+      long coldPairs = pairs(r, "COLD");
+      double score = pairWeighted(newAuc, newPairs, coldAuc, coldPairs);
+      ServingRule rule = c.updater().serving();
+      String servedFrom = !rule.coLiked() ? "always, no anchor"
+          : rule.promptMinPositives() == Integer.MAX_VALUE ? "never" : "positive " + rule.promptMinPositives();
       Map<String, Object> row = new LinkedHashMap<>();
+      row.put("objective", c.objective());
+      row.put("coLiked", rule.coLiked());
+      row.put("coLikedPrior", rule.prior());
+      row.put("promptMinPositives", rule.promptMinPositives());
       row.put("k", c.updater().k());
       row.put("adamSteps", c.updater().adamSteps());
       row.put("learningRate", c.rates().learningRate());
@@ -110,12 +159,16 @@ public final class SelectCommand implements Callable<Integer> {
       row.put("lambda2", c.rates().lambda2());
       row.put("newAuc", newAuc);
       row.put("coldAuc", coldAuc);
+      row.put("newPairs", newPairs);
+      row.put("coldPairs", coldPairs);
       row.put("score", score);
       row.put("candidate", c.eligible());
       results.add(row);
-      md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %.4f | %.4f | %.4f |%s%n", c.updater().k(),
-          c.updater().adamSteps(), c.rates().learningRate(), c.rates().lambda1(), c.rates().lambda2(), newAuc,
-          coldAuc, score, c.eligible() ? "" : " (control, not a candidate)"));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %.4f (%d) | %.4f (%d) | %.4f |%s%n",
+          c.objective(), rule.coLiked() ? String.valueOf(rule.prior()) : "-", servedFrom,
+          c.updater().adamSteps() == 0 ? "no tuning" : String.valueOf(c.rates().learningRate()), c.rates().lambda1(),
+          c.rates().lambda2(), c.updater().k(), newAuc, newPairs, coldAuc, coldPairs, score,
+          c.eligible() ? "" : " (control, not a candidate)"));
       System.out.printf(Locale.ROOT, "select: %s -> NEW %.4f COLD %.4f%n", row, newAuc, coldAuc);
       if (c.eligible() && score > bestScore) {
         bestScore = score;
@@ -130,18 +183,22 @@ public final class SelectCommand implements Callable<Integer> {
     out.put("validationSplitTimeMs", validation.splitTimeMs());
     out.put("validationShare", share);
     out.put("validationBase", vBase.version());
-    out.put("validationPromo", vPromo.metadata().version());
+    Map<String, String> promoVersions = new LinkedHashMap<>();
+    vPromos.forEach((o, p) -> promoVersions.put(o, p.metadata().version()));
+    out.put("validationPromo", promoVersions);
     out.put("results", results);
     out.put("chosen", best);
     Path target = json != null ? json : work.resolve("selection.json");
     Files.createDirectories(target.toAbsolutePath().getParent());
     PinnacleCli.JSON.writeValue(target.toFile(), out);
+    Files.writeString(target.resolveSibling(target.getFileName().toString().replaceAll("\\.json$", "") + ".md"),
+        md.toString());
     System.out.println("results written to " + target);
     return 0;
   }
 
   /** One setting to try; the control (no tuning) is measured but never chosen. */
-  private record Candidate(UpdaterConfig updater, TuningRates rates, boolean eligible) {}
+  private record Candidate(String objective, UpdaterConfig updater, TuningRates rates, boolean eligible) {}
 
   /** PROMO-stream's targeting AUC over all buckets of a group (NaN when the group has no pairs). */
   @SuppressWarnings("unchecked")
@@ -156,10 +213,21 @@ public final class SelectCommand implements Callable<Integer> {
     return auc instanceof PairedAuc.Estimate e ? e.value() : Double.NaN;
   }
 
-  private static double mean(double a, double b) {
-    if (Double.isNaN(a)) {
-      return b;
-    }
-    return Double.isNaN(b) ? a : (a + b) / 2;
+  /** Pairs of a group over all buckets (0 when the group has none). */
+  @SuppressWarnings("unchecked")
+  private static long pairs(PrequentialEvaluation.Result r, String group) {
+    Map<String, Object> targeting = (Map<String, Object>) r.json().get("targeting");
+    Map<String, Object> cell = (Map<String, Object>) targeting.get(group + "|all");
+    return cell == null ? 0 : ((Number) cell.get("pairs")).longValue();
+  }
+
+  /**
+   * The two groups' AUCs weighted by their pairs: a validation period with a handful of NEW items (ML-100K's has
+   * three) must not decide by their noise.
+   */
+  private static double pairWeighted(double a, long pa, double b, long pb) {
+    double wa = Double.isNaN(a) ? 0 : pa;
+    double wb = Double.isNaN(b) ? 0 : pb;
+    return wa + wb == 0 ? Double.NaN : ((wa > 0 ? a * wa : 0) + (wb > 0 ? b * wb : 0)) / (wa + wb);
   }
 }

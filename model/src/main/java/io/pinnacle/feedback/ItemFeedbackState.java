@@ -18,6 +18,13 @@ public final class ItemFeedbackState {
   private long positiveCount;
   private long negativeCount;
   private long lastEventTimeMs;
+  /**
+   * Sum of the co-liked vectors of the item's positives (each the mean base embedding of the items its liker had
+   * recently liked, {@code UserEncoder#coLiked}) and how many there were: an item-kNN signal in the embedding space.
+   * Null until the first.
+   */
+  private float[] coLikedSum;
+  private int coLikedCount;
 
   public ItemFeedbackState(int k, PinnacleMode mode, int recentCapacity, long seed) {
     this.pinnacle = new PinnacleSet(k, mode);
@@ -52,6 +59,39 @@ public final class ItemFeedbackState {
     return positive(userId, null, value, timeMs);
   }
 
+  /** Adds one positive's co-liked vector (null: the liker had no recent item the base knows; nothing changes). */
+  public void coLiked(float[] vector) {
+    if (vector == null) {
+      return;
+    }
+    if (coLikedSum == null) {
+      coLikedSum = new float[vector.length];
+    }
+    if (vector.length != coLikedSum.length) {
+      throw new IllegalArgumentException("co-liked vector of " + vector.length + " floats, the item keeps "
+          + coLikedSum.length);
+    }
+    for (int k = 0; k < vector.length; k++) {
+      coLikedSum[k] += vector[k];
+    }
+    coLikedCount++;
+  }
+
+  /** Restores the co-liked sum and count of a stored state. */
+  public void restoreCoLiked(float[] sum, int count) {
+    coLikedSum = sum == null || count == 0 ? null : sum.clone();
+    coLikedCount = coLikedSum == null ? 0 : count;
+  }
+
+  /** The sum of the co-liked vectors (a copy; null before the first). */
+  public float[] coLikedSum() {
+    return coLikedSum == null ? null : coLikedSum.clone();
+  }
+
+  public int coLikedCount() {
+    return coLikedCount;
+  }
+
   /** Records a negative; returns true when the negative reservoir changed. */
   public boolean negative(long userId, float[] vector, long timeMs) {
     negativeCount++;
@@ -63,8 +103,13 @@ public final class ItemFeedbackState {
     return negative(userId, null, timeMs);
   }
 
-  /** Forgets every kept user vector (they belong to a base that is no longer used); users are looked up instead. */
+  /**
+   * Forgets every kept user vector and the co-liked sum (they belong to a base that is no longer used); users are
+   * looked up instead.
+   */
   public void dropUserVectors() {
+    coLikedSum = null; // base embeddings of the old base, too
+    coLikedCount = 0;
     pinnacle.dropVectors();
     negatives.dropVectors();
     List<LabelledSample> kept = new ArrayList<>(recent);

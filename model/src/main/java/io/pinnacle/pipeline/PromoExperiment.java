@@ -27,11 +27,14 @@ import io.pinnacle.tuning.ItemTuningInput;
 import io.pinnacle.tuning.PromptStageTrainer;
 import io.pinnacle.tuning.PromptState;
 import io.pinnacle.tuning.PromptTuning;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.TuningInputs;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.tuning.UpdaterModels;
 import io.pinnacle.tuning.WarmPool;
+import io.pinnacle.users.RecentItems;
+import io.pinnacle.users.UserEncoder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import io.pinnacle.training.DivergenceGuard;
@@ -71,10 +74,12 @@ public final class PromoExperiment {
   private final float[] warmScore;
   private final Map<PinnacleMode, ItemFeedbackState[]> feedback = new HashMap<>();
   private final int k;
+  private final BaseModelArtifact artifact;
 
   public PromoExperiment(LeaveOneOutSplit split, BaseModelArtifact artifact, int k, int warmPoolSize, long seed) {
     DjlRuntime.init();
     this.split = split;
+    this.artifact = artifact;
     this.evaluator = new Evaluator(split);
     this.tau = artifact.metadata().config().tau();
     this.dim = artifact.dim();
@@ -298,6 +303,14 @@ public final class PromoExperiment {
     return out;
   }
 
+  /**
+   * The prompt stage's examples on the task the job serves ({@link StreamTask}): this split's training log replayed
+   * through the job's updater with {@code uc}'s settings.
+   */
+  public StreamTask streamTask(PromoConfig c, BaseModelArtifact base, UpdaterConfig uc, StreamTask.Settings s) {
+    return new StreamTask(split, base, warmPool, c, uc, s);
+  }
+
   /** The prompt stage with a caller's score of each candidate (higher is better; the best is kept). */
   public PromptStageTrainer.Trained promptStage(PromoConfig c, ToDoubleFunction<PromptStageTrainer.Trained> score) {
     Random rnd = new Random(c.seed() + 1);
@@ -364,7 +377,8 @@ public final class PromoExperiment {
   public UpdaterConfig updaterConfig(PromoConfig c, int steps) {
     return new UpdaterConfig(c.k(), c.pinnacleMode(), UpdaterConfig.RECENT_SAMPLES, UpdaterConfig.RANDOM_NEGATIVES,
         split.dataset.rules().coldThreshold(), steps, UpdaterConfig.DEDUP_CAPACITY, UpdaterConfig.SEED,
-        UpdaterConfig.RETENTION_SAMPLE_RATE, UpdaterConfig.RETENTION_MAX_PER_ITEM, UpdaterConfig.TARGETING_PROBES);
+        UpdaterConfig.RETENTION_SAMPLE_RATE, UpdaterConfig.RETENTION_MAX_PER_ITEM, UpdaterConfig.TARGETING_PROBES,
+        ServingRule.DEFAULTS);
   }
 
   /** The replay with explicit updater settings. */
@@ -378,9 +392,19 @@ public final class PromoExperiment {
       SplitModels models = new SplitModels(tuner, init, c.pinnacleMode(), tracker, countTrainingPositives);
       ColdItemReplay replay = new ColdItemReplay(new ColdItemUpdater(uc, models), batchSize, stats);
       LeaveOneOutSplit.TrainingLog log = split.training;
+      // Each positive carries its liker's co-liked vector, from their positives before it, as the job's user stage
+      // attaches it (the log is in time order within each user).
+      long[][] recent = new long[split.numUsers()][];
       for (int e = 0; e < log.size(); e++) {
-        replay.accept(log.item()[e], log.user()[e], log.positive()[e] ? Label.POSITIVE : Label.NEGATIVE,
-            log.value()[e], log.timeMs()[e]);
+        int user = log.user()[e];
+        boolean positive = log.positive()[e];
+        long[] h = recent[user] == null ? new long[0] : recent[user];
+        float[] coLiked = positive ? UserEncoder.coLiked(artifact, h) : null;
+        replay.accept(new ColdItemUpdater.Observation(log.item()[e], user, null,
+            positive ? Label.POSITIVE : Label.NEGATIVE, log.value()[e], log.timeMs()[e], -1, coLiked));
+        if (positive) {
+          recent[user] = RecentItems.append(h, split.items.external(log.item()[e]), UserEncoder.CO_LIKED_WINDOW);
+        }
       }
       replay.flush();
       updates = replay.updates();
@@ -668,6 +692,13 @@ public final class PromoExperiment {
   /** Writes the prompt stage's result as the artifact the streaming job loads. */
   public io.pinnacle.prompt.PromoArtifact.Metadata saveArtifact(java.nio.file.Path dir, PromoConfig c,
                                                                PromptStageTrainer.Trained t) throws java.io.IOException {
+    return saveArtifact(dir, c, t, Map.of());
+  }
+
+  /** The same, with more to record about how the stage was trained ({@code about}, kept under "training"). */
+  public io.pinnacle.prompt.PromoArtifact.Metadata saveArtifact(java.nio.file.Path dir, PromoConfig c,
+                                                               PromptStageTrainer.Trained t, Map<String, Object> about)
+      throws java.io.IOException {
     int ni = split.numItems();
     long[] ids = split.items.externalIds();
     long[] counts = new long[ni];
@@ -687,6 +718,9 @@ public final class PromoExperiment {
     training.put("seconds", t.seconds());
     training.put("losses", t.losses());
     training.put("recoveries", t.recoveries().stream().map(DivergenceGuard.Recovery::toMap).toList());
+    training.put("gate", t.globals().all().containsKey(PromoGlobals.GATE)
+        ? t.globals().get(PromoGlobals.GATE).data()[0] : 1f);
+    training.putAll(about);
     return io.pinnacle.prompt.PromoArtifact.save(dir, baseVersion, split.dataset.name(), tau,
         split.dataset.rules().coldThreshold(), c, t.globals(), warmPoolVectors, ids, counts, popular, pin, training);
   }

@@ -17,8 +17,10 @@ import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.ArtifactModels;
 import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.users.UserEncoder;
+import io.pinnacle.users.UserTimeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -168,6 +170,18 @@ public final class PrequentialEvaluation {
           new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live);
       rows.add(promoRow);
       int reference = rows.size() - 1; // PROMO-stream
+      // What the serving rule adds: PROMO-stream from the plain starting embedding, and the rule's anchor alone.
+      List<Rows.PromoStream> described = new ArrayList<>(List.of(frozenRow, promoRow));
+      if (updaterConfig.serving().coLiked()) {
+        described.add(new Rows.PromoStream("PROMO-stream without the co-liked anchor", state,
+            new ColdItemUpdater(updaterConfig.withServing(ServingRule.PROMO_ONLY), models), config.tuneBatch(),
+            false, dense));
+      }
+      ServingRule r0 = updaterConfig.serving();
+      described.add(new Rows.PromoStream("The serving rule's anchor alone (no PROMO change)", state,
+          new ColdItemUpdater(updaterConfig.withServing(new ServingRule(r0.coLiked(), r0.prior(), Integer.MAX_VALUE)),
+              models), config.tuneBatch(), false, dense));
+      rows.addAll(described.subList(2, described.size()));
       rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
       if (!content.isEmpty()) {
         // What each content path adds for items without feedback, against PROMO-stream without any.
@@ -189,12 +203,14 @@ public final class PrequentialEvaluation {
             if (start != null) {
               mappedBase.table[i] = start;
             }
-            frozenRow.describe(itemIds[i], ids);
-            promoRow.describe(itemIds[i], ids);
+            for (Rows.PromoStream row : described) {
+              row.describe(itemIds[i], ids);
+            }
           }
         }
-        frozenRow.sync();
-        promoRow.sync();
+        for (Rows.PromoStream row : described) {
+          row.sync();
+        }
       }
       Row noInformation = Rows.zeroVector(state);
       rows.add(noInformation);
@@ -231,7 +247,7 @@ public final class PrequentialEvaluation {
           counters.tunableEventsNoFrozenVector += frozen[e.user()] == null ? 1 : 0;
         }
         Row.Event ev = new Row.Event(e.user(), userIds[e.user()], e.item(), itemIds[e.item()], e.positive(),
-            e.value(), e.timeMs(), userVector, afterSplit);
+            e.value(), e.timeMs(), userVector, afterSplit ? state.currentCoLiked(e.user()) : null, afterSplit);
         for (Row r : rows) {
           r.observe(state, ev);
         }

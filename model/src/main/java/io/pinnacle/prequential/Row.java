@@ -5,9 +5,9 @@ package io.pinnacle.prequential;
  * learn from each event after it was evaluated.
  */
 abstract class Row {
-  /** One labelled event as the rows see it, with the user's vector from their history before it. */
+  /** One labelled event as the rows see it, with the user's vector and co-liked vector from their history before it. */
   record Event(int user, long userId, int item, long itemId, boolean positive, float value, long timeMs,
-               float[] userVector, boolean afterSplit) {}
+               float[] userVector, float[] coLiked, boolean afterSplit) {}
 
   final String name;
   /** False for rows printed only under placement (their targeting is meaningless or trivially 0.5). */

@@ -219,7 +219,8 @@ final class Rows {
         lastPositiveMs[e.user()] = Math.max(last, e.timeMs());
       }
       apply(replay.accept(new ColdItemUpdater.Observation(e.itemId(), e.userId(), frozenUsers ? null : e.userVector(),
-          e.positive() ? Label.POSITIVE : Label.NEGATIVE, e.value(), e.timeMs(), last)));
+          e.positive() ? Label.POSITIVE : Label.NEGATIVE, e.value(), e.timeMs(), last,
+          e.positive() ? e.coLiked() : null)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pinnacle.prequential;
 
+import io.pinnacle.users.UserTimeline;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -66,6 +67,11 @@ final class StreamState {
   float[] current(int user) {
     float[] v = timeline.at(user, version[user]);
     return v != null ? v : frozen[user];
+  }
+
+  /** The co-liked vector of the user's history up to now (null: no item the base knows). */
+  float[] currentCoLiked(int user) {
+    return timeline.coLikedAt(user, version[user]);
   }
 
   /** The user's recent positives, oldest first (shared: callers must not change it). */

@@ -74,6 +74,19 @@ public final class PromoForward {
     return base.add(delta.sub(along.mul(mean)));
   }
 
+  /**
+   * Per item (B): the mean over its (positive, negative) sample pairs of softplus(-(m_pos - m_neg)), m the samples'
+   * margins (B, r); 0 for an item without a pair.
+   */
+  static NDArray pairwise(NDArray margin, NDArray y, NDArray mask) {
+    NDArray pos = y.mul(mask);
+    NDArray neg = y.neg().add(1f).mul(mask);
+    NDArray pairs = pos.expandDims(2).mul(neg.expandDims(1));
+    NDArray diff = margin.expandDims(2).sub(margin.expandDims(1));
+    return Activation.softPlus(diff.neg()).mul(pairs).sum(new int[] {1, 2})
+        .div(NDArrays.maximum(1f, pairs.sum(new int[] {1, 2})));
+  }
+
   public static Outputs run(Map<String, NDArray> g, NDArray prompts, Inputs in, PromoConfig c, float tau) {
     int d = c.dim();
     PromptGenerator.Generated net = PromptGenerator.generate(prompts, g.get(PromoGlobals.GEN_WEIGHT),
@@ -105,7 +118,15 @@ public final class PromoForward {
     NDArray mask = in.sampleMask();
     NDArray y = in.labels();
     NDArray bce = Activation.softPlus(logits.neg()).mul(y).add(Activation.softPlus(logits).mul(y.neg().add(1f)));
-    NDArray rec = bce.mul(mask).sum(new int[] {1}).div(NDArrays.maximum(1f, mask.sum(new int[] {1})));
+    NDArray rec;
+    if (c.pairwiseRec()) {
+      // A sample user's margin: the item's score less their mean score over the batch's items (served embeddings).
+      // What moves every item of the batch alike (a shift of cold items as a class) cancels.
+      NDArray others = in.sampleUsers().matMul(embedding.transpose()).mean(new int[] {2}).div(tau);
+      rec = pairwise(logits.sub(others), y, mask);
+    } else {
+      rec = bce.mul(mask).sum(new int[] {1}).div(NDArrays.maximum(1f, mask.sum(new int[] {1})));
+    }
 
     NDArray dist = pinOut.expandDims(2).sub(negOut.expandDims(1)).abs().mean(new int[] {3});
     NDArray pairs = in.pinnacleMask().expandDims(2).mul(in.negativeMask().expandDims(1));

@@ -72,7 +72,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
         trained.loggedNegativeShare(),
         trained.pinnacleMode(), trained.sharedPrompt(), trained.warmPool(), trained.promptEpochs(),
         trained.batchItems(), trained.evalEvery(), trained.patience(), trained.seed(), trained.baseDropout(),
-        trained.itemPartKept());
+        trained.itemPartKept(), false);
     this.promptInit = promo.globals().get(PromoGlobals.PROMPT_INIT).data();
     this.warmPool = new WarmPool(promo.warmPool(), promo.metadata().tau());
     this.userIds = base.userIds();

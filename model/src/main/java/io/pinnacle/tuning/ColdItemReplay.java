@@ -38,9 +38,9 @@ public final class ColdItemReplay {
     this.targeting = targeting;
   }
 
-  /** An event without a user vector (looked up when tuning); returns the updates of a completed micro-batch. */
+  /** An event without a user vector (looked up when tuning) or co-liked vector; returns the updates of a completed micro-batch. */
   public List<ColdItemUpdater.Update> accept(long itemId, long userId, Label label, float value, long eventTimeMs) {
-    return accept(new ColdItemUpdater.Observation(itemId, userId, null, label, value, eventTimeMs, -1));
+    return accept(new ColdItemUpdater.Observation(itemId, userId, null, label, value, eventTimeMs, -1, null));
   }
 
   /** Applies one event as the job's item stage does; returns the updates of the micro-batch it completed, if any. */

@@ -142,17 +142,18 @@ public final class ColdItemUpdater {
 
   public boolean observe(ItemState s, long itemId, long userId, Label label, float value, long eventTimeMs,
                          RetentionStats retention) {
-    return observe(s, new Observation(itemId, userId, null, label, value, eventTimeMs, -1), retention, null);
+    return observe(s, new Observation(itemId, userId, null, label, value, eventTimeMs, -1, null), retention, null);
   }
 
   /**
    * One labelled event as the updater sees it: the user's vector as of this event ({@code userVector}, from the user
    * encoder; null: the user is looked up in the models) and the time of the user's last positive in the stream before
    * it ({@code userLastPositiveMs}, below 0 when none or unknown; the targeting measure pairs only recently active
-   * users).
+   * users), and for a positive the user's co-liked vector ({@code coLiked}: the mean base embedding of their recent
+   * positives before this event, {@code UserEncoder#coLiked}; null when none or unknown).
    */
   public record Observation(long itemId, long userId, float[] userVector, Label label, float value, long eventTimeMs,
-                            long userLastPositiveMs) {}
+                            long userLastPositiveMs, float[] coLiked) {}
 
   /**
    * Applies one labelled event. Returns true when a cold item's feedback changed, i.e. the item needs tuning; warm
@@ -181,6 +182,7 @@ public final class ColdItemUpdater {
     probe(s, o, targeting);
     if (label == Label.POSITIVE) {
       s.feedback.positive(userId, userVector, value, eventTimeMs);
+      s.feedback.coLiked(o.coLiked());
       startTracking(s, itemId, userId, userVector, retention);
     } else {
       s.feedback.negative(userId, userVector, eventTimeMs);
@@ -233,7 +235,7 @@ public final class ColdItemUpdater {
     PromptTuning.Result r;
     try {
       for (int j = 0; j < states.size(); j++) {
-        inputs.add(input(itemIds.get(j), states.get(j)));
+        inputs.add(tuningInput(itemIds.get(j), states.get(j)));
       }
       if (inputs.isEmpty()) {
         return out;
@@ -256,6 +258,9 @@ public final class ColdItemUpdater {
       long item = itemIds.get(j);
       ItemState s = states.get(j);
       float[] embedding = r.embeddings()[j];
+      if (!config.serving().promptServed(s.feedback.positiveCount())) {
+        embedding = inputs.get(j).base().clone(); // the anchor: too little feedback to trust PROMO's change yet
+      }
       if (!finite(embedding) || !finite(r.states().get(j).prompt())) {
         // One item's numbers went bad (an extreme input, say): it keeps its last good prompt and publishes nothing
         // this time; the other items of the batch are not affected.
@@ -334,7 +339,12 @@ public final class ColdItemUpdater {
     s.phase = Phase.GRADUATED;
   }
 
-  private ItemTuningInput input(long itemId, ItemState s) {
+  /**
+   * What a cold item brings to its next update: its anchor (the serving rule's), pinnacle and negative users,
+   * recent samples and prompt. The prompt stage's stream task builds its inputs here too, so it trains on what the
+   * job tunes.
+   */
+  public ItemTuningInput tuningInput(long itemId, ItemState s) {
     if (!s.cold()) {
       throw new IllegalStateException("item " + itemId + " is " + s.phase + ", only cold items are tuned");
     }
@@ -357,12 +367,23 @@ public final class ColdItemUpdater {
     return out;
   }
 
-  /** The base embedding; for an item the base never saw, its content start, else zeros. */
+  /**
+   * What the item is served from before and beside PROMO's change: its starting embedding (the base embedding; for
+   * an item the base never saw, its content start, else zeros) moved toward its co-liked mean by the serving rule.
+   */
   private float[] start(long itemId, ItemState s) {
     float[] b = models.baseItemEmbedding(itemId);
     if (b == null && s.content.length > 0) {
       b = models.contentStart(s.content);
     }
-    return b != null ? b : zeros;
+    if (b == null) {
+      b = zeros;
+    }
+    ItemFeedbackState f = s.feedback;
+    if (f == null || f.coLikedCount() == 0 || !config.serving().coLiked()) {
+      return b;
+    }
+    return config.serving().anchor(b, models.basePositives(itemId), f.coLikedSum(), f.coLikedCount(),
+        new float[b.length]);
   }
 }

@@ -17,10 +17,12 @@ import io.pinnacle.feedback.PinnacleMode;
  * @param retentionSampleRate share of pinnacle pairs followed by the retention measurement
  * @param retentionMaxPerItem at most this many followed pairs per item
  * @param targetingProbes     latest positives per item the live targeting measure keeps (0: not measured)
+ * @param serving             what a cold item is served from before and beside PROMO's update
  */
 public record UpdaterConfig(int k, PinnacleMode pinnacleMode, int recentSamples, int randomNegatives,
                             int coldThreshold, int adamSteps, int dedupCapacity, long seed,
-                            double retentionSampleRate, int retentionMaxPerItem, int targetingProbes) {
+                            double retentionSampleRate, int retentionMaxPerItem, int targetingProbes,
+                            ServingRule serving) {
   public static final int K = 10;
   public static final int RECENT_SAMPLES = 16;
   public static final int RANDOM_NEGATIVES = 4;
@@ -38,24 +40,29 @@ public record UpdaterConfig(int k, PinnacleMode pinnacleMode, int recentSamples,
   public UpdaterConfig {
     if (k <= 0 || recentSamples < 0 || randomNegatives < 0 || coldThreshold <= 0 || adamSteps < 0
         || dedupCapacity < 0 || retentionSampleRate < 0 || retentionSampleRate > 1 || retentionMaxPerItem < 0
-        || targetingProbes < 0) {
+        || targetingProbes < 0 || serving == null) {
       throw new IllegalArgumentException("invalid updater settings: " + this);
     }
   }
 
   public UpdaterConfig withK(int newK) {
     return new UpdaterConfig(newK, pinnacleMode, recentSamples, randomNegatives, coldThreshold, adamSteps,
-        dedupCapacity, seed, retentionSampleRate, retentionMaxPerItem, targetingProbes);
+        dedupCapacity, seed, retentionSampleRate, retentionMaxPerItem, targetingProbes, serving);
   }
 
   public UpdaterConfig withAdamSteps(int steps) {
     return new UpdaterConfig(k, pinnacleMode, recentSamples, randomNegatives, coldThreshold, steps, dedupCapacity,
-        seed, retentionSampleRate, retentionMaxPerItem, targetingProbes);
+        seed, retentionSampleRate, retentionMaxPerItem, targetingProbes, serving);
+  }
+
+  public UpdaterConfig withServing(ServingRule rule) {
+    return new UpdaterConfig(k, pinnacleMode, recentSamples, randomNegatives, coldThreshold, adamSteps,
+        dedupCapacity, seed, retentionSampleRate, retentionMaxPerItem, targetingProbes, rule);
   }
 
   /** The defaults for a cold threshold and pinnacle mode (both come from the PROMO artifact). */
   public static UpdaterConfig defaults(int coldThreshold, PinnacleMode mode) {
     return new UpdaterConfig(K, mode, RECENT_SAMPLES, RANDOM_NEGATIVES, coldThreshold, ADAM_STEPS, DEDUP_CAPACITY,
-        SEED, RETENTION_SAMPLE_RATE, RETENTION_MAX_PER_ITEM, TARGETING_PROBES);
+        SEED, RETENTION_SAMPLE_RATE, RETENTION_MAX_PER_ITEM, TARGETING_PROBES, ServingRule.DEFAULTS);
   }
 }

@@ -15,6 +15,9 @@ import java.util.List;
  * as the tuner batches items. The streaming job's user stage and the offline evaluations call this class.
  */
 public final class UserEncoder implements AutoCloseable {
+  /** Recent items a co-liked vector averages (item-kNN's window in the prequential evaluation). */
+  public static final int CO_LIKED_WINDOW = 20;
+
   private final BaseModelArtifact base;
   private final NDManager manager;
   private final SasRec model;
@@ -71,6 +74,34 @@ public final class UserEncoder implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * The co-liked vector of a history: the mean base embedding of its last {@link #CO_LIKED_WINDOW} items the base
+   * knows (external ids, oldest first), or null when it knows none. A positive's co-liked vector says which items
+   * the liker likes, in the item embedding space; summed over an item's positives it is item-kNN's co-occurrence
+   * signal in a form a dot product can serve. The job's user stage and the offline replay both call this.
+   */
+  public float[] coLiked(long[] history) {
+    return coLiked(base, history);
+  }
+
+  /** {@link #coLiked(long[])} with a base artifact and no encoder (nothing native). */
+  public static float[] coLiked(BaseModelArtifact base, long[] history) {
+    float[] acc = new float[base.dim()];
+    int n = 0;
+    for (int k = history.length - 1; k >= 0 && n < CO_LIKED_WINDOW; k--) {
+      if (base.addItemEmbedding(history[k], acc)) {
+        n++;
+      }
+    }
+    if (n == 0) {
+      return null;
+    }
+    for (int k = 0; k < acc.length; k++) {
+      acc[k] /= n;
+    }
+    return acc;
   }
 
   /** The last {@link #maxLength()} known items of the history, as the base's dense ids. */

@@ -17,6 +17,7 @@ import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.retention.RetentionTracker;
 import io.pinnacle.schema.Phase;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -192,5 +193,66 @@ class ColdItemUpdaterTest {
     assertEquals("p2", s.promoVersion);
     float[] again = u.tune(List.of(500L), List.of(s), 0, null).get(0).embedding();
     assertArrayEquals(emb, again, 0f, "from the same initial prompt with the same feedback: the same first update");
+  }
+
+  private static ColdItemUpdater updater(Models m, ServingRule rule) {
+    return new ColdItemUpdater(UpdaterConfig.defaults(20, PinnacleMode.VALUE).withServing(rule), m);
+  }
+
+  private static ColdItemUpdater.Observation positive(long item, long user, float[] coLiked) {
+    return new ColdItemUpdater.Observation(item, user, null, Label.POSITIVE, 1f, 1, -1, coLiked);
+  }
+
+  @Test
+  void theAnchorMovesFromTheBaseTowardTheCoLikedMeanByPositiveCount() {
+    Models m = new Models();
+    float[] c1 = PromoFixtures.vectors(new Random(5), 1, DIM)[0];
+    float[] c2 = PromoFixtures.vectors(new Random(6), 1, DIM)[0];
+    // PROMO's change never served: what is served is the anchor itself.
+    ColdItemUpdater u = updater(m, new ServingRule(true, 2f, Integer.MAX_VALUE));
+    ItemState s = u.newItem(7);
+    u.observe(s, positive(7, 3, c1), null, null);
+    u.observe(s, new ColdItemUpdater.Observation(7, 4, null, Label.NEGATIVE, 0f, 2, -1, null), null, null);
+    u.observe(s, positive(7, 5, c2), null, null);
+    u.observe(s, positive(7, 6, null), null, null); // a liker without known recent items adds nothing
+    float[] h = m.baseItemEmbedding(7);
+    float[] expected = new float[DIM];
+    for (int k = 0; k < DIM; k++) {
+      expected[k] = (2 * h[k] + c1[k] + c2[k]) / 4; // prior 2 + 0 training positives, 2 co-liked vectors
+    }
+    assertArrayEquals(expected, u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding(), 1e-6f);
+
+    // Without the co-liked mean the anchor is the base embedding.
+    ColdItemUpdater plain = updater(m, new ServingRule(false, 0f, Integer.MAX_VALUE));
+    ItemState t = plain.newItem(7);
+    plain.observe(t, positive(7, 3, c1), null, null);
+    assertArrayEquals(h, plain.tune(List.of(7L), List.of(t), 0, null).get(0).embedding(), 0f);
+  }
+
+  @Test
+  void promoChangeIsServedFromTheRulesPositiveOn() {
+    Models m = new Models();
+    float[] c1 = PromoFixtures.vectors(new Random(5), 1, DIM)[0];
+    ColdItemUpdater u = updater(m, new ServingRule(true, 0f, 2));
+    ItemState s = u.newItem(8);
+    u.observe(s, positive(8, 3, c1), null, null);
+    float[] first = u.tune(List.of(8L), List.of(s), 0, null).get(0).embedding();
+    assertArrayEquals(c1, first, 1e-6f, "one positive: the anchor (the co-liked mean, no training positives)");
+    u.observe(s, positive(8, 4, c1), null, null);
+    float[] second = u.tune(List.of(8L), List.of(s), 0, null).get(0).embedding();
+    assertFalse(Arrays.equals(c1, second), "from the second positive PROMO's change is served");
+    assertEquals(2, s.feedback.coLikedCount());
+  }
+
+  @Test
+  void aNewBaseDropsTheCoLikedSum() {
+    Models m = new Models();
+    ColdItemUpdater u = updater(m, ServingRule.DEFAULTS);
+    ItemState s = u.newItem(9);
+    u.observe(s, positive(9, 3, new float[DIM]), null, null);
+    s.baseVersion = "an older base";
+    assertTrue(u.adopt(s));
+    assertEquals(0, s.feedback.coLikedCount(), "embeddings of another base are never mixed with this one's");
+    assertNull(s.feedback.coLikedSum());
   }
 }

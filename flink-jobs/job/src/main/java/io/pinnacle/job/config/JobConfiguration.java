@@ -2,6 +2,7 @@ package io.pinnacle.job.config;
 
 import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -167,6 +168,8 @@ public final class JobConfiguration {
     return new UpdaterConfig(c.get(PinnacleOptions.K), mode, c.get(PinnacleOptions.RECENT_SAMPLES),
         c.get(PinnacleOptions.RANDOM_NEGATIVES), threshold, c.get(PinnacleOptions.ADAM_STEPS),
         c.get(PinnacleOptions.DEDUP_PER_ITEM), UpdaterConfig.SEED, c.get(PinnacleOptions.RETENTION_SAMPLE_RATE),
-        c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM), c.get(PinnacleOptions.TARGETING_PROBES));
+        c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM), c.get(PinnacleOptions.TARGETING_PROBES),
+        new ServingRule(c.get(PinnacleOptions.SERVING_CO_LIKED), c.get(PinnacleOptions.SERVING_CO_LIKED_PRIOR),
+            c.get(PinnacleOptions.SERVING_PROMPT_MIN_POSITIVES)));
   }
 }

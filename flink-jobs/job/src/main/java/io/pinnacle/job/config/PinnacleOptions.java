@@ -3,6 +3,7 @@ package io.pinnacle.job.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.lang.reflect.Field;
@@ -56,6 +57,18 @@ public final class PinnacleOptions {
       .intType().defaultValue(UpdaterConfig.TARGETING_PROBES)
       .withDescription("Latest positives per cold item the live targeting measure keeps (about 100 bytes each in "
           + "the item state); 0 turns the measure off.");
+  public static final ConfigOption<Boolean> SERVING_CO_LIKED = key("pinnacle.serving.co-liked")
+      .booleanType().defaultValue(ServingRule.DEFAULTS.coLiked())
+      .withDescription("Move a cold item's anchor (what it is served from before and beside PROMO's change) from its "
+          + "base or content embedding toward the mean co-liked vector of its positives (model/README.md).");
+  public static final ConfigOption<Float> SERVING_CO_LIKED_PRIOR = key("pinnacle.serving.co-liked-prior")
+      .floatType().defaultValue(ServingRule.DEFAULTS.prior())
+      .withDescription("Extra weight of an item's starting embedding against its co-liked mean, in positives "
+          + "(choose it with `pinnacle select`).");
+  public static final ConfigOption<Integer> SERVING_PROMPT_MIN_POSITIVES = key("pinnacle.serving.prompt-min-positives")
+      .intType().defaultValue(ServingRule.DEFAULTS.promptMinPositives())
+      .withDescription("Positives in the stream before PROMO's change of a cold item's embedding is served; before "
+          + "that the anchor is (2147483647: never; choose it with `pinnacle select`).");
   public static final ConfigOption<String> TOPIC_TARGETING = key("pinnacle.topic.targeting")
       .stringType().defaultValue("pinnacle-targeting")
       .withDescription("Live targeting-measure reports, one per window (Avro PinnacleTargeting).");

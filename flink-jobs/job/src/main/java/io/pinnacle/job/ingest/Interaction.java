@@ -2,7 +2,7 @@ package io.pinnacle.job.ingest;
 
 /**
  * A decoded, validated and labelled event: what travels from the decode stage through the user stage to the item
- * stage (about 60 bytes with {@link InteractionSerializer}, plus the user vector once attached, instead of the Avro
+ * stage (about 60 bytes with {@link InteractionSerializer}, plus the user and co-liked vectors once attached, instead of the Avro
  * bytes). The Kafka coordinates stay so that a duplicate can be dead-lettered with a pointer to its original record.
  */
 public final class Interaction {
@@ -24,6 +24,11 @@ public final class Interaction {
   public long userLastPositiveMs = -1;
   /** The user's vector from their history before this event (attached by the user stage; null: none known). */
   public float[] userVector;
+  /**
+   * For a positive: the mean base embedding of the user's recent positives before this event (the user stage's
+   * {@code UserEncoder#coLiked}; null: none known, or a negative).
+   */
+  public float[] coLiked;
 
   public Interaction() {}
 

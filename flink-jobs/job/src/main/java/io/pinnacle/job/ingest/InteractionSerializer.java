@@ -8,8 +8,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Binary form of {@link Interaction}: 58 fixed bytes, then the user vector (a length, -1 for none, and the floats);
- * no reflection, no per-field tags. Only the network carries it (no state holds an Interaction).
+ * Binary form of {@link Interaction}: 58 fixed bytes, then the user vector and the co-liked vector (each a length, -1
+ * for none, and the floats); no reflection, no per-field tags. Only the network carries it (no state holds an
+ * Interaction), so its layout can change between releases.
  */
 public final class InteractionSerializer extends TypeSerializerSingleton<Interaction> {
   private static final long serialVersionUID = 1L;
@@ -45,6 +46,7 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     to.tunable = from.tunable;
     to.userLastPositiveMs = from.userLastPositiveMs;
     to.userVector = from.userVector == null ? null : from.userVector.clone();
+    to.coLiked = from.coLiked == null ? null : from.coLiked.clone();
     return to;
   }
 
@@ -66,13 +68,29 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     out.writeLong(e.offset);
     out.writeBoolean(e.tunable);
     out.writeLong(e.userLastPositiveMs);
-    float[] v = e.userVector;
+    writeVector(e.userVector, out);
+    writeVector(e.coLiked, out);
+  }
+
+  private static void writeVector(float[] v, DataOutputView out) throws IOException {
     out.writeShort(v == null ? -1 : v.length);
     if (v != null) {
       for (float x : v) {
         out.writeFloat(x);
       }
     }
+  }
+
+  private static float[] readVector(DataInputView in) throws IOException {
+    int n = in.readShort();
+    if (n < 0) {
+      return null;
+    }
+    float[] v = new float[n];
+    for (int k = 0; k < n; k++) {
+      v[k] = in.readFloat();
+    }
+    return v;
   }
 
   @Override
@@ -93,25 +111,20 @@ public final class InteractionSerializer extends TypeSerializerSingleton<Interac
     e.offset = in.readLong();
     e.tunable = in.readBoolean();
     e.userLastPositiveMs = in.readLong();
-    int n = in.readShort();
-    if (n < 0) {
-      e.userVector = null;
-    } else {
-      e.userVector = new float[n];
-      for (int k = 0; k < n; k++) {
-        e.userVector[k] = in.readFloat();
-      }
-    }
+    e.userVector = readVector(in);
+    e.coLiked = readVector(in);
     return e;
   }
 
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
     out.write(in, FIXED_LENGTH);
-    int n = in.readShort();
-    out.writeShort(n);
-    if (n > 0) {
-      out.write(in, 4 * n);
+    for (int vector = 0; vector < 2; vector++) {
+      int n = in.readShort();
+      out.writeShort(n);
+      if (n > 0) {
+        out.write(in, 4 * n);
+      }
     }
   }
 

@@ -196,6 +196,8 @@ public final class ItemStateCodec {
         .setPositiveCount(f.positiveCount())
         .setNegativeCount(f.negativeCount())
         .setLastEventTimeMs(f.lastEventTimeMs())
+        .setCoLikedSum(f.coLikedSum() == null ? List.of() : floats(f.coLikedSum()))
+        .setCoLikedCount(f.coLikedCount())
         .build();
   }
 
@@ -213,10 +215,13 @@ public final class ItemStateCodec {
     for (int j = 0; j < r.getNegativeUsers().size(); j++) {
       negVectors.add(j < r.getNegativeVectors().size() ? floatsOrNull(r.getNegativeVectors().get(j)) : null);
     }
-    return new ItemFeedbackState(PinnacleSet.of(r.getK(), PinnacleMode.valueOf(r.getPinnacleMode()), pin),
-        new NegativeReservoir(r.getNegativeCapacity(), r.getNegativesSeen(), r.getNegativeRngState(),
+    ItemFeedbackState f = new ItemFeedbackState(PinnacleSet.of(r.getK(), PinnacleMode.valueOf(r.getPinnacleMode()),
+        pin), new NegativeReservoir(r.getNegativeCapacity(), r.getNegativesSeen(), r.getNegativeRngState(),
             r.getNegativeUsers(), negVectors),
         recent, r.getRecentCapacity(), r.getPositiveCount(), r.getNegativeCount(), r.getLastEventTimeMs());
+    // States written before the co-liked sum read as none: the anchor starts from the positives that follow.
+    f.restoreCoLiked(r.getCoLikedSum().isEmpty() ? null : floats(r.getCoLikedSum()), r.getCoLikedCount());
+    return f;
   }
 
   private static List<Float> floatsOrNull(float[] a) {

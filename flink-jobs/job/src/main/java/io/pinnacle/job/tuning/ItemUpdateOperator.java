@@ -193,7 +193,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     s.lastActivityMs = now;
     s.lastIngestMs = Math.max(s.lastIngestMs, e.ingestMs);
     boolean changed = updater.observe(s, new ColdItemUpdater.Observation(item, e.userId, e.userVector,
-        e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs, e.userLastPositiveMs), delta,
+        e.positive ? Label.POSITIVE : Label.NEGATIVE, e.value, e.eventTimeMs, e.userLastPositiveMs, e.coLiked), delta,
         targetingDelta);
     store.modified(item, now);
     recordRetention();

@@ -35,7 +35,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * The user stage, keyed by user id: keeps each user's recent positive items (RocksDB, bounded, expired when idle)
  * and attaches to every event on a tunable item the user's vector, encoded by the frozen base from the history
- * before that event. Events wait in a micro-batch so that one encoder pass serves many users ({@link
+ * before that event, and to a positive the history's co-liked vector (the mean base embedding of its recent items). Events wait in a micro-batch so that one encoder pass serves many users ({@link
  * MicroBatchTrigger}; always flushed before a checkpoint barrier, a watermark and the end of input, so nothing
  * waits across a checkpoint). A warm item's positive only extends the history. A user first seen starts from
  * their history in the base artifact; a user with no item the base knows gets the artifact's frozen vector if
@@ -64,6 +64,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private transient Map<Long, Cached> cache;
   private transient long ttlMs;
   private transient int historyLength;
+  private transient boolean coLiked;
   private transient Counter encodedCounter;
   private transient Counter withoutVectorCounter;
   private transient Counter expiredCounter;
@@ -86,6 +87,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     models = LoadedModels.acquire(conf, Device.cpu());
     encoder = new UserEncoder(models.base);
     historyLength = encoder.maxLength();
+    coLiked = conf.get(PinnacleOptions.SERVING_CO_LIKED);
     state = getPartitionedState(new ValueStateDescriptor<>("user", BytePrimitiveArraySerializer.INSTANCE));
     codec = new UserStateCodec();
     pending = new ArrayList<>();
@@ -201,6 +203,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
         cache.put(e.userId, new Cached(p.history(), v));
       }
       e.userVector = v != null ? v : models.get(e.userId);
+      e.coLiked = e.positive && coLiked ? encoder.coLiked(p.history()) : null;
       if (e.userVector == null) {
         withoutVector.add(1);
         withoutVectorCounter.inc();

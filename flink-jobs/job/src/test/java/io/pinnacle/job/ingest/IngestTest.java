@@ -196,9 +196,10 @@ class IngestTest {
   void theCompactEventRoundTripsThroughItsSerializer() throws Exception {
     Interaction e = new Interaction(1L, 2L, 3L, 4L, -5L, true, 0.25f, 6, 7L);
     e.userVector = new float[] {0.5f, -1f};
+    e.coLiked = new float[] {2f, 3f, 4f};
     DataOutputSerializer out = new DataOutputSerializer(64);
     InteractionSerializer.INSTANCE.serialize(e, out);
-    assertEquals(66 + 2 + 2 * 4, out.length(), "66 fixed bytes, the vector's length and its floats");
+    assertEquals(66 + 2 + 2 * 4 + 2 + 3 * 4, out.length(), "66 fixed bytes, then each vector's length and floats");
     Interaction back = InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertEquals(e.toString(), back.toString());
     assertEquals(e.eventHash, back.eventHash);
@@ -207,10 +208,17 @@ class IngestTest {
     assertEquals(e.offset, back.offset);
     assertEquals(e.ingestMs, back.ingestMs);
     assertArrayEquals(e.userVector, back.userVector);
+    assertArrayEquals(e.coLiked, back.coLiked);
+    // copy(in, out) moves the same bytes without decoding them
+    DataOutputSerializer copied = new DataOutputSerializer(64);
+    InteractionSerializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+    assertArrayEquals(out.getCopyOfBuffer(), copied.getCopyOfBuffer());
     e.userVector = null;
+    e.coLiked = null;
     DataOutputSerializer none = new DataOutputSerializer(64);
     InteractionSerializer.INSTANCE.serialize(e, none);
-    assertNull(InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(none.getCopyOfBuffer()))
-        .userVector);
+    Interaction empty = InteractionSerializer.INSTANCE.deserialize(new DataInputDeserializer(none.getCopyOfBuffer()));
+    assertNull(empty.userVector);
+    assertNull(empty.coLiked);
   }
 }

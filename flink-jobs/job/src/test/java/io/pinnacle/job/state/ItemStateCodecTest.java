@@ -45,6 +45,8 @@ class ItemStateCodecTest {
     s.feedback.positive(7, 2f, 10);
     s.feedback.negative(8, 11);
     s.feedback.positive(9, 1f, 12);
+    s.feedback.coLiked(new float[] {0.25f, -0.5f});
+    s.feedback.coLiked(new float[] {0.75f, 0.5f});
     s.prompt = new PromptState(new float[] {0.5f, -1f}, new float[] {0.1f, 0.2f}, new float[] {0.3f, 0.4f}, 4);
     s.tracked.add(new TrackedPair(7, 1, TrackedPair.CORRECT, 0.75f, 0.5f));
     s.lastEmbedding = new float[] {1f, 2f};
@@ -71,6 +73,8 @@ class ItemStateCodecTest {
     assertEquals("promo-1", back.promoVersion);
     assertEquals(1, back.tracked.size());
     assertArrayEquals(new long[] {6, 7, 5}, back.eventHashes, "hashes restored oldest first");
+    assertArrayEquals(new float[] {1f, 0f}, back.feedback.coLikedSum());
+    assertEquals(2, back.feedback.coLikedCount());
     assertTrue(bytes.length < 600, "compact: " + bytes.length + " bytes");
   }
 

@@ -77,6 +77,12 @@ class UserVectorOperatorTest {
       assertArrayEquals(encode(base, history), out.get(0).userVector, 1e-6f);
       long[] after = RecentItems.append(RecentItems.append(history, coldItem, 50), items[0], 50);
       assertArrayEquals(encode(base, after), out.get(1).userVector, 1e-6f);
+      // A positive also carries the co-liked vector of the same history (what the item stage's anchor sums).
+      try (UserEncoder encoder = new UserEncoder(base)) {
+        assertArrayEquals(encoder.coLiked(history), out.get(0).coLiked, 1e-6f);
+      }
+      assertNotNull(out.get(0).coLiked);
+      assertNull(out.get(1).coLiked, "a negative carries none");
       assertEquals(-1, out.get(0).userLastPositiveMs, "no positive of this user in the stream before the first");
       assertEquals(2, out.get(1).userLastPositiveMs, "the warm item's positive at t = 2 was the last one");
       assertEquals(1, h.numKeyedStateEntries());
