@@ -210,7 +210,7 @@ class IngestTest {
     assertArrayEquals(e.userVector, back.userVector);
     assertArrayEquals(e.coLiked, back.coLiked);
     // copy(in, out) moves the same bytes without decoding them
-    DataOutputSerializer copied = new DataOutputSerializer(64);
+    DataOutputSerializer copied = new DataOutputSerializer(256); // copy(in, out) does not grow the buffer
     InteractionSerializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
     assertArrayEquals(out.getCopyOfBuffer(), copied.getCopyOfBuffer());
     e.userVector = null;
