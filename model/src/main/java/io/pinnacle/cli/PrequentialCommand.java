@@ -54,6 +54,10 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--no-co-liked", description = "the anchor is the starting embedding (no co-liked mean)")
   boolean noCoLiked;
 
+  @Option(names = "--uncentered", description = "the anchor moves to the co-liked mean itself, not by its deviation "
+      + "from the expected co-liked vector (an ablation)")
+  boolean uncentered;
+
   @Override
   public Integer call() throws Exception {
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
@@ -67,7 +71,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     UpdaterConfig uc = UpdaterConfig.defaults(p.metadata().coldThreshold(), p.metadata().config().pinnacleMode());
     ServingRule d0 = uc.serving();
     uc = uc.withServing(new ServingRule(!noCoLiked, coLikedPrior != null ? coLikedPrior : d0.prior(),
-        ServingRule.parseMinPositives(promptMinPositives, d0.promptMinPositives())));
+        ServingRule.parseMinPositives(promptMinPositives, d0.promptMinPositives()), d0.centered() && !uncentered));
     TuningRates d = TuningRates.DEFAULTS;
     TuningRates rates = new TuningRates(lambda1 != null ? lambda1 : d.lambda1(), lambda2 != null ? lambda2 : d.lambda2(),
         learningRate != null ? learningRate : d.learningRate());

@@ -59,7 +59,7 @@ public final class SelectCommand implements Callable<Integer> {
   @Option(names = "--k", split = ",", defaultValue = "10", description = "pinnacle and negative users per item to try")
   List<Integer> k;
 
-  @Option(names = "--objectives", split = ",", defaultValue = "leave-one-out,stream",
+  @Option(names = "--objectives", split = ",", defaultValue = "leave-one-out",
       description = "prompt-stage objectives to train a validation PROMO artifact with and try")
   List<String> objectives;
 
@@ -67,9 +67,14 @@ public final class SelectCommand implements Callable<Integer> {
       description = "the serving rule's extra weight of the starting embedding, in positives")
   List<Float> priors;
 
-  @Option(names = "--prompt-min-positives", split = ",", defaultValue = "0,3,never",
+  @Option(names = "--prompt-min-positives", split = ",", defaultValue = "0,never",
       description = "stream positives before PROMO's change is served ('never': the anchor only)")
   List<String> minPositives;
+
+  @Option(names = "--centered", split = ",", defaultValue = "true,false",
+      description = "the anchor moves by the co-liked mean's deviation from the expected co-liked vector (true) or "
+          + "to the co-liked mean itself (false)")
+  List<Boolean> centered;
 
   @Option(names = "--json", description = "where to write the results (default: <work>/selection.json)")
   Path json;
@@ -99,36 +104,12 @@ public final class SelectCommand implements Callable<Integer> {
     List<Map<String, Object>> results = new ArrayList<>();
     Map<String, Object> best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
-    StringBuilder md = new StringBuilder("| objective | co-liked prior | PROMO served from | learning rate | lambda1 | "
-        + "lambda2 | k | NEW all (pairs) | COLD all (pairs) | score |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| objective | co-liked prior | centered | PROMO served from | learning rate | "
+        + "lambda1 | lambda2 | k | NEW all (pairs) | COLD all (pairs) | score |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<Candidate> candidates = new ArrayList<>();
     for (String objective : vPromos.keySet()) {
-      for (float prior : priors) {
-        for (String min : minPositives) {
-          ServingRule rule = new ServingRule(true, prior, ServingRule.parseMinPositives(min, 0));
-          boolean promoServed = rule.promptMinPositives() != Integer.MAX_VALUE;
-          for (int kk : k) {
-            for (String w : lossWeights) {
-              String[] l = w.split(":");
-              for (float lr : learningRates) {
-                candidates.add(new Candidate(objective, uc.withK(kk).withServing(rule),
-                    new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]), lr), true));
-                if (!promoServed) {
-                  break; // the tuner's settings change nothing that is served
-                }
-              }
-              if (!promoServed) {
-                break;
-              }
-            }
-            if (!promoServed) {
-              break;
-            }
-          }
-        }
-      }
-      // PROMO as before the serving rule: from the starting embedding, always served.
-      candidates.add(new Candidate(objective, uc.withServing(ServingRule.PROMO_ONLY), TuningRates.DEFAULTS, true));
+      candidates.addAll(candidates(objective, uc));
     }
     // The defaults first: a candidate must beat them, not tie with them, to be chosen.
     candidates.sort(Comparator.comparing(c -> !(c.objective().equals(PinnacleCli.DEFAULT_OBJECTIVE)
@@ -151,6 +132,7 @@ public final class SelectCommand implements Callable<Integer> {
       row.put("objective", c.objective());
       row.put("coLiked", rule.coLiked());
       row.put("coLikedPrior", rule.prior());
+      row.put("centered", rule.centered());
       row.put("promptMinPositives", rule.promptMinPositives());
       row.put("k", c.updater().k());
       row.put("adamSteps", c.updater().adamSteps());
@@ -164,8 +146,9 @@ public final class SelectCommand implements Callable<Integer> {
       row.put("score", score);
       row.put("candidate", c.eligible());
       results.add(row);
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %.4f (%d) | %.4f (%d) | %.4f |%s%n",
-          c.objective(), rule.coLiked() ? String.valueOf(rule.prior()) : "-", servedFrom,
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d | %.4f (%d) | %.4f (%d) | %.4f |%s%n",
+          c.objective(), rule.coLiked() ? String.valueOf(rule.prior()) : "-", rule.coLiked() ? rule.centered() : "-",
+          servedFrom,
           c.updater().adamSteps() == 0 ? "no tuning" : String.valueOf(c.rates().learningRate()), c.rates().lambda1(),
           c.rates().lambda2(), c.updater().k(), newAuc, newPairs, coldAuc, coldPairs, score,
           c.eligible() ? "" : " (control, not a candidate)"));
@@ -195,6 +178,36 @@ public final class SelectCommand implements Callable<Integer> {
         md.toString());
     System.out.println("results written to " + target);
     return 0;
+  }
+
+  /**
+   * Every serving rule with every tuner setting; a rule that never serves PROMO's change once (the tuner's settings
+   * change nothing it serves), and PROMO as before the rule (from the starting embedding, always served).
+   */
+  private List<Candidate> candidates(String objective, UpdaterConfig uc) {
+    List<Candidate> out = new ArrayList<>();
+    for (boolean center : centered) {
+      for (float prior : priors) {
+        for (String min : minPositives) {
+          ServingRule rule = new ServingRule(true, prior, ServingRule.parseMinPositives(min, 0), center);
+          if (rule.promptMinPositives() == Integer.MAX_VALUE) {
+            out.add(new Candidate(objective, uc.withServing(rule), TuningRates.DEFAULTS, true));
+            continue;
+          }
+          for (int kk : k) {
+            for (String w : lossWeights) {
+              String[] l = w.split(":");
+              for (float lr : learningRates) {
+                out.add(new Candidate(objective, uc.withK(kk).withServing(rule),
+                    new TuningRates(Float.parseFloat(l[0]), Float.parseFloat(l[1]), lr), true));
+              }
+            }
+          }
+        }
+      }
+    }
+    out.add(new Candidate(objective, uc.withServing(ServingRule.PROMO_ONLY), TuningRates.DEFAULTS, true));
+    return out;
   }
 
   /** One setting to try; the control (no tuning) is measured but never chosen. */

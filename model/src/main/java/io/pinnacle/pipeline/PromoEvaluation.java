@@ -8,10 +8,13 @@ import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
 import io.pinnacle.tuning.PromptStageTrainer;
+import io.pinnacle.tuning.ServingRule;
+import io.pinnacle.tuning.UpdaterConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +49,35 @@ public final class PromoEvaluation {
     tasteFree(x.popularity(POPULARITY), POPULARITY, test, valid, details);
     PromptStageTrainer.Trained promo = variant(x, "PROMO", base, PromoExperiment.GATES, test, valid, details);
     long t0 = System.nanoTime();
-    float[][] streamed = x.streamReplay(base, promo, o.streamBatch(), o.streamSteps());
+    // The serving rule's prior by the same rule as every adapted row (the largest cold gain within the all-user
+    // budget, on validation); the test stage is read only for the chosen one.
+    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(x.baseValidation());
+    UpdaterConfig uc = x.updaterConfig(base, o.streamSteps());
+    Map<String, Object> byPrior = new LinkedHashMap<>();
+    float chosen = Float.NaN;
+    double best = Double.NEGATIVE_INFINITY;
+    float[][] streamed = null;
+    for (float prior : ServingRule.PRIORS) {
+      float[][] table = x.streamReplay(base, promo.globals(), uc.withServing(uc.serving().withPrior(prior)),
+          o.streamBatch(), null, null, false);
+      Evaluation v = x.evaluate("PROMO-stream", table, Stage.VALIDATION);
+      byPrior.put(String.valueOf(prior), Map.of("validationColdHr10", v.cold().hr10(), "validationAllHr10",
+          v.all().hr10(), "validationWarmHr10", v.warm().hr10()));
+      if (rule.applyAsDouble(v) > best) {
+        best = rule.applyAsDouble(v);
+        chosen = prior;
+        streamed = table;
+      }
+    }
     details.put("PROMO-stream", Map.of("batch", o.streamBatch(), "adamSteps", o.streamSteps(),
-        "seconds", (System.nanoTime() - t0) / 1e9));
+        "seconds", (System.nanoTime() - t0) / 1e9, "coLikedPriorChosen", chosen, "byCoLikedPrior", byPrior));
+    LOG.info(String.format("PROMO-stream: co-liked prior %.0f chosen on validation of %s", chosen, byPrior));
     valid.add(x.evaluate("PROMO-stream", streamed, Stage.VALIDATION));
     test.add(x.evaluate("PROMO-stream", streamed, Stage.TEST));
+    float[][] plain = x.streamReplay(base, promo.globals(), uc.withServing(ServingRule.PROMO_ONLY),
+        o.streamBatch(), null, null, false);
+    valid.add(x.evaluate(WITHOUT_ANCHOR, plain, Stage.VALIDATION));
+    test.add(x.evaluate(WITHOUT_ANCHOR, plain, Stage.TEST));
     if (o.ablations()) {
       float[] gates = PromoExperiment.GATES;
       variant(x, "PROMO-M (one shared prompt network)", base.withSharedPrompt(true), gates, test, valid, details);
@@ -64,6 +91,7 @@ public final class PromoEvaluation {
     return new Outcome(test, valid, details);
   }
 
+  private static final String WITHOUT_ANCHOR = "PROMO-stream without the co-liked anchor";
   private static final String COLD_OFFSET = "no taste: Pre-train + one offset for cold items";
   private static final String POPULARITY = "no taste: training positives";
 

@@ -75,6 +75,8 @@ public final class PromoExperiment {
   private final Map<PinnacleMode, ItemFeedbackState[]> feedback = new HashMap<>();
   private final int k;
   private final BaseModelArtifact artifact;
+  /** The popularity-weighted mean base item embedding (the serving rule's co-liked center). */
+  private final float[] coLikedCenter;
 
   public PromoExperiment(LeaveOneOutSplit split, BaseModelArtifact artifact, int k, int warmPoolSize, long seed) {
     DjlRuntime.init();
@@ -116,6 +118,11 @@ public final class PromoExperiment {
         warm.add(i);
       }
     }
+    long[] trainPositives = new long[ni + 1];
+    for (int i = 1; i <= ni; i++) {
+      trainPositives[i] = split.itemTrainPositives[i];
+    }
+    coLikedCenter = UpdaterModels.weightedMean(baseItems, trainPositives);
     coldItems = cold.stream().mapToInt(Integer::intValue).toArray();
     coldWithPositives = coldPos.stream().mapToInt(Integer::intValue).toArray();
     warmItems = warm.stream().mapToInt(Integer::intValue).toArray();
@@ -479,6 +486,11 @@ public final class PromoExperiment {
     @Override
     public float[] baseItemEmbedding(long itemId) {
       return itemId > 0 && itemId < baseItems.length ? baseItems[(int) itemId] : null;
+    }
+
+    @Override
+    public float[] coLikedCenter() {
+      return coLikedCenter;
     }
 
     @Override

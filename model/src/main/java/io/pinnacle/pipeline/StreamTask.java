@@ -348,6 +348,7 @@ public final class StreamTask {
     private final ContentMapper mapper;
     private final PromptTuning tuner;
     private final float[] promptInit;
+    private final float[] center;
 
     ReplayModels(LeaveOneOutSplit split, BaseModelArtifact base, WarmPool warm, PromoConfig config,
                  boolean[] hidden) {
@@ -359,6 +360,13 @@ public final class StreamTask {
       NamedTensors initial = PromoGlobals.initial(config);
       this.tuner = new ClosedFormTuner(initial, config, base.metadata().config().tau());
       this.promptInit = initial.get(PromoGlobals.PROMPT_INIT).data();
+      float[][] items = new float[split.numItems() + 1][];
+      long[] positives = new long[items.length];
+      for (int i = 1; i < items.length; i++) {
+        items[i] = base.itemEmbedding(split.items.external(i));
+        positives[i] = split.itemTrainPositives[i];
+      }
+      this.center = UpdaterModels.weightedMean(items, positives);
     }
 
     @Override
@@ -394,6 +402,11 @@ public final class StreamTask {
     @Override
     public float[] contentStart(int[] featureIds) {
       return mapper == null || featureIds.length == 0 ? null : mapper.map(featureIds);
+    }
+
+    @Override
+    public float[] coLikedCenter() {
+      return center;
     }
 
     @Override

@@ -179,7 +179,8 @@ public final class PrequentialEvaluation {
       }
       ServingRule r0 = updaterConfig.serving();
       described.add(new Rows.PromoStream("The serving rule's anchor alone (no PROMO change)", state,
-          new ColdItemUpdater(updaterConfig.withServing(new ServingRule(r0.coLiked(), r0.prior(), Integer.MAX_VALUE)),
+          new ColdItemUpdater(updaterConfig.withServing(new ServingRule(r0.coLiked(), r0.prior(), Integer.MAX_VALUE,
+              r0.centered())),
               models), config.tuneBatch(), false, dense));
       rows.addAll(described.subList(2, described.size()));
       rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));

@@ -46,6 +46,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private final float[][] itemRows;
   private final long[] itemTrainPositives;
   private final LongIntMap trainedItemIndex;
+  private final float[] coLikedCenter;
   private final long[] popularItems;
   private final float[][] popularEmbeddings;
   private final RetentionTracker retention;
@@ -93,6 +94,11 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
     for (int i = 0; i < trainedItems.length; i++) {
       itemTrainPositives[i] = promo.trainPositives(trainedItems[i]);
     }
+    float[][] trainedRows = new float[trainedItems.length][];
+    for (int i = 0; i < trainedItems.length; i++) {
+      trainedRows[i] = base.itemEmbedding(trainedItems[i]);
+    }
+    this.coLikedCenter = UpdaterModels.weightedMean(trainedRows, itemTrainPositives);
     this.popularItems = promo.popularItems();
     this.popularEmbeddings = new float[popularItems.length][];
     for (int p = 0; p < popularItems.length; p++) {
@@ -160,6 +166,11 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   public float[] baseItemEmbedding(long itemId) {
     int i = itemIndex.get(itemId);
     return i < 0 ? null : itemRows[i];
+  }
+
+  @Override
+  public float[] coLikedCenter() {
+    return coLikedCenter;
   }
 
   @Override

@@ -384,6 +384,6 @@ public final class ColdItemUpdater {
       return b;
     }
     return config.serving().anchor(b, models.basePositives(itemId), f.coLikedSum(), f.coLikedCount(),
-        new float[b.length]);
+        models.coLikedCenter(), new float[b.length]);
   }
 }

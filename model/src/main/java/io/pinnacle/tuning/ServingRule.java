@@ -5,24 +5,39 @@ package io.pinnacle.tuning;
  * offline replay (it lives in {@link UpdaterConfig}).
  *
  * <p>The anchor is the item's starting embedding a (the base embedding; for an item the base never saw, its content
- * start, else zero) moved toward the mean co-liked vector c of its positives in the stream (each the mean base
- * embedding of the items the liker recently liked): {@code ((P + prior) a + n c) / (P + prior + n)}, P the item's
- * positives in the training period, n its positives in the stream with a co-liked vector. What the base already
- * knows of an item weighs by the feedback that taught it, and the stream's feedback by its own count.
+ * start, else zero) moved by what its likers like: each positive in the stream brings its co-liked vector (the mean
+ * base embedding of the items the liker recently liked), and with n of them, mean c, the anchor is
+ * {@code a + n / (P + prior + n) (c - m)}, P the item's positives in the training period and m the expected co-liked
+ * vector (the popularity-weighted mean item, {@link UpdaterModels#coLikedCenter}). What the base already knows of an
+ * item weighs by the feedback that taught it, the stream's feedback by its own count. Centering keeps the part of
+ * c that every liker shares (popularity) out: without it (the ablation {@code centered = false}: {@code ((P + prior)
+ * a + n c) / (P + prior + n)}) cold items drift toward the popular centroid and rise for every user, which cost
+ * warm users 8 to 27 points of leave-one-out HR@10 (model/README.md).
  *
  * <p>PROMO's update is built on the anchor (its base input) and served only from the item's
  * {@code promptMinPositives}-th positive in the stream on; before that, and whenever it is not finite, the anchor
  * is served.
  *
- * @param coLiked            move the anchor toward the co-liked mean (false: the anchor is the starting embedding)
+ * @param coLiked            move the anchor by the co-liked vectors (false: the anchor is the starting embedding)
  * @param prior              extra weight of the starting embedding, in positives
  * @param promptMinPositives stream positives before PROMO's change is served (0: always; a very large number: never)
+ * @param centered           move by the co-liked mean's deviation from the expected co-liked vector
  */
-public record ServingRule(boolean coLiked, float prior, int promptMinPositives) {
+public record ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered) {
   /** Chosen on validation periods before T (model/README.md, issue 23). */
-  public static final ServingRule DEFAULTS = new ServingRule(true, 0f, 0);
+  public static final ServingRule DEFAULTS = new ServingRule(true, 5f, 0, true);
+  /** The priors `pinnacle evaluate` chooses among by the leave-one-out rule (model/README.md). */
+  public static final float[] PRIORS = {0f, 5f, 10f, 20f, 40f};
   /** The behaviour before the rule: PROMO from the starting embedding, always served. */
-  public static final ServingRule PROMO_ONLY = new ServingRule(false, 0f, 0);
+  public static final ServingRule PROMO_ONLY = new ServingRule(false, 0f, 0, true);
+
+  public ServingRule withPrior(float p) {
+    return new ServingRule(coLiked, p, promptMinPositives, centered);
+  }
+
+  public ServingRule(boolean coLiked, float prior, int promptMinPositives) {
+    this(coLiked, prior, promptMinPositives, true);
+  }
 
   public ServingRule {
     if (!(prior >= 0) || Float.isInfinite(prior) || promptMinPositives < 0) {
@@ -30,16 +45,23 @@ public record ServingRule(boolean coLiked, float prior, int promptMinPositives) 
     }
   }
 
-  /** The anchor of an item into {@code out}: see the class comment. */
-  public float[] anchor(float[] start, long priorPositives, float[] coLikedSum, int coLikedCount, float[] out) {
+  /**
+   * The anchor of an item into {@code out}: see the class comment. {@code center}: the expected co-liked vector
+   * ({@link UpdaterModels#coLikedCenter}); with it (and {@link #centered}) each positive contributes the start plus its
+   * co-liked vector's deviation from the center, so the anchor is {@code a + n / (P + prior + n) (c - center)}.
+   */
+  public float[] anchor(float[] start, long priorPositives, float[] coLikedSum, int coLikedCount, float[] center,
+                        float[] out) {
     if (!coLiked || coLikedSum == null || coLikedCount == 0) {
       System.arraycopy(start, 0, out, 0, out.length);
       return out;
     }
     double w = priorPositives + (double) prior;
     double total = w + coLikedCount;
+    boolean shift = centered && center != null;
     for (int k = 0; k < out.length; k++) {
-      out[k] = (float) ((w * start[k] + coLikedSum[k]) / total);
+      double sum = shift ? coLikedSum[k] + coLikedCount * (start[k] - (double) center[k]) : coLikedSum[k];
+      out[k] = (float) ((w * start[k] + sum) / total);
     }
     return out;
   }

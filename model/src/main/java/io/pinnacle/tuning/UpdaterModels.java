@@ -33,6 +33,46 @@ public interface UpdaterModels extends UserVectors {
     return null;
   }
 
+  /**
+   * The expected co-liked vector of a positive: the base's item embeddings weighted by their training positives
+   * (what a liker's recent items average to when nothing is known of taste); null when unknown. The serving rule
+   * moves an item by its co-liked mean's deviation from this, so that taste moves it and popularity does not.
+   */
+  default float[] coLikedCenter() {
+    return null;
+  }
+
+  /**
+   * The popularity-weighted mean of item embeddings (see {@link #coLikedCenter}); null when no item has positives.
+   */
+  static float[] weightedMean(float[][] embeddings, long[] positives) {
+    if (embeddings.length == 0) {
+      return null;
+    }
+    double[] acc = null;
+    double total = 0;
+    for (int i = 0; i < embeddings.length; i++) {
+      if (embeddings[i] == null || positives[i] <= 0) {
+        continue;
+      }
+      if (acc == null) {
+        acc = new double[embeddings[i].length];
+      }
+      for (int k = 0; k < acc.length; k++) {
+        acc[k] += positives[i] * (double) embeddings[i][k];
+      }
+      total += positives[i];
+    }
+    if (acc == null) {
+      return null;
+    }
+    float[] out = new float[acc.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = (float) (acc[k] / total);
+    }
+    return out;
+  }
+
   /** The item's positives in the training period (0 for an item first seen in the stream). */
   long basePositives(long itemId);
 

@@ -36,6 +36,7 @@ class ColdItemUpdaterTest {
     final long[] pool = new long[50];
     String promoVersion = "p1";
     int pseudoCalls;
+    float[] center;
 
     Models() {
       for (int u = 0; u < pool.length; u++) {
@@ -76,6 +77,11 @@ class ColdItemUpdaterTest {
     @Override
     public long basePositives(long itemId) {
       return itemId == 1 ? 30 : 0;
+    }
+
+    @Override
+    public float[] coLikedCenter() {
+      return center;
     }
 
     @Override
@@ -222,6 +228,15 @@ class ColdItemUpdaterTest {
     }
     assertArrayEquals(expected, u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding(), 1e-6f);
 
+    // Centered: each positive moves the anchor by its co-liked vector's deviation from the expected one.
+    m.center = PromoFixtures.vectors(new Random(7), 1, DIM)[0];
+    float[] centered = u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding();
+    for (int k = 0; k < DIM; k++) {
+      expected[k] = h[k] + 2 * ((c1[k] + c2[k]) / 2 - m.center[k]) / 4;
+    }
+    assertArrayEquals(expected, centered, 1e-5f);
+    m.center = null;
+
     // Without the co-liked mean the anchor is the base embedding.
     ColdItemUpdater plain = updater(m, new ServingRule(false, 0f, Integer.MAX_VALUE));
     ItemState t = plain.newItem(7);
@@ -242,6 +257,14 @@ class ColdItemUpdaterTest {
     float[] second = u.tune(List.of(8L), List.of(s), 0, null).get(0).embedding();
     assertFalse(Arrays.equals(c1, second), "from the second positive PROMO's change is served");
     assertEquals(2, s.feedback.coLikedCount());
+  }
+
+  @Test
+  void theCenterIsThePopularityWeightedMeanItem() {
+    float[] mean = UpdaterModels.weightedMean(new float[][] {null, {1f, 0f}, {0f, 2f}, {5f, 5f}},
+        new long[] {4, 3, 1, 0});
+    assertArrayEquals(new float[] {0.75f, 0.5f}, mean, 1e-7f);
+    assertNull(UpdaterModels.weightedMean(new float[][] {{1f}}, new long[] {0}));
   }
 
   @Test

@@ -170,6 +170,6 @@ public final class JobConfiguration {
         c.get(PinnacleOptions.DEDUP_PER_ITEM), UpdaterConfig.SEED, c.get(PinnacleOptions.RETENTION_SAMPLE_RATE),
         c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM), c.get(PinnacleOptions.TARGETING_PROBES),
         new ServingRule(c.get(PinnacleOptions.SERVING_CO_LIKED), c.get(PinnacleOptions.SERVING_CO_LIKED_PRIOR),
-            c.get(PinnacleOptions.SERVING_PROMPT_MIN_POSITIVES)));
+            c.get(PinnacleOptions.SERVING_PROMPT_MIN_POSITIVES), c.get(PinnacleOptions.SERVING_CO_LIKED_CENTERED)));
   }
 }

@@ -65,6 +65,11 @@ public final class PinnacleOptions {
       .floatType().defaultValue(ServingRule.DEFAULTS.prior())
       .withDescription("Extra weight of an item's starting embedding against its co-liked mean, in positives "
           + "(choose it with `pinnacle select`).");
+  public static final ConfigOption<Boolean> SERVING_CO_LIKED_CENTERED = key("pinnacle.serving.co-liked-centered")
+      .booleanType().defaultValue(ServingRule.DEFAULTS.centered())
+      .withDescription("The anchor moves by the co-liked mean's deviation from the expected co-liked vector (the "
+          + "popularity-weighted mean item), so taste moves a cold item and popularity does not; false: toward the "
+          + "co-liked mean itself.");
   public static final ConfigOption<Integer> SERVING_PROMPT_MIN_POSITIVES = key("pinnacle.serving.prompt-min-positives")
       .intType().defaultValue(ServingRule.DEFAULTS.promptMinPositives())
       .withDescription("Positives in the stream before PROMO's change of a cold item's embedding is served; before "
