@@ -12,7 +12,7 @@ package io.pinnacle.tuning;
  * item weighs by the feedback that taught it, the stream's feedback by its own count. Centering keeps the part of
  * c that every liker shares (popularity) out: without it (the ablation {@code centered = false}: {@code ((P + prior)
  * a + n c) / (P + prior + n)}) cold items drift toward the popular centroid and rise for every user, which cost
- * warm users 8 to 27 points of leave-one-out HR@10 (model/README.md).
+ * 4 to 27 points of all-user leave-one-out HR@10 at prior 0 (model/README.md).
  *
  * <p>PROMO's update is built on the anchor (its base input) and served only from the item's
  * {@code promptMinPositives}-th positive in the stream on; before that, and whenever it is not finite, the anchor
@@ -24,7 +24,10 @@ package io.pinnacle.tuning;
  * @param centered           move by the co-liked mean's deviation from the expected co-liked vector
  */
 public record ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered) {
-  /** Chosen on validation periods before T (model/README.md, issue 23). */
+  /**
+   * Chosen on validation only (model/README.md, issue 23): co-liked and centered by `pinnacle select` and the
+   * leave-one-out warm cost, prior 5 as the median of the priors `pinnacle evaluate` chose on the three data sets.
+   */
   public static final ServingRule DEFAULTS = new ServingRule(true, 5f, 0, true);
   /** The priors `pinnacle evaluate` chooses among by the leave-one-out rule (model/README.md). */
   public static final float[] PRIORS = {0f, 5f, 10f, 20f, 40f};
