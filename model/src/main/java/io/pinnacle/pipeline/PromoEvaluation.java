@@ -49,10 +49,14 @@ public final class PromoEvaluation {
     tasteFree(x.popularity(POPULARITY), POPULARITY, test, valid, details);
     PromptStageTrainer.Trained promo = variant(x, "PROMO", base, PromoExperiment.GATES, test, valid, details);
     long t0 = System.nanoTime();
-    // The serving rule's prior by the same rule as every adapted row (the largest cold gain within the all-user
-    // budget, on validation); the test stage is read only for the chosen one.
-    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(x.baseValidation());
     UpdaterConfig uc = x.updaterConfig(base, o.streamSteps());
+    float[][] plain = x.streamReplay(base, promo.globals(), uc.withServing(ServingRule.PROMO_ONLY),
+        o.streamBatch(), null, null, false);
+    Evaluation plainValidation = x.evaluate(WITHOUT_ANCHOR, plain, Stage.VALIDATION);
+    // The serving rule's prior by the rule every adapted row uses (the largest validation cold gain within the
+    // all-user budget), the budget counted from PROMO-stream without the anchor: what the anchor itself costs.
+    // The test stage is read only for the chosen prior.
+    ToDoubleFunction<Evaluation> rule = PromoExperiment.selection(plainValidation);
     Map<String, Object> byPrior = new LinkedHashMap<>();
     float chosen = Float.NaN;
     double best = Double.NEGATIVE_INFINITY;
@@ -74,9 +78,7 @@ public final class PromoEvaluation {
     LOG.info(String.format("PROMO-stream: co-liked prior %.0f chosen on validation of %s", chosen, byPrior));
     valid.add(x.evaluate("PROMO-stream", streamed, Stage.VALIDATION));
     test.add(x.evaluate("PROMO-stream", streamed, Stage.TEST));
-    float[][] plain = x.streamReplay(base, promo.globals(), uc.withServing(ServingRule.PROMO_ONLY),
-        o.streamBatch(), null, null, false);
-    valid.add(x.evaluate(WITHOUT_ANCHOR, plain, Stage.VALIDATION));
+    valid.add(plainValidation);
     test.add(x.evaluate(WITHOUT_ANCHOR, plain, Stage.TEST));
     if (o.ablations()) {
       float[] gates = PromoExperiment.GATES;
