@@ -22,7 +22,7 @@ final class Catalogue {
   final int coldThreshold;
   final long maxUserId;
 
-  private Catalogue(long[] users, long[] coldItems, long[] warmItems, int catalogueColdItems, int coldThreshold) {
+  Catalogue(long[] users, long[] coldItems, long[] warmItems, int catalogueColdItems, int coldThreshold) {
     this.users = users;
     this.coldItems = coldItems;
     this.warmItems = warmItems;

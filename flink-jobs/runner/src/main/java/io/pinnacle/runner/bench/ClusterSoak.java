@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +73,14 @@ public final class ClusterSoak {
     try (EventProducer producer = new EventProducer(bootstrap, input,
         new EventFactory(catalogue, 0.4, 0.0, "soak", 21));
          Admin admin = Admin.create(props(bootstrap))) {
-      Thread sender = new Thread(() -> producer.steady(rate, seconds), "soak-producer");
+      AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+      Thread sender = new Thread(() -> {
+        try {
+          producer.steady(rate, seconds);
+        } catch (RuntimeException e) {
+          sendFailure.set(e);
+        }
+      }, "soak-producer");
       sender.start();
       while (sender.isAlive()) {
         sender.join(SAMPLE_MS);
@@ -82,6 +90,9 @@ public final class ClusterSoak {
         Bench.progress("soak %4.0f s: rss %s MB, outside heap %s MB, RocksDB %s MB, checkpoint %d: %d KB in %d ms, "
             + "lag %d", s.seconds(), s.rssMb(), s.outsideHeapMb(), s.rocksDbMb(), s.checkpointId(), s.checkpointKb(),
             s.checkpointMs(), s.lag());
+      }
+      if (sendFailure.get() != null) {
+        throw sendFailure.get(); // the soak's input was not all delivered: its series would be wrong
       }
     }
     Map<String, Object> result = new LinkedHashMap<>();

@@ -55,7 +55,7 @@ final class ModeRun {
     try (EventProducer p = new EventProducer(broker.bootstrapServers(), topics.get("input"),
         new EventFactory(catalogue, s.coldShare(), s.unknownUserShare(), prefix + "-prefill", s.seed()))) {
       p.prefill(s.events());
-      prefilled = p.sent.get(); // acknowledged: refused sends are not waited for
+      prefilled = p.sent.get(); // every one acknowledged, or prefill threw
     }
     long prefillEnd = System.currentTimeMillis();
     double prefillSec = (prefillEnd - prefillStart) / 1e3;
