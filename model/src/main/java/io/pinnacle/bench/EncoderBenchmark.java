@@ -1,6 +1,11 @@
 package io.pinnacle.bench;
 
+import ai.djl.ndarray.NDManager;
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRec;
+import io.pinnacle.base.SasRecConfig;
+import io.pinnacle.base.SasRecJvmEncoder;
+import io.pinnacle.base.SasRecRecommender;
 import io.pinnacle.users.UserEncoder;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -8,11 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * The user encoder's cost per history for a base artifact: the frozen base encodes the users' own recent items at
  * the end of training (as the job's user stage starts), in calls of 1 and of 64 histories, CPU time of the calling
- * thread per history. Bases of different settings are compared side by side in one run.
+ * thread per history. Bases of different settings are compared side by side in one run. Beside it, per history
+ * length, DJL's pass against the JVM forward pass ({@link SasRecJvmEncoder}).
  */
 public final class EncoderBenchmark {
   private static final int[] CALL_SIZES = {1, 64};
@@ -35,6 +43,7 @@ public final class EncoderBenchmark {
     out.put("meanHistoryLength", histories.stream().mapToInt(h -> Math.min(h.length,
         base.metadata().config().maxLen())).average().orElse(0));
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    out.put("byLength", byLength(base, secondsPerCase));
     try (UserEncoder encoder = new UserEncoder(base)) {
       for (int size : CALL_SIZES) {
         // Warm-up, then measure for the given time.
@@ -49,6 +58,61 @@ public final class EncoderBenchmark {
       }
     }
     return out;
+  }
+
+  /**
+   * Per history length (1, 10 and the maximum; random items the base knows): CPU microseconds per history of DJL's
+   * batched pass (calls of 1 and of 64) against the JVM forward pass ({@link SasRecJvmEncoder}, one at a time).
+   */
+  private static Map<String, Object> byLength(BaseModelArtifact base, double secondsPerCase) {
+    SasRecConfig config = base.metadata().config();
+    int items = base.itemIds().length;
+    Random rnd = new Random(5);
+    Map<String, Object> out = new LinkedHashMap<>();
+    SasRecJvmEncoder jvm = new SasRecJvmEncoder(config, base.parameters());
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, base.parameters())) {
+      for (int len : new int[] {1, 10, config.maxLen()}) {
+        List<int[]> histories = new ArrayList<>();
+        for (int r = 0; r < 256; r++) {
+          int[] h = new int[len];
+          for (int k = 0; k < len; k++) {
+            h[k] = 1 + rnd.nextInt(items);
+          }
+          histories.add(h);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int size : CALL_SIZES) {
+          timed(cpu, Math.min(1.0, secondsPerCase), histories, size, batch -> SasRecRecommender.userVectors(model,
+              batch));
+          row.put("djlCpuMicros@" + size, timed(cpu, secondsPerCase, histories, size,
+              batch -> SasRecRecommender.userVectors(model, batch)));
+        }
+        timed(cpu, Math.min(1.0, secondsPerCase), histories, 1, batch -> jvm.encode(batch.get(0)));
+        row.put("jvmCpuMicros", timed(cpu, secondsPerCase, histories, 1, batch -> jvm.encode(batch.get(0))));
+        out.put("length " + len, row);
+      }
+    }
+    return out;
+  }
+
+  /** CPU microseconds per history of {@code call} on batches of {@code size} for about {@code seconds}. */
+  private static double timed(ThreadMXBean cpu, double seconds, List<int[]> histories, int size,
+                              Consumer<List<int[]>> call) {
+    long until = System.nanoTime() + (long) (seconds * 1e9);
+    long cpu0 = cpu.getCurrentThreadCpuTime();
+    long encoded = 0;
+    int next = 0;
+    while (System.nanoTime() < until) {
+      List<int[]> batch = new ArrayList<>(size);
+      for (int k = 0; k < size; k++) {
+        batch.add(histories.get(next));
+        next = (next + 1) % histories.size();
+      }
+      call.accept(batch);
+      encoded += size;
+    }
+    return (cpu.getCurrentThreadCpuTime() - cpu0) / 1e3 / encoded;
   }
 
   private static long runFor(UserEncoder encoder, List<long[]> histories, int size, double seconds) {

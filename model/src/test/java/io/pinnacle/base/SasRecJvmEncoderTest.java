@@ -1,0 +1,63 @@
+package io.pinnacle.base;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDManager;
+import io.pinnacle.djl.DjlRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JVM forward pass gives DJL's user vectors to 1e-5: random histories of every length (up to past the maximum),
+ * parameters with every part non-trivial, at the base's dimensions (16, and 32 with a separate output table).
+ */
+class SasRecJvmEncoderTest {
+  @Test
+  void theJvmEncoderGivesDjlsUserVectors() {
+    check(SasRecConfig.defaults(), 60, 1);
+    check(SasRecConfig.defaults().toBuilder().dim(32).separateOutput(true).build(), 45, 2);
+  }
+
+  private static void check(SasRecConfig config, int items, long seed) {
+    DjlRuntime.init();
+    Random rnd = new Random(seed);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NamedTensors params;
+      try (SasRec init = new SasRec(m, config, items)) {
+        params = perturbed(init.snapshot(), rnd);
+      }
+      try (SasRec model = new SasRec(m, config, params)) {
+        List<int[]> histories = new ArrayList<>();
+        for (int len = 1; len <= config.maxLen() + 5; len++) {
+          int[] h = new int[len];
+          for (int k = 0; k < len; k++) {
+            h[k] = 1 + rnd.nextInt(items);
+          }
+          histories.add(h);
+        }
+        float[][] djl = SasRecRecommender.userVectors(model, histories);
+        SasRecJvmEncoder jvm = new SasRecJvmEncoder(config, params);
+        for (int r = 0; r < histories.size(); r++) {
+          assertArrayEquals(djl[r], jvm.encode(histories.get(r)), 1e-5f, "history of " + histories.get(r).length);
+        }
+        assertNull(jvm.encode(new int[0]));
+      }
+    }
+  }
+
+  /** Every parameter moved off its initial value (layer norms are ones and zeros at the start). */
+  private static NamedTensors perturbed(NamedTensors p, Random rnd) {
+    NamedTensors out = new NamedTensors();
+    for (var e : p.all().entrySet()) {
+      float[] v = e.getValue().data().clone();
+      for (int k = 0; k < v.length; k++) {
+        v[k] += (float) (rnd.nextGaussian() * 0.2);
+      }
+      out.put(e.getKey(), e.getValue().shape(), v);
+    }
+    return out;
+  }
+}
