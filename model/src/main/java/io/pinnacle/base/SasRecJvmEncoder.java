@@ -122,16 +122,11 @@ public final class SasRecJvmEncoder {
           s.scores[c] = e;
           sum += e;
         }
-        // x' = q + attention-weighted values, written over x's row r (x is not read again in this block)
-        for (int k = 0; k < d; k++) {
-          s.h[r * d + k] = s.q[r * d + k];
-        }
         for (int c = 0; c < keys; c++) {
-          float a = s.scores[c] / sum;
-          for (int k = 0; k < d; k++) {
-            s.h[r * d + k] += a * s.vv[c * d + k];
-          }
+          s.scores[c] /= sum;
         }
+        // h_r = q_r + the attention-weighted values: one vector-matrix product over the value rows
+        VectorMath.combine(s.h, r * d, s.q, r * d, s.scores, 0, 1, keys, s.vv, 0, d, false);
       }
       for (int r = 0; r < rows; r++) {
         layerNorm(s.h, r * d, w.ln2g, w.ln2b, s.x, r * d);
