@@ -1,32 +1,26 @@
 package io.pinnacle.users;
 
-import ai.djl.ndarray.NDManager;
 import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.SasRec;
-import io.pinnacle.base.SasRecRecommender;
-import io.pinnacle.djl.DjlRuntime;
-import java.util.ArrayList;
+import io.pinnacle.base.SasRecJvmEncoder;
 import java.util.List;
 
 /**
  * Turns users' recent positive items into user vectors with the frozen base: SASRec encodes a sequence, so a user
  * first seen after training, or one whose taste moved, needs no retraining, only a forward pass. Items the base
- * never saw are skipped inside a sequence (it has no embedding for them). Many users go through one forward pass,
- * as the tuner batches items. The streaming job's user stage and the offline evaluations call this class.
+ * never saw are skipped inside a sequence (it has no embedding for them). The forward pass runs on the JVM
+ * ({@link SasRecJvmEncoder}, equal to DJL's batched pass to 1e-5): no native call, nothing shared between threads.
+ * The streaming job's user stage and the offline evaluations call this class.
  */
 public final class UserEncoder implements AutoCloseable {
   /** Recent items a co-liked vector averages (item-kNN's window in the prequential evaluation). */
   public static final int CO_LIKED_WINDOW = 20;
 
   private final BaseModelArtifact base;
-  private final NDManager manager;
-  private final SasRec model;
+  private final SasRecJvmEncoder model;
 
   public UserEncoder(BaseModelArtifact base) {
-    DjlRuntime.init();
     this.base = base;
-    this.manager = NDManager.newBaseManager();
-    this.model = new SasRec(manager, base.metadata().config(), base.parameters());
+    this.model = new SasRecJvmEncoder(base.metadata().config(), base.parameters());
   }
 
   public String baseVersion() {
@@ -35,7 +29,7 @@ public final class UserEncoder implements AutoCloseable {
 
   /** How many recent items the base reads; older ones do not change the vector. */
   public int maxLength() {
-    return model.config().maxLen();
+    return model.maxLength();
   }
 
   public int dim() {
@@ -58,19 +52,10 @@ public final class UserEncoder implements AutoCloseable {
    */
   public float[][] encode(List<long[]> histories) {
     float[][] out = new float[histories.size()][];
-    List<int[]> dense = new ArrayList<>(histories.size());
-    List<Integer> rows = new ArrayList<>(histories.size());
     for (int r = 0; r < histories.size(); r++) {
       int[] d = known(histories.get(r));
       if (d.length > 0) {
-        dense.add(d);
-        rows.add(r);
-      }
-    }
-    if (!dense.isEmpty()) {
-      float[][] v = SasRecRecommender.userVectors(model, dense);
-      for (int j = 0; j < v.length; j++) {
-        out[rows.get(j)] = v[j];
+        out[r] = model.encode(d);
       }
     }
     return out;
@@ -122,7 +107,6 @@ public final class UserEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
-    manager.close();
+    // Nothing native to release.
   }
 }
