@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 /**
  * The user encoder's cost per history for a base artifact: the frozen base encodes the users' own recent items at
  * the end of training (as the job's user stage starts), in calls of 1 and of 64 histories, CPU time of the calling
- * thread per history. Bases of different settings are compared side by side in one run. Beside it, per history
+ * thread per history ({@link UserEncoder} runs {@link SasRecJvmEncoder}). Bases of different settings are compared side by side in one run. Beside it, per history
  * length, DJL's pass against the JVM forward pass ({@link SasRecJvmEncoder}).
  */
 public final class EncoderBenchmark {
@@ -47,10 +47,10 @@ public final class EncoderBenchmark {
     try (UserEncoder encoder = new UserEncoder(base)) {
       for (int size : CALL_SIZES) {
         // Warm-up, then measure for the given time.
-        runFor(encoder, histories, size, Math.min(2.0, secondsPerCase));
+        runFor(histories, size, Math.min(2.0, secondsPerCase), encoder::encode);
         long cpu0 = cpu.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
-        long encoded = runFor(encoder, histories, size, secondsPerCase);
+        long encoded = runFor(histories, size, secondsPerCase, encoder::encode);
         double cpuMicros = (cpu.getCurrentThreadCpuTime() - cpu0) / 1e3 / encoded;
         double wallMicros = (System.nanoTime() - wall0) / 1e3 / encoded;
         out.put("cpuMicrosPerHistory@" + size, cpuMicros);
@@ -99,33 +99,23 @@ public final class EncoderBenchmark {
   /** CPU microseconds per history of {@code call} on batches of {@code size} for about {@code seconds}. */
   private static double timed(ThreadMXBean cpu, double seconds, List<int[]> histories, int size,
                               Consumer<List<int[]>> call) {
-    long until = System.nanoTime() + (long) (seconds * 1e9);
     long cpu0 = cpu.getCurrentThreadCpuTime();
+    long encoded = runFor(histories, size, seconds, call);
+    return (cpu.getCurrentThreadCpuTime() - cpu0) / 1e3 / encoded;
+  }
+
+  /** Calls {@code call} on consecutive batches of {@code size} histories for about {@code seconds}; returns how many. */
+  private static <T> long runFor(List<T> histories, int size, double seconds, Consumer<List<T>> call) {
+    long until = System.nanoTime() + (long) (seconds * 1e9);
     long encoded = 0;
     int next = 0;
     while (System.nanoTime() < until) {
-      List<int[]> batch = new ArrayList<>(size);
+      List<T> batch = new ArrayList<>(size);
       for (int k = 0; k < size; k++) {
         batch.add(histories.get(next));
         next = (next + 1) % histories.size();
       }
       call.accept(batch);
-      encoded += size;
-    }
-    return (cpu.getCurrentThreadCpuTime() - cpu0) / 1e3 / encoded;
-  }
-
-  private static long runFor(UserEncoder encoder, List<long[]> histories, int size, double seconds) {
-    long until = System.nanoTime() + (long) (seconds * 1e9);
-    long encoded = 0;
-    int next = 0;
-    while (System.nanoTime() < until) {
-      List<long[]> call = new ArrayList<>(size);
-      for (int k = 0; k < size; k++) {
-        call.add(histories.get(next));
-        next = (next + 1) % histories.size();
-      }
-      encoder.encode(call);
       encoded += size;
     }
     return encoded;

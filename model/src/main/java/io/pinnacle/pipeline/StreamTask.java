@@ -119,10 +119,8 @@ public final class StreamTask {
     for (int i = 0; i <= ni; i++) {
       negatives.add(new ArrayList<>());
     }
-    int[] position = new int[n];
     for (int p = 0; p < n; p++) {
       int k = order[p];
-      position[k] = p;
       if (!log.positive()[k]) {
         negatives.get(log.item()[k]).add(p);
       }

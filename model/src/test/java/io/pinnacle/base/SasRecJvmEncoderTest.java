@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.ndarray.NDManager;
 import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.testing.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,7 +28,7 @@ class SasRecJvmEncoderTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NamedTensors params;
       try (SasRec init = new SasRec(m, config, items)) {
-        params = perturbed(init.snapshot(), rnd);
+        params = Tensors.perturbed(init.snapshot(), rnd, 0.2); // layer norms start as ones and zeros
       }
       try (SasRec model = new SasRec(m, config, params)) {
         List<int[]> histories = new ArrayList<>();
@@ -46,18 +47,5 @@ class SasRecJvmEncoderTest {
         assertNull(jvm.encode(new int[0]));
       }
     }
-  }
-
-  /** Every parameter moved off its initial value (layer norms are ones and zeros at the start). */
-  private static NamedTensors perturbed(NamedTensors p, Random rnd) {
-    NamedTensors out = new NamedTensors();
-    for (var e : p.all().entrySet()) {
-      float[] v = e.getValue().data().clone();
-      for (int k = 0; k < v.length; k++) {
-        v[k] += (float) (rnd.nextGaussian() * 0.2);
-      }
-      out.put(e.getKey(), e.getValue().shape(), v);
-    }
-    return out;
   }
 }

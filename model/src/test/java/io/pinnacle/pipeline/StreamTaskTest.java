@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.base.BaseModelArtifact;
-import io.pinnacle.base.NamedTensors;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.SyntheticStream;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.testing.Tensors;
 import io.pinnacle.tuning.PromptStageTrainer;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Path;
@@ -53,7 +53,8 @@ class StreamTaskTest {
   @Test
   void atGateZeroEveryCandidateScoresAsTheAnchor() {
     double[] anchor = task.score(PromoGlobals.initial(config), new float[config.dim()]);
-    double[] other = task.score(perturbed(5), new float[config.dim()]);
+    double[] other = task.score(Tensors.perturbed(PromoGlobals.initial(config), new Random(5), 0.3),
+        new float[config.dim()]);
     int zero = StreamTask.GATES.length - 1;
     assertEquals(0f, StreamTask.GATES[zero]);
     assertEquals(anchor[zero], other[zero], 0.0);
@@ -62,20 +63,6 @@ class StreamTaskTest {
       assertEquals(anchor[zero], s, 1e-9, Arrays.toString(anchor));
     }
     assertTrue(Arrays.stream(other).anyMatch(s -> s != anchor[zero]), "other globals move the served embedding");
-  }
-
-  /** The initial globals with seeded noise on every part (so the pinnacle and prompt paths are not zero). */
-  private static NamedTensors perturbed(long seed) {
-    Random rnd = new Random(seed);
-    NamedTensors out = new NamedTensors();
-    for (var e : PromoGlobals.initial(config).all().entrySet()) {
-      float[] d = e.getValue().data().clone();
-      for (int k = 0; k < d.length; k++) {
-        d[k] += (float) (rnd.nextGaussian() * 0.3);
-      }
-      out.put(e.getKey(), e.getValue().shape(), d);
-    }
-    return out;
   }
 
   @Test

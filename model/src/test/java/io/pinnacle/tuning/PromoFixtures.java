@@ -3,6 +3,7 @@ package io.pinnacle.tuning;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.testing.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,17 +18,7 @@ final class PromoFixtures {
 
   /** Globals with every part non-trivial (the initial fusion maps are partly zero). */
   static NamedTensors globals(PromoConfig c, long seed) {
-    Random rnd = new Random(seed);
-    NamedTensors init = PromoGlobals.initial(c);
-    NamedTensors out = new NamedTensors();
-    for (var e : init.all().entrySet()) {
-      float[] d = e.getValue().data().clone();
-      for (int k = 0; k < d.length; k++) {
-        d[k] += (float) (rnd.nextGaussian() * 0.3);
-      }
-      out.put(e.getKey(), e.getValue().shape(), d);
-    }
-    return out;
+    return Tensors.perturbed(PromoGlobals.initial(c), new Random(seed), 0.3);
   }
 
   static List<ItemTuningInput> items(int n, int dim, int k, long seed) {
