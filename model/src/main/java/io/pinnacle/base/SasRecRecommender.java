@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.pinnacle.eval.RankingQuery;
 import io.pinnacle.eval.Recommender;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /** Scores ranking queries with a SASRec: user vector from the history, dot product with item vectors / tau. */
@@ -40,17 +43,41 @@ public final class SasRecRecommender implements Recommender {
   }
 
   /**
-   * User vectors for histories of dense item ids, computed in batches without gradients. Histories are batched by
-   * length and each batch is only as long as its longest history (padding positions change nothing, they cost).
+   * User vectors for histories of dense item ids: the frozen model's forward pass on the JVM
+   * ({@link SasRecJvmEncoder}), the one the job's user stage and the prequential replay run. An empty history gets
+   * the vector of the padding row alone, as in the batched pass.
    */
   public static float[][] userVectors(SasRec model, List<int[]> histories) {
+    SasRecJvmEncoder encoder = new SasRecJvmEncoder(model.config(), model.snapshot());
+    float[][] out = new float[histories.size()][];
+    List<Integer> empty = new ArrayList<>();
+    for (int r = 0; r < out.length; r++) {
+      out[r] = encoder.encode(histories.get(r));
+      if (out[r] == null) {
+        empty.add(r);
+      }
+    }
+    if (!empty.isEmpty()) {
+      float[][] padded = batchedUserVectors(model, empty.stream().map(r -> new int[0]).toList());
+      for (int k = 0; k < empty.size(); k++) {
+        out[empty.get(k)] = padded[k];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The same user vectors from DJL's batched pass (the reference the JVM encoder is tested and benchmarked
+   * against): batches by length, each only as long as its longest history (padding changes nothing, it costs).
+   */
+  public static float[][] batchedUserVectors(SasRec model, List<int[]> histories) {
     int d = model.config().dim();
     int maxLen = model.config().maxLen();
     Integer[] order = new Integer[histories.size()];
     for (int r = 0; r < order.length; r++) {
       order[r] = r;
     }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(r -> Math.min(maxLen, histories.get(r).length)));
+    Arrays.sort(order, Comparator.comparingInt(r -> Math.min(maxLen, histories.get(r).length)));
     float[][] out = new float[histories.size()][];
     for (int start = 0; start < order.length; start += BATCH) {
       int b = Math.min(BATCH, order.length - start);
@@ -66,7 +93,7 @@ public final class SasRecRecommender implements Recommender {
         NDArray u = model.userVectors(m.create(seq, new Shape(b, len)));
         float[] flat = u.toFloatArray();
         for (int r = 0; r < b; r++) {
-          out[order[start + r]] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
+          out[order[start + r]] = Arrays.copyOfRange(flat, r * d, (r + 1) * d);
         }
       }
     }

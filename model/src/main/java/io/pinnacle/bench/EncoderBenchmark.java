@@ -83,10 +83,10 @@ public final class EncoderBenchmark {
         }
         Map<String, Object> row = new LinkedHashMap<>();
         for (int size : CALL_SIZES) {
-          timed(cpu, Math.min(1.0, secondsPerCase), histories, size, batch -> SasRecRecommender.userVectors(model,
-              batch));
+          timed(cpu, Math.min(1.0, secondsPerCase), histories, size,
+              batch -> SasRecRecommender.batchedUserVectors(model, batch));
           row.put("djlCpuMicros@" + size, timed(cpu, secondsPerCase, histories, size,
-              batch -> SasRecRecommender.userVectors(model, batch)));
+              batch -> SasRecRecommender.batchedUserVectors(model, batch)));
         }
         timed(cpu, Math.min(1.0, secondsPerCase), histories, 1, batch -> jvm.encode(batch.get(0)));
         row.put("jvmCpuMicros", timed(cpu, secondsPerCase, histories, 1, batch -> jvm.encode(batch.get(0))));

@@ -34,7 +34,7 @@ class SasRecEncodingTest {
       float[] expected = full.get(":, {}, :", len - 1).toFloatArray();
       float[] shortcut = model.userVectors(m.create(seq, new Shape(7, len))).toFloatArray();
       assertArrayEquals(expected, shortcut, 1e-5f);
-      float[][] trimmed = SasRecRecommender.userVectors(model, histories);
+      float[][] trimmed = SasRecRecommender.batchedUserVectors(model, histories);
       int d = config.dim();
       for (int r = 0; r < 7; r++) {
         float[] row = java.util.Arrays.copyOfRange(expected, r * d, (r + 1) * d);

@@ -39,7 +39,7 @@ class SasRecJvmEncoderTest {
           }
           histories.add(h);
         }
-        float[][] djl = SasRecRecommender.userVectors(model, histories);
+        float[][] djl = SasRecRecommender.batchedUserVectors(model, histories);
         SasRecJvmEncoder jvm = new SasRecJvmEncoder(config, params);
         for (int r = 0; r < histories.size(); r++) {
           assertArrayEquals(djl[r], jvm.encode(histories.get(r)), 1e-5f, "history of " + histories.get(r).length);
