@@ -2,6 +2,7 @@ package io.pinnacle.base;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pinnacle.data.LongIntMap;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,7 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,8 +60,9 @@ public final class BaseModelArtifact {
   private final long[] itemIds;
   private final int[][] histories;
   private final byte[] contentMapper;
-  private final Map<Long, Integer> userIndex = new HashMap<>();
-  private final Map<Long, Integer> itemIndex = new HashMap<>();
+  // Read on the event path (the user stage looks up every history item): primitive maps, no boxing.
+  private final LongIntMap userIndex;
+  private final LongIntMap itemIndex;
 
   private BaseModelArtifact(Metadata metadata, NamedTensors parameters, float[] userVectors, float[] itemEmbeddings,
                             long[] userIds, long[] itemIds, int[][] histories, byte[] contentMapper) {
@@ -72,12 +74,8 @@ public final class BaseModelArtifact {
     this.itemEmbeddings = itemEmbeddings;
     this.userIds = userIds;
     this.itemIds = itemIds;
-    for (int u = 0; u < userIds.length; u++) {
-      userIndex.put(userIds[u], u);
-    }
-    for (int i = 0; i < itemIds.length; i++) {
-      itemIndex.put(itemIds[i], i + 1);
-    }
+    this.userIndex = LongIntMap.indexOf(userIds);
+    this.itemIndex = LongIntMap.indexOf(itemIds); // dense item ids are these indexes + 1 (0 is padding)
   }
 
   /** Writes the artifact; {@code itemIds[k]} is the external id of dense item k + 1, {@code userIds[u]} of user u. */
@@ -188,20 +186,20 @@ public final class BaseModelArtifact {
 
   /** h_u of a known user (external id), or null. */
   public float[] userVector(long userId) {
-    Integer u = userIndex.get(userId);
-    return u == null ? null : java.util.Arrays.copyOfRange(userVectors, u * dim(), (u + 1) * dim());
+    int u = userIndex.get(userId);
+    return u < 0 ? null : Arrays.copyOfRange(userVectors, u * dim(), (u + 1) * dim());
   }
 
   /** h_i of a known item (external id), or null for an item the base model never saw. */
   public float[] itemEmbedding(long itemId) {
-    Integer i = itemIndex.get(itemId);
-    return i == null ? null : java.util.Arrays.copyOfRange(itemEmbeddings, i * dim(), (i + 1) * dim());
+    int i = denseItem(itemId);
+    return i < 0 ? null : Arrays.copyOfRange(itemEmbeddings, i * dim(), (i + 1) * dim());
   }
 
   /** Adds h_i of a known item to {@code acc} (no copy); false, and nothing added, for an item the base never saw. */
   public boolean addItemEmbedding(long itemId, float[] acc) {
-    Integer i = itemIndex.get(itemId);
-    if (i == null) {
+    int i = denseItem(itemId);
+    if (i < 0) {
       return false;
     }
     int off = i * dim();
@@ -213,14 +211,14 @@ public final class BaseModelArtifact {
 
   /** Dense index of a known item (1..items), or -1: the ids the SASRec parameters are indexed by. */
   public int denseItem(long itemId) {
-    Integer i = itemIndex.get(itemId);
-    return i == null ? -1 : i;
+    int i = itemIndex.get(itemId);
+    return i < 0 ? -1 : i + 1;
   }
 
   /** The user's most recent positives at the end of training (external ids, oldest first); empty when unknown. */
   public long[] recentItems(long userId) {
-    Integer u = userIndex.get(userId);
-    if (u == null) {
+    int u = userIndex.get(userId);
+    if (u < 0) {
       return new long[0];
     }
     int[] h = histories[u];

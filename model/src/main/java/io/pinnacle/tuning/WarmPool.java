@@ -5,46 +5,37 @@ package io.pinnacle.tuning;
  * pool, stands for the popular negatives of the popularity-aware prompt loss.
  */
 public final class WarmPool {
-  private final float[][] items;
-  private final float tau;
+  private final int size;
+  /** The pool's mean embedding over tau: the mean logit over the pool is linear in h_u, so one dot product. */
+  private final double[] meanOverTau;
 
   public WarmPool(float[][] items, float tau) {
-    this.items = items;
-    this.tau = tau;
-  }
-
-  private final java.util.concurrent.ConcurrentHashMap<Long, Float> byUser = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final int CACHE_LIMIT = 2_000_000;
-
-  /** As {@link #score(float[])}, remembered per user (a user's frozen vector, hence its score, never changes). */
-  public float score(long userId, float[] user) {
-    Float s = byUser.get(userId);
-    if (s != null) {
-      return s;
-    }
-    float v = score(user);
-    if (byUser.size() < CACHE_LIMIT) {
-      byUser.put(userId, v);
-    }
-    return v;
-  }
-
-  public float score(float[] user) {
-    if (items.length == 0) {
-      return 0f;
-    }
-    double s = 0;
+    this.size = items.length;
+    int d = items.length == 0 ? 0 : items[0].length;
+    this.meanOverTau = new double[d];
     for (float[] w : items) {
-      double dot = 0;
-      for (int k = 0; k < w.length; k++) {
-        dot += user[k] * w[k];
+      for (int k = 0; k < d; k++) {
+        meanOverTau[k] += w[k];
       }
-      s += dot / tau;
     }
-    return (float) (s / items.length);
+    for (int k = 0; k < d; k++) {
+      meanOverTau[k] /= (double) items.length * tau;
+    }
+  }
+
+  /**
+   * The user's warm score. It is computed from the vector given, never remembered by user: in the job a user's
+   * vector changes with their history.
+   */
+  public float score(float[] user) {
+    double s = 0;
+    for (int k = 0; k < meanOverTau.length; k++) {
+      s += user[k] * meanOverTau[k];
+    }
+    return (float) s;
   }
 
   public int size() {
-    return items.length;
+    return size;
   }
 }
