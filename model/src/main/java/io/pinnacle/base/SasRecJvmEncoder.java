@@ -37,7 +37,9 @@ public final class SasRecJvmEncoder {
     final float[] vv;
     final float[] h;
     final float[] ff;
+    final float[] kt;
     final float[] scores;
+    final float[] zeros;
 
     Scratch(int maxLen, int d) {
       x = new float[maxLen * d];
@@ -47,7 +49,9 @@ public final class SasRecJvmEncoder {
       vv = new float[maxLen * d];
       h = new float[maxLen * d];
       ff = new float[maxLen * d];
+      kt = new float[d * maxLen];
       scores = new float[maxLen];
+      zeros = new float[maxLen];
     }
   }
 
@@ -108,11 +112,19 @@ public final class SasRecJvmEncoder {
       VectorMath.combineEach(rows, s.qq, 0, d, w.bq, 0, 0, s.q, 0, d, 1, d, w.wq, 0, d, false);
       VectorMath.combineEach(n, s.kk, 0, d, w.bk, 0, 0, s.x, 0, d, 1, d, w.wk, 0, d, false);
       VectorMath.combineEach(n, s.vv, 0, d, w.bv, 0, 0, s.x, 0, d, 1, d, w.wv, 0, d, false);
+      // K transposed (d x n): a query's scores are then one vector-matrix product rather than n dot products, each
+      // ending in a horizontal sum. The first block computes the masked half too; it costs less than the sums.
+      for (int c = 0; c < n; c++) {
+        for (int k = 0; k < d; k++) {
+          s.kt[k * n + c] = s.kk[c * d + k];
+        }
+      }
       for (int r = 0; r < rows; r++) {
         int keys = q0 + r + 1; // causal: positions up to the query's own
+        VectorMath.combine(s.scores, 0, s.zeros, 0, s.qq, r * d, 1, d, s.kt, 0, n, false);
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < keys; c++) {
-          float z = VectorMath.dot(s.qq, r * d, s.kk, c * d, d) / scale;
+          float z = s.scores[c] / scale;
           s.scores[c] = z;
           max = Math.max(max, z);
         }

@@ -12,7 +12,8 @@ import java.util.List;
 final class BenchArgs {
   static final String USAGE = String.join("\n",
       "usage: pinnacle stream-bench --base DIR --promo DIR --out FILE.json [--job NAME=COMMAND_TEMPLATE ...]",
-      "  [--events N (2000000)] [--phase-seconds S (60)] [--fractions 0.5,0.8]",
+      "  [--events N (2000000)] [--warmup-events N (200000; 0 = measure from a cold start)]",
+      "  [--phase-seconds S (60)] [--fractions 0.5,0.8]",
       "  [--modes EXACTLY_ONCE,AT_LEAST_ONCE] [--checkpoint-interval PT10S] [--partitions 1]",
       "  [--new-items 50000] [--cold-share 0.4] [--unknown-user-share 0.05] [--drain-timeout PT30M]",
       "  [--work DIR (next to --out)] [--seed 42]",
@@ -37,6 +38,7 @@ final class BenchArgs {
     Path out = null;
     Path work = null;
     long events = 2_000_000;
+    long warmup = 200_000;
     double phaseSeconds = 60;
     List<Double> fractions = List.of(0.5, 0.8);
     List<String> modes = List.of("EXACTLY_ONCE", "AT_LEAST_ONCE");
@@ -63,6 +65,7 @@ final class BenchArgs {
         case "--out" -> out = Path.of(v);
         case "--work" -> work = Path.of(v);
         case "--events" -> events = Long.parseLong(v.replace("_", ""));
+        case "--warmup-events" -> warmup = Long.parseLong(v.replace("_", ""));
         case "--phase-seconds" -> phaseSeconds = Double.parseDouble(v);
         case "--fractions" -> fractions = Arrays.stream(v.split(",")).map(Double::valueOf).toList();
         case "--modes" -> modes = Arrays.stream(v.split(",")).map(String::trim).toList();
@@ -92,7 +95,7 @@ final class BenchArgs {
       String name = out.getFileName().toString().replaceFirst("\\.json$", "");
       work = out.toAbsolutePath().resolveSibling(name + "-work");
     }
-    return new BenchArgs(new Settings(base, promo, events, phaseSeconds, fractions, modes, checkpoint, partitions,
+    return new BenchArgs(new Settings(base, promo, events, warmup, phaseSeconds, fractions, modes, checkpoint, partitions,
         newItems, coldShare, unknownUsers, drainTimeout, work, out, seed), jobs);
   }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** Everything a benchmark run is parameterised by (see {@link BenchArgs} for the command line). */
-record Settings(Path base, Path promo, long events, double phaseSeconds, List<Double> fractions,
+record Settings(Path base, Path promo, long events, long warmupEvents, double phaseSeconds, List<Double> fractions,
                 List<String> deliveryModes, Duration checkpointInterval, int partitions, int newItems,
                 double coldShare, double unknownUserShare, Duration drainTimeout, Path work, Path out,
                 long seed) {

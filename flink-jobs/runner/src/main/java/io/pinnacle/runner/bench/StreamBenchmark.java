@@ -57,6 +57,7 @@ public final class StreamBenchmark {
       throws Exception {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("events", s.events());
+    settings.put("warmupEvents", s.warmupEvents());
     settings.put("phaseSeconds", s.phaseSeconds());
     settings.put("fractions", s.fractions());
     settings.put("deliveryModes", s.deliveryModes());
