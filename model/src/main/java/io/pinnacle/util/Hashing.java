@@ -11,11 +11,25 @@ public final class Hashing {
     return z ^ (z >>> 31);
   }
 
+  /**
+   * Four partial sums: the targeting measure ranks hundreds of candidates per event, and one running sum would wait
+   * on every add before the next.
+   */
   public static float dot(float[] a, float[] b) {
-    float s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int k = 0;
+    for (; k + 3 < a.length; k += 4) {
+      s0 += a[k] * b[k];
+      s1 += a[k + 1] * b[k + 1];
+      s2 += a[k + 2] * b[k + 2];
+      s3 += a[k + 3] * b[k + 3];
     }
-    return s;
+    for (; k < a.length; k++) {
+      s0 += a[k] * b[k];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

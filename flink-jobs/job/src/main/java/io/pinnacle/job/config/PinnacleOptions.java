@@ -167,7 +167,10 @@ public final class PinnacleOptions {
       .withDescription("Run the user stage: each event on a tunable item carries the user's vector, encoded by the "
           + "frozen base from the user's recent items. Off: the base artifact's frozen user vectors.");
   public static final ConfigOption<Integer> USERS_BATCH_SIZE = key("pinnacle.users.batch-size")
-      .intType().defaultValue(256).withDescription("Events waiting for a user vector that trigger one encoder pass.");
+      .intType().defaultValue(1).withDescription("Events waiting for a user vector that trigger one encoder pass. The "
+          + "encoder runs on the JVM, one history at a time, so waiting buys nothing: 1 encodes each event as it "
+          + "arrives (stream benchmark: freshness p50 at half load 124 -> 85 ms against 256, the same events per "
+          + "CPU-second).");
   public static final ConfigOption<Duration> USERS_MAX_DELAY = key("pinnacle.users.max-delay")
       .durationType().defaultValue(Duration.ofMillis(200))
       .withDescription("Longest time an event waits for its user vector.");

@@ -35,9 +35,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * The user stage, keyed by user id: keeps each user's recent positive items (RocksDB, bounded, expired when idle)
  * and attaches to every event on a tunable item the user's vector, encoded by the frozen base from the history
- * before that event, and to a positive the history's co-liked vector (the mean base embedding of its recent items). Events wait in a micro-batch so that one encoder pass serves many users ({@link
- * MicroBatchTrigger}; always flushed before a checkpoint barrier, a watermark and the end of input, so nothing
- * waits across a checkpoint). A warm item's positive only extends the history. A user first seen starts from
+ * before that event, and to a positive the history's co-liked vector (the mean base embedding of its recent items).
+ * Events can wait in a micro-batch ({@link MicroBatchTrigger}; by default of one event, since the encoder runs on
+ * the JVM a history at a time; always flushed before a checkpoint barrier, a watermark and the end of input, so
+ * nothing waits across a checkpoint). A warm item's positive only extends the history. A user first seen starts from
  * their history in the base artifact; a user with no item the base knows gets the artifact's frozen vector if
  * there is one, else no vector (counted: the item stage then uses the frozen lookup, which has none either).
  */
