@@ -16,7 +16,7 @@ final class BenchArgs {
       "  [--phase-seconds S (60)] [--fractions 0.5,0.8]",
       "  [--modes EXACTLY_ONCE,AT_LEAST_ONCE] [--checkpoint-interval PT10S] [--partitions 1]",
       "  [--new-items 50000] [--cold-share 0.4] [--unknown-user-share 0.05] [--drain-timeout PT30M]",
-      "  [--work DIR (next to --out)] [--seed 42]",
+      "  [--work DIR (next to --out)] [--seed 42] [--profile (JFR on each job; where its CPU went in the drain)]",
       "Without --job: this build's job, as 'new'. NAME=@local is this build's job under another name;",
       "NAME=@local,key=value,... adds job settings (e.g. new-100ms=@local,pinnacle.tuning.max-delay=100ms),",
       "  flink:key=value settings of the job's local Flink cluster.",
@@ -49,11 +49,16 @@ final class BenchArgs {
     double unknownUsers = 0.05;
     Duration drainTimeout = Duration.ofMinutes(30);
     long seed = 42;
+    boolean profile = false;
     List<JobSpec> jobs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String k = args[i];
       if (k.equals("--help") || k.equals("-h")) {
         throw new IllegalArgumentException("help");
+      }
+      if (k.equals("--profile")) {
+        profile = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(k + " needs a value");
@@ -95,8 +100,8 @@ final class BenchArgs {
       String name = out.getFileName().toString().replaceFirst("\\.json$", "");
       work = out.toAbsolutePath().resolveSibling(name + "-work");
     }
-    return new BenchArgs(new Settings(base, promo, events, warmup, phaseSeconds, fractions, modes, checkpoint, partitions,
-        newItems, coldShare, unknownUsers, drainTimeout, work, out, seed), jobs);
+    return new BenchArgs(new Settings(base, promo, events, warmup, phaseSeconds, fractions, modes, checkpoint,
+        partitions, newItems, coldShare, unknownUsers, drainTimeout, work, out, seed, profile), jobs);
   }
 
   /** NAME=COMMAND or NAME=@FILE (the template in a file, for long class paths). */

@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,10 @@ final class ModeRun {
         List.of(topics.get("output"), topics.get("catalog")), s.partitions());
 
     Path work = s.work().resolve(job.name() + "-" + delivery.toLowerCase());
-    List<String> command = JobProcess.substitute(job.template(), placeholders(topics, work));
+    List<String> command = new ArrayList<>(JobProcess.substitute(job.template(), placeholders(topics, work)));
+    if (s.profile()) {
+      command.addAll(1, JfrProfile.jvmOptions(work.toAbsolutePath())); // right after the java executable
+    }
     long warmup = s.warmupEvents();
     if (warmup > 0) {
       // The warm-up is drained first, so the measured drain finds the JIT's work done and the state backend open:
@@ -58,6 +62,18 @@ final class ModeRun {
       Bench.progress("%s %s: pre-filling %,d warm-up events", job.name(), delivery, warmup);
       prefill(topics.get("input"), "-warmup", 7, warmup);
     }
+    Results.ModeResult result = measure(topics, work, command, warmup);
+    if (s.profile() && result.maxRate() != null) {
+      // The job has stopped (SIGTERM): its recording is complete.
+      List<String> lines = JfrProfile.summarize(work.resolve("job.jfr"), drainStartMs, drainEndMs, 25);
+      Files.write(work.resolve("profile.txt"), lines);
+      Bench.progress("profile of %s %s: %s", job.name(), delivery, work.resolve("profile.txt"));
+    }
+    return result;
+  }
+
+  private Results.ModeResult measure(Map<String, String> topics, Path work, List<String> command, long warmup)
+      throws Exception {
     try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), topics.get("output"), s.partitions());
          JobProcess proc = JobProcess.start(command, work)) {
       long jobStart = System.currentTimeMillis();

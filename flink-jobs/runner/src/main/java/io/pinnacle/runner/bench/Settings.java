@@ -8,7 +8,7 @@ import java.util.List;
 record Settings(Path base, Path promo, long events, long warmupEvents, double phaseSeconds, List<Double> fractions,
                 List<String> deliveryModes, Duration checkpointInterval, int partitions, int newItems,
                 double coldShare, double unknownUserShare, Duration drainTimeout, Path work, Path out,
-                long seed) {
+                long seed, boolean profile) {
 
   /** How long the output must stay unchanged before a drain or a phase counts as finished. */
   long quietMs() {
