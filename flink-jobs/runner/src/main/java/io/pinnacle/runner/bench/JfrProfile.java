@@ -53,7 +53,7 @@ final class JfrProfile {
           if (i == 0) {
             self.merge(m, 1, Integer::sum);
           }
-          if (seen.add(m)) {
+          if (ours(frames.get(i)) && seen.add(m)) {
             inclusive.merge(m, 1, Integer::sum);
           }
         }
@@ -62,9 +62,17 @@ final class JfrProfile {
     List<String> out = new ArrayList<>();
     out.add(String.format("%,d execution samples of Java code in the measured drain", samples));
     table(out, "by thread", threads, samples, top);
-    table(out, "by method, including what it calls", inclusive, samples, top);
+    table(out, "by method, including what it calls (Flink's and the JDK's own frames left out)", inclusive, samples,
+        top);
     table(out, "by method on top of the stack", self, samples, top);
     return out;
+  }
+
+  /** Frames worth a line of their own when counted with their callees: not the runtime's loops and lambdas. */
+  private static boolean ours(RecordedFrame f) {
+    String type = f.getMethod().getType().getName();
+    return !(type.startsWith("org.apache.flink.") || type.startsWith("java.") || type.startsWith("jdk.")
+        || type.startsWith("sun.") || type.contains("$$Lambda"));
   }
 
   private static String method(RecordedFrame f) {
