@@ -31,10 +31,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The {@code pinnacle} command line. */
 @Command(name = "pinnacle", mixinStandardHelpOptions = true,
@@ -45,6 +46,15 @@ import picocli.CommandLine;
         SelectCommand.class, PinnacleCli.Diagnose.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * The two commands the {@code pinnacle} script hands to the runner module (the job and its benchmark need Kafka and
+   * Flink, which this module does not have), listed with the others in picocli's layout.
+   */
+  static final String STREAM_COMMANDS = String.join(System.lineSeparator(),
+      "  run                The streaming job end to end on an embedded Kafka broker",
+      "                       and Flink MiniCluster (synthetic stream by default).",
+      "  stream-bench       The stream benchmark: broker and jobs in their own JVMs,",
+      "                       max rate, freshness, resident memory; JSON and PNG.", "");
 
   public static void main(String[] args) {
     System.exit(execute(new PinnacleCli(), args));
@@ -52,7 +62,12 @@ public final class PinnacleCli {
 
   /** Runs a picocli command; expected failures (bad data path, corrupt artifact) get one clear line, exit code 2. */
   public static int execute(Object command, String[] args) {
-    return new CommandLine(command)
+    CommandLine cli = new CommandLine(command);
+    if (command instanceof PinnacleCli) {
+      cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> STREAM_COMMANDS
+          + help.commandList());
+    }
+    return cli
         .setExecutionExceptionHandler((ex, cmd, parsed) -> {
           if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("pinnacle: " + ex.getMessage());
@@ -67,7 +82,8 @@ public final class PinnacleCli {
         .execute(args);
   }
 
-  @Command(name = "pretrain", description = "Train the frozen base model (SASRec two-tower) and write its artifact.")
+  @Command(name = "pretrain", mixinStandardHelpOptions = true,
+      description = "Train the frozen base model (SASRec two-tower) and write its artifact.")
   static final class Pretrain implements Callable<Integer> {
     @Mixin DataOptions data;
 
@@ -128,7 +144,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "evaluate", description = "Cold-start evaluation (leave-one-out, 100 sampled negatives).")
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Cold-start evaluation (leave-one-out, 100 sampled negatives).")
   static final class Evaluate implements Callable<Integer> {
     @Mixin DataOptions data;
 
@@ -155,7 +172,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "diagnose", description = "How much taste a base model's scores carry (printed by evaluate too).")
+  @Command(name = "diagnose", mixinStandardHelpOptions = true,
+      description = "How much taste a base model's scores carry (printed by evaluate too).")
   static final class Diagnose implements Callable<Integer> {
     @Mixin DataOptions data;
 
@@ -173,7 +191,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "demo", description = "Pretrain and evaluate on the built-in synthetic stream (no data needed).")
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = "Pretrain and evaluate on the built-in synthetic stream (no data needed).")
   static final class Demo implements Callable<Integer> {
     @Option(names = "--work", defaultValue = "target/pinnacle-demo", description = "work directory")
     Path work;
@@ -193,7 +212,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "prompt-train", description = "Run PROMO's prompt stage on a base model and write the PROMO artifact.")
+  @Command(name = "prompt-train", mixinStandardHelpOptions = true,
+      description = "Run PROMO's prompt stage on a base model and write the PROMO artifact.")
   static final class PromptTrain implements Callable<Integer> {
     @Mixin DataOptions data;
 
@@ -266,7 +286,7 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "retention-compare",
+  @Command(name = "retention-compare", mixinStandardHelpOptions = true,
       description = "Pinnacle-memory retention of PROMO-stream vs an online-SGD baseline on one replay; JSON, PNG, table.")
   static final class RetentionCompare implements Callable<Integer> {
     @Mixin DataOptions data;
@@ -306,7 +326,8 @@ public final class PinnacleCli {
     }
   }
 
-  @Command(name = "bench", description = "Both tuning engines' throughput per micro-batch size and thread count, "
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Both tuning engines' throughput per micro-batch size and thread count, "
       + "side by side; writes JSON.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
