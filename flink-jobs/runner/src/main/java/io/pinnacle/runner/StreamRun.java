@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -110,6 +111,9 @@ public final class StreamRun {
     flink.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
     flink.setString("io.tmp.dirs", work.resolve("tmp").toAbsolutePath().toString());
     flink.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toAbsolutePath().toString());
+    // Accumulators reach the client with the task heartbeat: every second, so the progress line shows what the job
+    // has processed rather than what the last 10-second heartbeat knew.
+    flink.setString("heartbeat.interval", "1 s");
     extra.forEach(flink::setString);
     flink.addAll(JobConfiguration.flinkDefaults(flink));
     if (config.get(PinnacleOptions.CHECK_TOPICS)) {
@@ -138,6 +142,8 @@ public final class StreamRun {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     long lastChange = System.currentTimeMillis();
     long lastPrint = 0;
+    long lastPrintedReceived = 0;
+    boolean endAnnounced = false;
     String lastSignature = "";
     Map<String, Object> acc;
     while (true) {
@@ -155,13 +161,21 @@ public final class StreamRun {
         lastChange = now;
       }
       if (printProgress && now - lastPrint >= 2_000) {
+        // The rate over the last interval, not the whole run: it falls to 0 when the input has ended.
+        double rate = lastPrint == 0 ? 0 : (received - lastPrintedReceived) * 1e3 / (now - lastPrint);
         lastPrint = now;
+        lastPrintedReceived = received;
         double secs = (System.nanoTime() - startedNs) / 1e9;
-        System.err.printf("[%4.0fs] sent %,d/%,d  processed %,d (%,.0f events/s)  dead-lettered %,d  "
-                + "item updates %,d  items with embeddings %,d  freshness p50 %.0f ms p99 %.0f ms%n", secs,
-            producer.sent.get(), total, received, received / secs, get(acc, DecodeAndValidate.DEAD_LETTERED)
-                + get(acc, ItemUpdateOperator.DUPLICATES), emitted, monitor.latest().size(),
-            monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99));
+        System.err.printf("[%4.0fs] sent %,d/%,d  processed by the job %,d (%,.0f events/s)  dead-lettered %,d  "
+                + "item updates %,d  committed and read %,d  items with embeddings %,d  freshness %s%n", secs,
+            producer.sent.get(), total, received, rate, get(acc, DecodeAndValidate.DEAD_LETTERED)
+                + get(acc, ItemUpdateOperator.DUPLICATES), emitted, monitor.recordsSinceMark(),
+            monitor.latest().size(), freshness(monitor));
+        if (!endAnnounced && !replay.isAlive() && received == total) {
+          endAnnounced = true;
+          System.err.printf("[%4.0fs] input ended: the job has processed all %,d events; waiting for the checkpoint "
+              + "that commits its last output (every %d s)%n", secs, total, CHECKPOINT_INTERVAL.toSeconds());
+        }
       }
       // Counts are per job run: compare with what this run emitted, on top of what was read before it started.
       boolean done = !replay.isAlive() && received == total && monitor.recordsSinceMark() == emitted
@@ -191,6 +205,13 @@ public final class StreamRun {
         q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN,
         userAvg instanceof Number u ? u.doubleValue() : Double.NaN, get(acc, UserVectorOperator.ENCODED),
         get(acc, UserVectorOperator.WITHOUT_VECTOR));
+  }
+
+  /** p50 / p99 of the updates read so far, or a dash before the first. */
+  private static String freshness(EmbeddingMonitor monitor) {
+    double p50 = monitor.freshnessPercentile(0.5);
+    return Double.isNaN(p50) ? "-" : String.format(Locale.ROOT, "p50 %.0f ms p99 %.0f ms", p50,
+        monitor.freshnessPercentile(0.99));
   }
 
   private static long get(Map<String, Object> acc, String name) {
