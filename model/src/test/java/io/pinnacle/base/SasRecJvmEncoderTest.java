@@ -45,6 +45,13 @@ class SasRecJvmEncoderTest {
           assertArrayEquals(djl[r], jvm.encode(histories.get(r)), 1e-5f, "history of " + histories.get(r).length);
         }
         assertNull(jvm.encode(new int[0]));
+        // SasRecRecommender's user vectors (pre-training's stored ones): the JVM pass, and the batched pass's vector
+        // for an empty history (its padded row is masked out, which the JVM pass, without padding, has no term for)
+        List<int[]> empty = List.of(new int[0], histories.get(3));
+        float[][] batched = SasRecRecommender.batchedUserVectors(model, empty);
+        float[][] served = SasRecRecommender.userVectors(model, empty);
+        assertArrayEquals(batched[0], served[0], 1e-5f, "empty history");
+        assertArrayEquals(batched[1], served[1], 1e-5f, "history of 4");
       }
     }
   }
