@@ -16,7 +16,9 @@ import io.pinnacle.pipeline.PromoEvaluation;
 import io.pinnacle.pipeline.StreamTask;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoGlobals;
+import io.pinnacle.report.ColdStartReport;
 import io.pinnacle.report.ColdStartTable;
+import io.pinnacle.report.HtmlReport;
 import io.pinnacle.report.PaperResults;
 import io.pinnacle.training.TrainingDivergedException;
 import io.pinnacle.tuning.PromptStageTrainer;
@@ -166,9 +168,13 @@ public final class PinnacleCli {
         description = "run PROMO-M and the ablations (--no-ablations: PROMO and PROMO-stream only)")
     boolean ablations;
 
+    @Option(names = "--tables", description = "also print the full table (always written beside the JSON as Markdown "
+        + "and in the HTML report)")
+    boolean tables;
+
     @Override
     public Integer call() throws Exception {
-      return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations);
+      return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations, tables);
     }
   }
 
@@ -208,7 +214,7 @@ public final class PinnacleCli {
       BaseModelArtifact.Metadata meta = Pretraining.select(split, SasRecConfig.defaultCandidates(), artifact,
           temporal);
       System.out.printf("base model %s written to %s%n", meta.version(), artifact);
-      return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false);
+      return evaluate(data, artifact, work.resolve("evaluation.json"), 30, true, false, false);
     }
   }
 
@@ -394,6 +400,13 @@ public final class PinnacleCli {
     }
   }
 
+  /** {@code dir/name.json} -> {@code dir/name<suffix>}. */
+  static Path sibling(Path json, String suffix) {
+    String name = json.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return json.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + suffix);
+  }
+
   /** The base's taste diagnostics over the training period's items and positives. */
   static BaseDiagnostics baseDiagnostics(LeaveOneOutSplit split, BaseModelArtifact base) {
     Map<Long, Long> positives = new HashMap<>();
@@ -406,7 +419,7 @@ public final class PinnacleCli {
   }
 
   static int evaluate(DataOptions data, Path artifactDir, Path json, int fineTuneEpochs, boolean promo,
-                      boolean ablations) throws Exception {
+                      boolean ablations, boolean printTables) throws Exception {
     long t0 = System.nanoTime();
     BaseModelArtifact artifact = BaseModelArtifact.load(artifactDir);
     LeaveOneOutSplit split = data.trainingPeriod(artifact);
@@ -423,15 +436,16 @@ public final class PinnacleCli {
       promoDetails = p.details();
     }
     var reference = PaperResults.forDataset(split.dataset.name());
-    System.out.println();
-    System.out.println("Test stage, " + split.dataset.name() + ", base " + artifact.version()
-        + " (cold = users whose test item is cold):");
-    System.out.print(ColdStartTable.markdown(test, reference));
+    String table = ColdStartTable.markdown(test, reference);
+    if (printTables) {
+      System.out.println();
+      System.out.print(table);
+    }
     BaseDiagnostics taste = baseDiagnostics(split, artifact);
-    System.out.printf(Locale.ROOT, "%nHow much taste the base's scores carry (share of score variance over 500 users x "
-            + "all items): item part %.3f, user part %.3f, interaction %.3f; user vectors: mean pairwise cosine %.3f, "
+    String tasteLine = String.format(Locale.ROOT, "taste       share of the base's score variance (500 users x all "
+            + "items): item part %.3f, user part %.3f, interaction %.3f; user vectors: mean pairwise cosine %.3f, "
             + "%.1f of %d dimensions used; items: cosine %.3f, %.1f dimensions; rank correlation of an item's mean "
-            + "score with its training positives %.3f%n", taste.itemShare(), taste.userShare(),
+            + "score with its training positives %.3f", taste.itemShare(), taste.userShare(),
         taste.interactionShare(), taste.userCosine(), taste.userParticipation(), artifact.dim(), taste.itemCosine(),
         taste.itemParticipation(), taste.popularitySpearman());
     Map<String, Object> out = new LinkedHashMap<>();
@@ -450,7 +464,25 @@ public final class PinnacleCli {
       Files.createDirectories(target.getParent());
     }
     JSON.writeValue(target.toFile(), out);
-    System.out.println("results written to " + target);
+    Path md = sibling(target, ".md");
+    Path html = sibling(target, ".html");
+    String title = "Test stage, " + split.dataset.name() + ", base " + artifact.version()
+        + " (cold = users whose test item is cold)";
+    Files.writeString(md, "# " + title + "\n\n" + split.describe() + "\n\n" + table + "\n" + tasteLine + "\n");
+    List<String> verdict = new ArrayList<>(List.of("Verdict, " + title));
+    verdict.addAll(ColdStartReport.verdict(test));
+    verdict.add(tasteLine);
+    HtmlReport report = new HtmlReport("pinnacle evaluate: " + split.dataset.name());
+    report.heading("Verdict").preformatted(String.join("\n", verdict));
+    ColdStartReport.addTo(report, test, reference);
+    report.setting("data", split.describe()).setting("base model", artifact.version())
+        .setting("fine-tune epochs (max)", fineTuneEpochs).setting("PROMO rows", promo).setting("ablations", ablations)
+        .setting("java", System.getProperty("java.version"));
+    report.write(html);
+    System.out.println();
+    verdict.forEach(System.out::println);
+    System.out.println("report      " + html + "  (table: " + md + "; --tables prints it here)");
+    System.out.println("results     " + target);
     for (Evaluation e : test) {
       if (Double.isNaN(e.all().hr10())) {
         return 1;

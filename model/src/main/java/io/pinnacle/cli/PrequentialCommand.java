@@ -4,12 +4,17 @@ import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
+import io.pinnacle.prequential.PrequentialReport;
+import io.pinnacle.prequential.PrequentialVerdict;
+import io.pinnacle.report.HtmlReport;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.ServingRule;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +63,10 @@ public final class PrequentialCommand implements Callable<Integer> {
       + "from the expected co-liked vector (an ablation)")
   boolean uncentered;
 
+  @Option(names = "--tables", description = "also print every table (always written beside the JSON as Markdown and "
+      + "in the HTML report)")
+  boolean tables;
+
   @Override
   public Integer call() throws Exception {
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
@@ -76,13 +85,31 @@ public final class PrequentialCommand implements Callable<Integer> {
     TuningRates rates = new TuningRates(lambda1 != null ? lambda1 : d.lambda1(), lambda2 != null ? lambda2 : d.lambda2(),
         learningRate != null ? learningRate : d.learningRate());
     PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, p, uc, rates, config).run();
-    System.out.print(r.markdown());
+    if (tables) {
+      System.out.print(r.markdown());
+    }
     Path target = json != null ? json : artifact.resolve("prequential.json");
     if (target.getParent() != null) {
       Files.createDirectories(target.getParent());
     }
     PinnacleCli.JSON.writeValue(target.toFile(), r.json());
-    System.out.println("results written to " + target);
+    Path md = PinnacleCli.sibling(target, ".md");
+    Path html = PinnacleCli.sibling(target, ".html");
+    Files.writeString(md, "# Prequential quality, " + split.dataset().name() + "\n\n" + r.markdown());
+    List<String> verdict = new ArrayList<>();
+    verdict.add("Verdict, " + split.describe() + "; base " + base.version() + ", PROMO " + p.metadata().version());
+    verdict.addAll(PrequentialVerdict.lines(r.json()));
+    HtmlReport report = new HtmlReport("pinnacle prequential: " + split.dataset().name());
+    report.heading("Verdict").preformatted(String.join("\n", verdict));
+    PrequentialReport.addTo(report, r);
+    report.setting("data", split.describe()).setting("base model", base.version())
+        .setting("PROMO artifact", p.metadata().version()).setting("serving rule", uc.serving())
+        .setting("tuning rates", rates).setting("evaluation", config).setting("java", System.getProperty("java.version"));
+    report.write(html);
+    System.out.println();
+    verdict.forEach(System.out::println);
+    System.out.println("report      " + html + "  (tables: " + md + "; --tables prints them here)");
+    System.out.println("results     " + target);
     return 0;
   }
 }

@@ -15,7 +15,11 @@ import java.util.Set;
  * data. Users and items have latent vectors; item popularity follows a power law; a share of the items is released
  * during the period (they start cold); each impression is drawn among released items with weight popularity x
  * exp(tasteExposure * affinity), as a feed that already knows something of its users serves them, and the user
- * clicks with probability sigmoid(sharpness * affinity + bias). (With exposure by popularity alone, what a user is
+ * clicks with probability sigmoid(sharpness * affinity + bias + appeal), where an item's appeal (normal, spread
+ * {@code appealSpread}) stands for what every user sees in it: a dull item keeps collecting negatives while it is
+ * cold, as in a real feed, so pinnacle memory is tested against many of them. A share {@code exploreShare} of the
+ * impressions goes to items released in the last two days, to users drawn regardless of taste, as feeds give new items
+ * a traffic pool to learn from. (With exposure by popularity alone, what a user is
  * shown says nothing of them, and a sequence model trained on the clicks learns popularity: every user vector
  * points the same way.) Dwell grows with affinity, and likes, follows,
  * comments and forwards are rarer signals of high affinity. Content features are a noisy one-hot of the item's
@@ -27,16 +31,22 @@ public final class SyntheticStream {
   /** Sizes and shape of the stream; {@link #small()} is the default used by the main command and tests. */
   public record Config(int users, int items, int latentDim, int impressionsPerUser, double popularityExponent,
                        double lateItemShare, long periodMs, double sharpness, double clickBias, double tasteExposure,
-                       long seed) {
+                       double appealSpread, double exploreShare, int coldThreshold, long seed) {
+    static final double APPEAL = 0.7;
+    static final double EXPLORE = 0.4;
+
     public static Config small() {
-      return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -0.6, 1.5, 42L);
+      return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -1.0, 1.5, APPEAL, EXPLORE, 50, 42L);
     }
 
     /** Test fixtures: exposure by popularity alone, which sends more traffic to cold items. */
     public static Config tiny() {
-      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 0.0, 7L);
+      return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 0.0, 0.0, 0.0, 20, 7L);
     }
   }
+
+  /** How long a newly released item gets exploration traffic. */
+  static final long NEW_FOR_MS = 2L * 24 * 3600 * 1000;
 
   private SyntheticStream() {}
 
@@ -56,6 +66,13 @@ public final class SyntheticStream {
     for (int r = 0; r < c.items(); r++) {
       weight[perm[r]] = Math.pow(r + 1, -c.popularityExponent());
     }
+    // Appeal from its own generator, so that the exposure model's draws do not depend on it.
+    Random appealRnd = new Random(c.seed() * 31 + 17);
+    double[] appeal = new double[c.items()];
+    for (int i = 0; i < appeal.length; i++) {
+      appeal[i] = appealRnd.nextGaussian() * c.appealSpread();
+    }
+    Random explore = new Random(c.seed() * 31 + 29);
     long[] release = new long[c.items()];
     long[] durationMs = new long[c.items()];
     for (int i = 0; i < c.items(); i++) {
@@ -90,13 +107,16 @@ public final class SyntheticStream {
       }
       Arrays.sort(times);
       for (int n = 0; n < times.length; n++) {
-        int item = drawReleased(rnd, exposure, release, times[n], seen);
+        int item = explore.nextDouble() < c.exploreShare() ? drawNew(explore, release, start, times[n], seen) : -1;
+        if (item < 0) {
+          item = drawReleased(rnd, exposure, release, times[n], seen);
+        }
         if (item < 0) {
           continue;
         }
         seen.add(item);
         double affinity = dot(userF[u], itemF[item]) / norm;
-        double pClick = sigmoid(c.sharpness() * affinity + c.clickBias());
+        double pClick = sigmoid(c.sharpness() * affinity + c.clickBias() + appeal[item]);
         boolean click = rnd.nextDouble() < pClick;
         double completion = click ? sigmoid(2 * affinity + rnd.nextGaussian() * 0.5) : rnd.nextDouble() * 0.1;
         double strong = sigmoid(4 * affinity - 3);
@@ -118,7 +138,7 @@ public final class SyntheticStream {
       }
     }
     events.sort(EventTimeOrder.ORDER);
-    return new Dataset(NAME, events, FeedbackRules.synthetic(), features);
+    return new Dataset(NAME, events, FeedbackRules.synthetic().withColdThreshold(c.coldThreshold()), features);
   }
 
   /** User ids start at 1 so that 0 stays free as a padding id downstream. */
@@ -128,6 +148,17 @@ public final class SyntheticStream {
 
   static long itemId(int i) {
     return i + 1L;
+  }
+
+  /** An item released during the period less than {@link #NEW_FOR_MS} ago, uniformly, or -1. */
+  private static int drawNew(Random rnd, long[] release, long start, long t, Set<Integer> seen) {
+    List<Integer> fresh = new ArrayList<>();
+    for (int i = 0; i < release.length; i++) {
+      if (release[i] > start && release[i] <= t && t - release[i] < NEW_FOR_MS && !seen.contains(i)) {
+        fresh.add(i);
+      }
+    }
+    return fresh.isEmpty() ? -1 : fresh.get(rnd.nextInt(fresh.size()));
   }
 
   private static int drawReleased(Random rnd, double[] weight, long[] release, long t, Set<Integer> seen) {

@@ -9,6 +9,8 @@ import io.pinnacle.data.Label;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.IdIndex;
 import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.retention.RetentionReport;
+import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.targeting.TargetingEstimator;
 import io.pinnacle.targeting.TargetingStats;
@@ -68,9 +70,9 @@ public final class PrequentialEvaluation {
     this.config = config;
   }
 
-  /** The tables (markdown) and everything in them (JSON-ready). */
   /** The tables, their JSON, and the job's bounded targeting estimator computed on the same replay. */
-  public record Result(String markdown, Map<String, Object> json, TargetingStats liveEstimator) {}
+  public record Result(String markdown, Map<String, Object> json, TargetingStats liveEstimator,
+                       RetentionStats retention) {}
 
   private record Labelled(int user, int item, boolean positive, float value, long timeMs) {}
 
@@ -166,8 +168,9 @@ public final class PrequentialEvaluation {
           new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), true, dense);
       rows.add(frozenRow);
       TargetingStats live = new TargetingStats();
+      RetentionStats retention = new RetentionStats();
       Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state,
-          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live);
+          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live, retention);
       rows.add(promoRow);
       int reference = rows.size() - 1; // PROMO-stream
       // What the serving rule adds: PROMO-stream from the plain starting embedding, and the rule's anchor alone.
@@ -266,6 +269,17 @@ public final class PrequentialEvaluation {
       json.put("config", config);
       json.put("rows", rows.stream().map(r -> r.name).toList());
       json.put("reference", rows.get(reference).name);
+      // What each row is, for the verdict: the served row, the static base, a baseline it must beat, a variant of
+      // PROMO-stream, the row that knows nothing of taste, or a diagnostic.
+      Map<String, String> roles = new LinkedHashMap<>();
+      for (Row r : rows) {
+        roles.put(r.name, r == promoRow ? PrequentialVerdict.REFERENCE : r == staticBase ? PrequentialVerdict.STATIC_BASE
+            : r == noInformation ? PrequentialVerdict.NO_INFORMATION
+            : r.name.startsWith("Diagnostic") ? PrequentialVerdict.DIAGNOSTIC
+            : r instanceof Rows.PromoStream || r instanceof Rows.Borda || r.name.startsWith("Static base")
+                ? PrequentialVerdict.VARIANT : PrequentialVerdict.BASELINE);
+      }
+      json.put("roles", roles);
       int[] groupCounts = new int[ItemGroup.values().length];
       for (int i = 1; i < ni; i++) {
         groupCounts[group[i].ordinal()]++;
@@ -320,7 +334,12 @@ public final class PrequentialEvaluation {
           updaterConfig.targetingProbes(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
       md.append(TargetingTable.of(Map.of("offline twin", live)));
       json.put("seconds", (System.nanoTime() - t0) / 1e9);
-      return new Result(md.toString(), json, live);
+      json.put("retention", retention.toMap());
+      md.append(String.format(Locale.ROOT, "%nPinnacle memory retention on this replay (PROMO-stream, the job's "
+          + "tracker settings: sample rate %.2f, at most %d pairs per item):%n%n", updaterConfig.retentionSampleRate(),
+          updaterConfig.retentionMaxPerItem()));
+      md.append(RetentionReport.markdown(Map.of("offline twin", retention)));
+      return new Result(md.toString(), json, live, retention);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.pinnacle.prequential;
 
 import io.pinnacle.data.Label;
+import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.tuning.ColdItemReplay;
 import io.pinnacle.tuning.ColdItemUpdater.Update;
@@ -196,14 +197,17 @@ final class Rows {
 
     PromoStream(String name, StreamState s, ColdItemUpdater updater, int batch, boolean frozenUsers,
                 Map<Long, Integer> dense) {
-      this(name, s, updater, batch, frozenUsers, dense, null);
+      this(name, s, updater, batch, frozenUsers, dense, null, null);
     }
 
-    /** {@code live}: collects the job's bounded targeting estimator on this replay (null: not measured). */
+    /**
+     * {@code live} and {@code retention}: collect the job's bounded targeting estimator and its retention measurement
+     * on this replay (null: not measured).
+     */
     PromoStream(String name, StreamState s, ColdItemUpdater updater, int batch, boolean frozenUsers,
-                Map<Long, Integer> dense, TargetingStats live) {
+                Map<Long, Integer> dense, TargetingStats live, RetentionStats retention) {
       super(name, s, frozenUsers);
-      this.replay = new ColdItemReplay(updater, batch, null, live);
+      this.replay = new ColdItemReplay(updater, batch, retention, live);
       this.dense = dense;
       this.lastPositiveMs = new long[s.userIds.length];
       Arrays.fill(lastPositiveMs, -1L);

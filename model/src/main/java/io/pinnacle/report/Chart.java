@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A line chart for the HTML report: x values (numbers, or category labels drawn at 0, 1, 2, ...), and series with an
  * optional interval band. NaN is a gap. {@link #table()} gives the same numbers as a table, shown beside the chart.
  */
 public record Chart(String title, String xLabel, String yLabel, List<String> categories, double[] x,
-                    List<Series> series, String note) {
+                    List<Series> series, String note, boolean pointsOnly) {
 
   /** One line; {@code lo} and {@code hi} (both or neither) draw a band around it. */
   public record Series(String name, double[] y, double[] lo, double[] hi) {
@@ -27,6 +29,16 @@ public record Chart(String title, String xLabel, String yLabel, List<String> cat
     boolean banded() {
       return lo != null;
     }
+  }
+
+  public Chart(String title, String xLabel, String yLabel, List<String> categories, double[] x, List<Series> series,
+               String note) {
+    this(title, xLabel, yLabel, categories, x, series, note, false);
+  }
+
+  /** The same chart drawn as points without lines: for categories that are not an order (models, jobs). */
+  public Chart asPoints() {
+    return new Chart(title, xLabel, yLabel, categories, x, series, note, true);
   }
 
   public Chart {
@@ -55,6 +67,27 @@ public record Chart(String title, String xLabel, String yLabel, List<String> cat
     return new Chart(title, xLabel, yLabel, null, x, series, note);
   }
 
+  /**
+   * A chart of series sampled at their own x values (runs of different lengths): x is the union, and a series has a
+   * gap where it has no sample. {@code points} maps a series name to its (x, y) pairs.
+   */
+  public static Chart merged(String title, String xLabel, String yLabel, Map<String, List<double[]>> points,
+                             String note) {
+    TreeSet<Double> xs = new TreeSet<>();
+    points.values().forEach(l -> l.forEach(p -> xs.add(p[0])));
+    double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray();
+    List<Series> series = new ArrayList<>();
+    for (Map.Entry<String, List<double[]>> e : points.entrySet()) {
+      double[] y = new double[x.length];
+      Arrays.fill(y, Double.NaN);
+      for (double[] p : e.getValue()) {
+        y[Arrays.binarySearch(x, p[0])] = p[1];
+      }
+      series.add(Series.of(e.getKey(), y));
+    }
+    return new Chart(title, xLabel, yLabel, null, x, series, note);
+  }
+
   /** The points a reader can see (finite values over all series). */
   public int points() {
     int n = 0;
@@ -76,7 +109,7 @@ public record Chart(String title, String xLabel, String yLabel, List<String> cat
     Table.Builder t = new Table.Builder(title, cols);
     for (int i = 0; i < x.length; i++) {
       List<String> row = new ArrayList<>();
-      row.add(categories != null ? categories.get(i) : number(x[i]));
+      row.add(categories != null ? categories.get(i) : axisNumber(x[i]));
       for (Series s : series) {
         String v = number(s.y()[i]);
         if (s.banded() && Double.isFinite(s.y()[i])) {
@@ -87,6 +120,12 @@ public record Chart(String title, String xLabel, String yLabel, List<String> cat
       t.row(row);
     }
     return t.build();
+  }
+
+  /** An x value: as {@link #number} but without trailing zeros (3.8 s, not 3.800). */
+  static String axisNumber(double v) {
+    String s = number(v);
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   static String number(double v) {

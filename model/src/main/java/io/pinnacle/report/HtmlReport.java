@@ -46,9 +46,9 @@ public final class HtmlReport {
     return this;
   }
 
-  /** Lines set in a fixed font, kept as they are (a verdict, a log excerpt). */
+  /** Lines set in a fixed font, wrapped only where the page is too narrow (a verdict, a log excerpt). */
   public HtmlReport preformatted(String text) {
-    body.add("<pre>" + escape(text) + "</pre>");
+    body.add("<pre class=\"verdict\">" + escape(text) + "</pre>");
     return this;
   }
 
@@ -65,6 +65,11 @@ public final class HtmlReport {
 
   /** A chart with its numbers beside it. */
   public HtmlReport chart(Chart c) {
+    return chart(c, c.table());
+  }
+
+  /** A chart with a table of its own beside it (the chart's numbers and more, such as counts). */
+  public HtmlReport chart(Chart c, Table numbers) {
     if (c.points() == 0) {
       body.add("<section class=\"figure\"><h3>" + escape(c.title()) + "</h3><p class=\"empty\">no data in this run"
           + (c.note() != null ? ": " + escape(c.note()) : "") + "</p></section>");
@@ -77,7 +82,7 @@ public final class HtmlReport {
     }
     h.append("<div class=\"pair\"><div class=\"chart\" id=\"chart-").append(id).append("\" data-expected-points=\"")
         .append(c.points()).append("\"></div>");
-    h.append("<div class=\"numbers\">").append(tableHtml(c.table())).append("</div></div>");
+    h.append("<div class=\"numbers\">").append(tableHtml(numbers)).append("</div></div>");
     h.append("<script type=\"application/json\" class=\"chart-spec\" data-target=\"chart-").append(id).append("\">")
         .append(spec(c).replace("</", "<\\/")).append("</script></section>");
     body.add(h.toString());
@@ -133,6 +138,7 @@ public final class HtmlReport {
     s.put("xLabel", c.xLabel());
     s.put("yLabel", c.yLabel());
     s.put("categories", c.categories());
+    s.put("pointsOnly", c.pointsOnly());
     s.put("x", nulls(c.x()));
     List<Map<String, Object>> series = new ArrayList<>();
     for (Chart.Series x : c.series()) {

@@ -1,5 +1,9 @@
 package io.pinnacle.retention;
 
+import io.pinnacle.report.Chart;
+import io.pinnacle.report.HtmlReport;
+import io.pinnacle.report.Table;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +71,41 @@ public final class RetentionReport {
       Files.createDirectories(out.getParent());
     }
     BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The report's chart: retention against accumulated negatives, with memorized / evaluated per bucket beside it. */
+  public static void addTo(HtmlReport report, Map<String, RetentionStats> series, String title) {
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < RetentionStats.BUCKETS; b++) {
+      labels.add(RetentionStats.label(b));
+    }
+    List<Chart.Series> lines = new ArrayList<>();
+    List<String> cols = new ArrayList<>(List.of("negatives since t0"));
+    for (Map.Entry<String, RetentionStats> e : series.entrySet()) {
+      double[] y = new double[RetentionStats.BUCKETS];
+      for (int b = 0; b < y.length; b++) {
+        y[b] = e.getValue().rate(b);
+      }
+      lines.add(Chart.Series.of(e.getKey(), y));
+      cols.add(e.getKey() + ": retention (memorized / evaluated)");
+    }
+    Table.Builder t = new Table.Builder(title, cols);
+    for (int b = 0; b < RetentionStats.BUCKETS; b++) {
+      List<String> row = new ArrayList<>(List.of(labels.get(b)));
+      for (RetentionStats s : series.values()) {
+        long n = s.memorized(b) + s.forgotten(b);
+        row.add(n == 0 ? "- (0)" : String.format(Locale.ROOT, "%.3f (%d / %d)", s.rate(b), s.memorized(b), n));
+      }
+      t.row(row);
+    }
+    List<String> last = new ArrayList<>(List.of("tracked pairs / correct at t0"));
+    for (RetentionStats s : series.values()) {
+      last.add(s.trackedCount() + " / " + s.correctAtT0Count());
+    }
+    t.row(last);
+    report.chart(Chart.categorical(title, "negatives since the pair entered the pinnacle set", "retention rate",
+        labels, lines, "a pair correct at t0 (its item ranked in the user's top K) is re-evaluated at every update "
+            + "of the item while it is cold; retention = still correct / evaluated"), t.build());
   }
 
   public static Map<String, Object> json(Map<String, RetentionStats> series) {

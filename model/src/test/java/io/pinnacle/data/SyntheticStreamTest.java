@@ -22,7 +22,7 @@ class SyntheticStreamTest {
     SyntheticStream.Config c = SyntheticStream.Config.tiny();
     Dataset other = SyntheticStream.generate(new SyntheticStream.Config(c.users(), c.items(), c.latentDim(),
         c.impressionsPerUser(), c.popularityExponent(), c.lateItemShare(), c.periodMs(), c.sharpness(),
-        c.clickBias(), c.tasteExposure(), c.seed() + 1));
+        c.clickBias(), c.tasteExposure(), c.appealSpread(), c.exploreShare(), c.coldThreshold(), c.seed() + 1));
     assertNotEquals(a.events(), other.events());
   }
 

@@ -19,6 +19,7 @@ import io.pinnacle.users.UserEncoder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,27 @@ class PrequentialEvaluationTest {
     assertEquals(base - knn, d.value(), 1e-12);
     assertTrue(d.lo() <= d.value() && d.value() <= d.hi(), d.toString());
     assertTrue(r.markdown().contains("Static base minus item-kNN"));
+    // The verdict: the served row against the static base and the best baseline, with the paired interval of each
+    // difference, the same numbers as the tables.
+    Map<String, String> roles = (Map<String, String>) r.json().get("roles");
+    assertEquals("reference", roles.get("PROMO-stream"));
+    assertEquals("static-base", roles.get("Static base"));
+    assertEquals("baseline", roles.get("Item-kNN (streaming co-occurrence)"));
+    assertEquals("no-information", roles.get("No information (NEW and COLD items at zero)"));
+    assertEquals("diagnostic", roles.get("Diagnostic: item age (newest first)"));
+    List<String> verdict = PrequentialVerdict.lines(r.json());
+    String coldLine = verdict.stream().filter(l -> l.trim().startsWith("COLD")).findFirst().orElseThrow();
+    PairedAuc.Estimate served = (PairedAuc.Estimate) ((Map<String, Object>) cold.get("PROMO-stream")).get("auc");
+    assertTrue(coldLine.contains(String.format(Locale.ROOT, "served %.3f", served.value())), coldLine);
+    assertTrue(coldLine.contains("vs static base") && coldLine.contains("vs best baseline"), coldLine);
+  }
+
+  @Test
+  void theVerdictsWordFollowsTheInterval() {
+    assertEquals("better", PrequentialVerdict.word(new PairedAuc.Estimate(0.02, 0.001, 0.04), 50));
+    assertEquals("worse", PrequentialVerdict.word(new PairedAuc.Estimate(-0.02, -0.04, -0.001), 50));
+    assertEquals("no different", PrequentialVerdict.word(new PairedAuc.Estimate(0.02, -0.01, 0.04), 50));
+    assertEquals("too few items to tell", PrequentialVerdict.word(new PairedAuc.Estimate(0.02, 0.01, 0.04), 3));
   }
 
   @Test

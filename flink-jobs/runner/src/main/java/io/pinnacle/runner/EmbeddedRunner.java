@@ -20,7 +20,6 @@ import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.retention.RetentionReport;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.targeting.TargetingStats;
-import io.pinnacle.targeting.TargetingTable;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Path;
@@ -73,6 +72,10 @@ public final class EmbeddedRunner implements Callable<Integer> {
   @Option(names = "--flink", description = "Flink setting of the local cluster key=value (repeatable)")
   Map<String, String> flinkSettings = new LinkedHashMap<>();
 
+  @Option(names = "--tables", description = "also print every table (they are always written to "
+      + "<work>/tables-<dataset>.md and the HTML report)")
+  boolean tables;
+
   @Option(names = "--timeout", defaultValue = "PT60M", description = "give up after this long (ISO-8601)")
   Duration timeout;
 
@@ -98,7 +101,12 @@ public final class EmbeddedRunner implements Callable<Integer> {
     settings.put(PinnacleOptions.ARTIFACT_BASE.key(), baseDir.toString());
     settings.put(PinnacleOptions.ARTIFACT_PROMO.key(), promoDir.toString());
     settings.put(PinnacleOptions.FEEDBACK_RULES.key(), rulesName(name));
-    settings.put(PinnacleOptions.RETENTION_WINDOW.key(), "5 s");
+    settings.put(PinnacleOptions.RETENTION_WINDOW.key(), "1 s");
+    // A demo catalogue of hundreds of items: micro-batches of 8 dirty items (with the job's 256 only the timer would
+    // flush), and every pinnacle pair followed, so that retention is measured as an item's negatives accumulate.
+    settings.put(PinnacleOptions.BATCH_SIZE.key(), "8");
+    settings.put(PinnacleOptions.RETENTION_SAMPLE_RATE.key(), "1.0");
+    settings.put(PinnacleOptions.RETENTION_MAX_PER_ITEM.key(), "10");
     settings.putAll(overrides);
     Path runDir = work.resolve("run-" + name + "-" + System.currentTimeMillis());
     try (EmbeddedKafka kafka = EmbeddedKafka.start(runDir)) {
@@ -120,7 +128,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
           config.get(PinnacleOptions.TOPIC_RETENTION));
       liveTargeting = RetentionReportCommand.targetingFromTopic(kafka.bootstrapServers(),
           config.get(PinnacleOptions.TOPIC_TARGETING)).getOrDefault("promo", new TargetingStats());
-      report(split, temporal, base, promoDir, r, config);
+      report(split, temporal, base, promoDir, r, config, settings);
       return r.sequenceErrors().isEmpty() ? 0 : 1;
     }
   }
@@ -135,33 +143,35 @@ public final class EmbeddedRunner implements Callable<Integer> {
   }
 
   private void report(LeaveOneOutSplit split, TemporalSplit temporal, BaseModelArtifact base, Path promoDir,
-                      StreamRun.Result r, Configuration config) throws Exception {
+                      StreamRun.Result r, Configuration config, Map<String, String> settings) throws Exception {
     PromoArtifact promo = PromoArtifact.load(promoDir);
     PromoConfig pc = promo.metadata().config();
-    System.out.println();
-    System.out.printf(Locale.ROOT, "stream: %,d events in %.1f s (%,.0f events/s), %,d item updates (%,.0f/s), "
-            + "freshness p50 %.0f ms p99 %.0f ms, state %.0f bytes per cold item, %d items with embeddings, "
-            + "dead-lettered %d, duplicates %d, updateSeq errors %d%n", r.received(), r.seconds(),
-        r.eventsPerSecond(), r.emitted(), r.updatesPerSecond(), r.freshnessP50Ms(), r.freshnessP99Ms(),
-        r.stateBytesPerColdItem(), r.latest().size(), r.deadLettered(), r.duplicates(), r.sequenceErrors().size());
-    if (config.get(PinnacleOptions.USERS_ENABLED)) {
-      System.out.printf(Locale.ROOT, "user stage: %,d user vectors encoded, %,d events without a user vector, state "
-          + "%.0f bytes per user%n", r.userVectorsEncoded(), r.eventsWithoutUserVector(), r.stateBytesPerUser());
-    }
     // The same stream, test-then-train, with the job's updater settings: quality at the moment of each event.
     UpdaterConfig uc = JobConfiguration.updaterConfig(config, promo.metadata().coldThreshold(), pc.pinnacleMode());
     TuningRates rates = new TuningRates(config.get(PinnacleOptions.LAMBDA1), config.get(PinnacleOptions.LAMBDA2),
         config.get(PinnacleOptions.LEARNING_RATE));
     PrequentialEvaluation.Result q = new PrequentialEvaluation(temporal, base, promo, uc, rates,
         PrequentialConfig.defaults()).run();
-    System.out.println();
-    System.out.println("Prequential quality of this stream (each positive scored before it is applied):");
-    System.out.print(q.markdown());
+    RetentionStats retentionStats = retention.values().stream().findFirst().orElseGet(RetentionStats::new);
+    String name = split.dataset.name();
+    Map<String, String> shown = new LinkedHashMap<>(settings);
+    flinkSettings.forEach((k, v) -> shown.put("flink " + k, v));
+    RunReport report = new RunReport(new RunReport.Inputs(name, temporal.describe(), r,
+        config.get(PinnacleOptions.USERS_ENABLED), JobConfiguration.deliveryGuarantee(config).name(),
+        StreamRun.CHECKPOINT_INTERVAL.toSeconds(), q, liveTargeting, retentionStats, shown));
+    Path html = work.resolve("report-" + name + ".html");
+    Path tablesFile = work.resolve("tables-" + name + ".md");
+    List<String> verdict = report.write(html, tablesFile);
+    if (tables) {
+      System.out.println();
+      System.out.print(report.markdown());
+    }
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("dataset", split.dataset.name());
+    summary.put("dataset", name);
     summary.put("splitTimeMs", temporal.splitTimeMs());
     summary.put("deliveryGuarantee", JobConfiguration.deliveryGuarantee(config).name());
     summary.put("flink", flinkSettings);
+    summary.put("settings", settings);
     summary.put("batchSize", config.get(PinnacleOptions.BATCH_SIZE));
     summary.put("userStage", config.get(PinnacleOptions.USERS_ENABLED));
     summary.put("events", r.received());
@@ -179,27 +189,16 @@ public final class EmbeddedRunner implements Callable<Integer> {
     summary.put("duplicates", r.duplicates());
     summary.put("itemsWithEmbeddings", r.latest().size());
     summary.put("updateSeqErrors", r.sequenceErrors());
+    summary.put("timeline", r.timeline().json());
     summary.put("prequential", q.json());
-    System.out.println();
-    System.out.println("Live targeting of this run: the job's estimator (its targeting reports) next to the same "
-        + "estimator on the offline replay; AUC (pairs). The job pairs negatives with the embedding it had served, "
-        + "the replay with the one after a flush before every evaluated positive: counts differ by that lag.");
-    System.out.println();
-    Map<String, TargetingStats> sources = new LinkedHashMap<>();
-    sources.put("job (live)", liveTargeting);
-    sources.put("offline twin", q.liveEstimator());
-    System.out.print(TargetingTable.of(sources));
     summary.put("liveTargeting", Map.of("job", liveTargeting.toMap(), "offlineTwin", q.liveEstimator().toMap()));
-    Map<String, RetentionStats> series = new LinkedHashMap<>();
-    retention.forEach((k, v) -> series.put("PROMO (this run)", v));
-    Path chart = work.resolve("retention-" + split.dataset.name());
-    System.out.println();
-    System.out.println("Pinnacle memory retention of this run (" + split.dataset.name() + "):");
-    RetentionReportCommand.write(series, "Pinnacle memory retention, " + split.dataset.name(), chart);
-    summary.put("retention", Map.of("series", RetentionReport.json(series), "chart", chart + ".png"));
-    Path out = work.resolve("summary-" + split.dataset.name() + ".json");
+    summary.put("retention", RetentionReport.json(Map.of("PROMO (this run)", retentionStats)));
+    summary.put("verdict", verdict);
+    Path out = work.resolve("summary-" + name + ".json");
     JSON.writeValue(out.toFile(), summary);
-    System.out.println("summary written to " + out);
+    System.out.println();
+    verdict.forEach(System.out::println);
+    System.out.println("summary     " + out);
   }
 
   /** The data set's item features as the catalog carries them (feature ids per item). */

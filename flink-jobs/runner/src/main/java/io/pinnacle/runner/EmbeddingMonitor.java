@@ -101,6 +101,11 @@ public final class EmbeddingMonitor implements AutoCloseable {
     return sequenceErrors;
   }
 
+  /** Freshness of the updates read after the first {@code from} (in the order read). */
+  public List<Long> freshnessSince(int from) {
+    return List.copyOf(freshnessMs.subList(Math.min(from, freshnessMs.size()), freshnessMs.size()));
+  }
+
   /** Freshness percentile in ms (q in [0, 1]); NaN when nothing was seen. */
   public double freshnessPercentile(double q) {
     if (freshnessMs.isEmpty()) {

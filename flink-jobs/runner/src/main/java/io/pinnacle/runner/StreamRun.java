@@ -32,7 +32,8 @@ public final class StreamRun {
                        long emitted,
                        long embeddingsRead, Map<Long, ItemEmbedding> latest, List<String> sequenceErrors,
                        double freshnessP50Ms, double freshnessP99Ms, double seconds, double stateBytesPerColdItem,
-                       double stateBytesPerUser, long userVectorsEncoded, long eventsWithoutUserVector) {
+                       double stateBytesPerUser, long userVectorsEncoded, long eventsWithoutUserVector,
+                       RunTimeline timeline) {
     /** Events per second while the job was consuming (first to last record received). */
     public double eventsPerSecond() {
       return received / seconds;
@@ -127,23 +128,33 @@ public final class StreamRun {
   /** The local cluster's checkpoint interval unless {@code extra} sets one (a quiet run waits for two). */
   public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
+  /** How often the progress line is printed (the rate it shows is over this interval). */
+  private static final long PROGRESS_EVERY_MS = 3_000;
+
   /** Accumulators and timing when the job went quiet. */
-  public record Quiet(Map<String, Object> accumulators, double seconds) {}
+  public record Quiet(Map<String, Object> accumulators, double seconds, RunTimeline timeline) {}
 
   /**
    * Waits until the replay finished, the job received {@code total} records, everything it emitted is readable
-   * (committed), and nothing changed for two checkpoint intervals plus the max delay (so the last checkpoint
-   * covers all of it). Prints a progress line every 2 s when asked.
+   * (committed), and nothing changed for a checkpoint interval plus the longer of the max delay and the retention
+   * window (at most another interval), so that the last window's reports are committed too. Samples the run's
+   * timeline every second and prints a progress line every 3 s when asked.
    */
   public static Quiet awaitQuiet(JobClient job, EmbeddingMonitor monitor, Configuration config, Thread replay,
                                  ReplayProducer producer, long total, boolean printProgress, long startedNs,
                                  Duration timeout) throws Exception {
-    long stableFor = CHECKPOINT_INTERVAL.toMillis() * 2 + config.get(PinnacleOptions.MAX_DELAY).toMillis() + 2_000;
+    // Once the output is committed, the last retention and targeting windows still have to close and be committed
+    // by the next checkpoint.
+    long checkpointMs = CHECKPOINT_INTERVAL.toMillis();
+    long stableFor = checkpointMs + Math.min(checkpointMs, Math.max(config.get(PinnacleOptions.MAX_DELAY).toMillis(),
+        config.get(PinnacleOptions.RETENTION_WINDOW).toMillis())) + 2_000;
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     long lastChange = System.currentTimeMillis();
     long lastPrint = 0;
     long lastPrintedReceived = 0;
     boolean endAnnounced = false;
+    RunTimeline timeline = new RunTimeline();
+    long lastSample = 0;
     String lastSignature = "";
     Map<String, Object> acc;
     while (true) {
@@ -160,7 +171,11 @@ public final class StreamRun {
         lastSignature = signature;
         lastChange = now;
       }
-      if (printProgress && now - lastPrint >= 2_000) {
+      if (now - lastSample >= 1_000) {
+        lastSample = now;
+        timeline.sample((System.nanoTime() - startedNs) / 1e9, producer.sent.get(), received, emitted, monitor);
+      }
+      if (printProgress && now - lastPrint >= PROGRESS_EVERY_MS) {
         // The rate over the last interval, not the whole run: it falls to 0 when the input has ended.
         double rate = lastPrint == 0 ? 0 : (received - lastPrintedReceived) * 1e3 / (now - lastPrint);
         lastPrint = now;
@@ -191,7 +206,7 @@ public final class StreamRun {
     // Throughput over the time the job was actually consuming: first to last record, as the job saw them.
     double seconds = Math.max(0.001, (get(acc, DecodeAndValidate.LAST_MS) - get(acc, DecodeAndValidate.FIRST_MS))
         / 1e3);
-    return new Quiet(acc, seconds);
+    return new Quiet(acc, seconds, timeline);
   }
 
   private static Result result(long sent, Quiet q, EmbeddingMonitor monitor) {
@@ -204,7 +219,7 @@ public final class StreamRun {
         List.copyOf(monitor.sequenceErrors()), monitor.freshnessPercentile(0.5), monitor.freshnessPercentile(0.99),
         q.seconds(), avg instanceof Number n ? n.doubleValue() : Double.NaN,
         userAvg instanceof Number u ? u.doubleValue() : Double.NaN, get(acc, UserVectorOperator.ENCODED),
-        get(acc, UserVectorOperator.WITHOUT_VECTOR));
+        get(acc, UserVectorOperator.WITHOUT_VECTOR), q.timeline());
   }
 
   /** p50 / p99 of the updates read so far, or a dash before the first. */

@@ -115,6 +115,9 @@ public final class ClusterSoak {
     result.put("samples", samples);
     JSON.writeValue(out.resolve("soak.json").toFile(), result);
     SoakChart.write(samples, pids.keySet(), out.resolve("soak.png"));
+    Map<String, Object> shown = new LinkedHashMap<>(result);
+    shown.remove("samples");
+    SoakChart.html(samples, pids.keySet(), shown, out.resolve("soak.html"));
     System.out.println(JSON.writeValueAsString(trends));
   }
 

@@ -83,5 +83,8 @@ public final class StreamBenchmark {
     }
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), b);
     ChartWriter.write(runs, png);
+    Path html = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", ".html"));
+    BenchReport.write(b, html);
+    System.out.println("report written to " + html);
   }
 }

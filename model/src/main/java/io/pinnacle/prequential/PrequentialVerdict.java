@@ -1,0 +1,197 @@
+package io.pinnacle.prequential;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The prequential results in a few lines: per item group, the served embeddings (PROMO-stream) against the static
+ * base and against the best baseline, as targeting AUC over all buckets with the paired 95% interval of the
+ * difference and a plain word, beside the row that knows nothing of taste; then placement.
+ */
+public final class PrequentialVerdict {
+  static final String REFERENCE = "reference";
+  static final String STATIC_BASE = "static-base";
+  static final String BASELINE = "baseline";
+  static final String VARIANT = "variant";
+  static final String NO_INFORMATION = "no-information";
+  static final String DIAGNOSTIC = "diagnostic";
+
+  private PrequentialVerdict() {}
+
+  /** Fewer items than this and a bootstrap over items says little: the verdict does not give a word. */
+  static final int MIN_ITEMS = 10;
+
+  /** better / no different / worse, from the 95% interval of (served minus other) over {@code items} items. */
+  public static String word(PairedAuc.Estimate servedMinusOther, int items) {
+    if (items < MIN_ITEMS) {
+      return "too few items to tell";
+    }
+    return servedMinusOther.lo() > 0 ? "better" : servedMinusOther.hi() < 0 ? "worse" : "no different";
+  }
+
+  /** The verdict's targeting and placement lines for a prequential result's JSON. */
+  public static List<String> lines(Map<String, Object> json) {
+    Results r = new Results(json);
+    List<String> out = new ArrayList<>();
+    out.add("targeting   AUC over all buckets, 95% interval; 0.5 = no information (served = " + r.reference() + "):");
+    for (String group : r.groups()) {
+      String cell = group + "|all";
+      PairedAuc.Estimate served = r.auc(cell, r.reference());
+      if (served == null) {
+        continue;
+      }
+      String label = group.equals("WARM") ? "WARM control" : group;
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-12s served %s", label, fmt(served)));
+      int items = ((Number) r.cell(cell).get("items")).intValue();
+      String base = r.withRole(STATIC_BASE);
+      if (base != null && r.auc(cell, base) != null) {
+        line.append(compare("static base", r.auc(cell, base), r.servedMinus(cell, base), items));
+      }
+      String best = r.bestBaseline(cell);
+      if (best != null) {
+        line.append(compare("best baseline (" + best + ")", r.auc(cell, best), r.servedMinus(cell, best), items));
+      }
+      String none = r.withRole(NO_INFORMATION);
+      if (none != null && r.auc(cell, none) != null) {
+        line.append(String.format(Locale.ROOT, "; no information %.3f", r.auc(cell, none).value()));
+      }
+      line.append(String.format(Locale.ROOT, " (%s items, %s pairs)", r.cell(cell).get("items"),
+          r.cell(cell).get("pairs")));
+      out.add(line.toString());
+    }
+    List<String> placement = new ArrayList<>();
+    for (String group : r.groups()) {
+      Map<String, Object> p = r.placement(group + "|all");
+      if (p == null) {
+        continue;
+      }
+      String base = r.withRole(STATIC_BASE);
+      placement.add(String.format(Locale.ROOT, "%s %.3f (static base %.3f)", group, r.hr10(p, r.reference()),
+          base == null ? Double.NaN : r.hr10(p, base)));
+    }
+    if (!placement.isEmpty()) {
+      out.add("placement   HR@10 of the served embeddings against 100 untouched items: " + String.join(", ", placement));
+    }
+    return out;
+  }
+
+  private static String compare(String what, PairedAuc.Estimate other, PairedAuc.Estimate diff, int items) {
+    return String.format(Locale.ROOT, "; vs %s %.3f: %s, %+.3f [%+.3f, %+.3f]", what, other.value(), word(diff, items),
+        diff.value(), diff.lo(), diff.hi());
+  }
+
+  static String fmt(PairedAuc.Estimate e) {
+    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.value(), e.lo(), e.hi());
+  }
+
+  /** Typed reading of the result's JSON map. */
+  @SuppressWarnings("unchecked")
+  static final class Results {
+    private final Map<String, Object> json;
+
+    Results(Map<String, Object> json) {
+      this.json = json;
+    }
+
+    String reference() {
+      return (String) json.get("reference");
+    }
+
+    Map<String, String> roles() {
+      return (Map<String, String>) json.getOrDefault("roles", Map.of());
+    }
+
+    String withRole(String role) {
+      for (Map.Entry<String, String> e : roles().entrySet()) {
+        if (e.getValue().equals(role)) {
+          return e.getKey();
+        }
+      }
+      return null;
+    }
+
+    List<String> withRoles(String... roles) {
+      List<String> out = new ArrayList<>();
+      List<String> wanted = List.of(roles);
+      roles().forEach((row, role) -> {
+        if (wanted.contains(role)) {
+          out.add(row);
+        }
+      });
+      return out;
+    }
+
+    /** Item groups in the tables' order: NEW, COLD, WARM (and any split variants after their group). */
+    List<String> groups() {
+      List<String> out = new ArrayList<>();
+      for (String key : targeting().keySet()) {
+        String g = key.substring(0, key.indexOf('|'));
+        if (!out.contains(g)) {
+          out.add(g);
+        }
+      }
+      out.sort((a, b) -> Integer.compare(order(a), order(b)));
+      return out;
+    }
+
+    private static int order(String g) {
+      return g.startsWith("NEW") ? 0 : g.startsWith("COLD") ? 1 : 2;
+    }
+
+    Map<String, Object> targeting() {
+      return (Map<String, Object>) json.getOrDefault("targeting", Map.of());
+    }
+
+    Map<String, Object> cell(String cell) {
+      return (Map<String, Object>) targeting().get(cell);
+    }
+
+    PairedAuc.Estimate auc(String cell, String row) {
+      return field(cell, row, "auc");
+    }
+
+    /** The served row minus {@code row}, paired over the same items. */
+    PairedAuc.Estimate servedMinus(String cell, String row) {
+      return field(cell, row, "referenceMinusThis");
+    }
+
+    private PairedAuc.Estimate field(String cell, String row, String field) {
+      Map<String, Object> c = cell(cell);
+      if (c == null) {
+        return null;
+      }
+      Map<String, Object> r = (Map<String, Object>) ((Map<String, Object>) c.get("rows")).get(row);
+      return r == null ? null : (PairedAuc.Estimate) r.get(field);
+    }
+
+    /** The baseline with the highest AUC in the cell. */
+    String bestBaseline(String cell) {
+      String best = null;
+      double bestAuc = Double.NEGATIVE_INFINITY;
+      for (String row : withRoles(BASELINE)) {
+        PairedAuc.Estimate e = auc(cell, row);
+        if (e != null && e.value() > bestAuc) {
+          bestAuc = e.value();
+          best = row;
+        }
+      }
+      return best;
+    }
+
+    Map<String, Object> placement(String cell) {
+      return (Map<String, Object>) ((Map<String, Object>) json.getOrDefault("placement", Map.of())).get(cell);
+    }
+
+    double hr10(Map<String, Object> placementCell, String row) {
+      Map<String, Double> r = (Map<String, Double>) ((Map<String, Object>) placementCell.get("rows")).get(row);
+      return r == null ? Double.NaN : r.get("hr10");
+    }
+
+    double ndcg10(Map<String, Object> placementCell, String row) {
+      Map<String, Double> r = (Map<String, Double>) ((Map<String, Object>) placementCell.get("rows")).get(row);
+      return r == null ? Double.NaN : r.get("ndcg10");
+    }
+  }
+}
