@@ -123,21 +123,8 @@ public final class PrequentialVerdict {
       return out;
     }
 
-    /** Item groups in the tables' order: NEW, COLD, WARM (and any split variants after their group). */
     List<String> groups() {
-      List<String> out = new ArrayList<>();
-      for (String key : targeting().keySet()) {
-        String g = key.substring(0, key.indexOf('|'));
-        if (!out.contains(g)) {
-          out.add(g);
-        }
-      }
-      out.sort((a, b) -> Integer.compare(order(a), order(b)));
-      return out;
-    }
-
-    private static int order(String g) {
-      return g.startsWith("NEW") ? 0 : g.startsWith("COLD") ? 1 : 2;
+      return Report.groups(targeting());
     }
 
     Map<String, Object> targeting() {

@@ -22,7 +22,8 @@ final class Report {
     return cols;
   }
 
-  private static List<String> groups(Map<String, Object> cells) {
+  /** The item groups of the cells in the tables' order: NEW, its variants, COLD, its variants, WARM. */
+  static List<String> groups(Map<String, Object> cells) {
     List<String> out = new ArrayList<>();
     for (String key : cells.keySet()) {
       String g = key.substring(0, key.indexOf('|'));

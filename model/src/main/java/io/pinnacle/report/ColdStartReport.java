@@ -12,9 +12,15 @@ import java.util.Map;
  * its cost to warm users), and HR@10 / NDCG@10 per model for cold, all and warm users.
  */
 public final class ColdStartReport {
+  /** The prefix of the rows that know nothing of taste. */
+  private static final String NO_TASTE = "no taste: ";
+
   private ColdStartReport() {}
 
-  /** The first row is the base; the verdict names the row with the best cold-user HR@10 and what it costs warm users. */
+  /**
+   * The first row is the base; the verdict names the method with the best cold-user HR@10 and what it costs warm
+   * users, and shows where the rows that know nothing of taste land.
+   */
   public static List<String> verdict(List<Evaluation> test) {
     List<String> out = new ArrayList<>();
     if (test.isEmpty()) {
@@ -23,7 +29,7 @@ public final class ColdStartReport {
     Evaluation base = test.get(0);
     Evaluation best = base;
     for (Evaluation e : test) {
-      if (!Double.isNaN(e.cold().hr10()) && e.cold().hr10() > best.cold().hr10()) {
+      if (!e.model().startsWith(NO_TASTE) && !Double.isNaN(e.cold().hr10()) && e.cold().hr10() > best.cold().hr10()) {
         best = e;
       }
     }
@@ -38,6 +44,15 @@ public final class ColdStartReport {
           best.warm().hr10()));
     } else {
       out.add("  best      no row beats the base for cold users");
+    }
+    List<String> tasteless = new ArrayList<>();
+    for (Evaluation e : test) {
+      if (e.model().startsWith(NO_TASTE)) {
+        tasteless.add(String.format(Locale.ROOT, "%s %.3f", e.model().substring(NO_TASTE.length()), e.cold().hr10()));
+      }
+    }
+    if (!tasteless.isEmpty()) {
+      out.add("  no taste  rows that know nothing of taste, cold HR@10: " + String.join("; ", tasteless));
     }
     return out;
   }

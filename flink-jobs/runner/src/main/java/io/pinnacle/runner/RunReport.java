@@ -28,6 +28,9 @@ final class RunReport {
                 String deliveryGuarantee, long checkpointSeconds, PrequentialEvaluation.Result prequential,
                 TargetingStats liveTargeting, RetentionStats retention, Map<String, String> settings) {}
 
+  /** Below this many events the run's events/s is mostly JIT and state start-up. */
+  private static final long SHORT_REPLAY = 200_000;
+
   private final Inputs in;
 
   RunReport(Inputs in) {
@@ -45,6 +48,10 @@ final class RunReport {
         + "%s%s", r.received(), r.eventsPerSecond(), r.emitted(), freshness,
         in.deliveryGuarantee().equals("EXACTLY_ONCE") ? " (exactly-once: output is readable when its checkpoint "
             + "completes, every " + in.checkpointSeconds() + " s)" : ""));
+    if (r.received() < SHORT_REPLAY) {
+      out.add("            (a replay this short measures the job's start-up more than its speed: "
+          + "./pinnacle stream-bench measures throughput)");
+    }
     out.add(String.format(Locale.ROOT, "input       %,d dead letters, %,d duplicates dropped, %,d updateSeq errors%s",
         r.deadLettered(), r.duplicates(), r.sequenceErrors().size(), in.userStage()
             ? String.format(Locale.ROOT, "; %,d user vectors encoded, %,d events without one", r.userVectorsEncoded(),
