@@ -26,7 +26,7 @@
 #                                      PROMO artifact at failover (states adopted)
 #   deploy/local/cluster.sh soak [MINUTES] [RATE]
 #                                      a fresh cluster at RATE events/s (1,000) for MINUTES (30): TaskManager memory,
-#                                      checkpoint size and duration, lag -> target/results/soak/soak.{json,png}
+#                                      checkpoint size and duration, lag -> target/results/soak/soak.{json,png,html}
 #
 # Every drill (MODE: exactly-once, the default, or at-least-once) also runs the same events once without a failure
 # (saved under target/local-cluster-references) and compares the committed updates with it: exactly-once, each

@@ -6,7 +6,8 @@ package io.pinnacle.prequential;
  * @param candidates      items every evaluated positive is ranked against (drawn from the items seen before it)
  * @param rejecters       at most this many later negatives of the item are paired with each positive
  * @param activeWindowMs  a rejecter counts only if they had any event this long before the positive
- * @param warmShare       share of warm items (by a hash of the id) evaluated as the warm control
+ * @param warmShare       share of warm items (by a hash of the id) evaluated as the warm control; more when that
+ *                        leaves fewer than {@link #MIN_WARM_ITEMS}
  * @param seed            seeds the candidate draws (one draw per event, shared by every method)
  * @param bootstrap       bootstrap resamples over items for the intervals
  * @param tuneBatch       PROMO-stream tunes when this many items are dirty, and before every evaluated positive
@@ -18,6 +19,8 @@ public record PrequentialConfig(int candidates, int rejecters, long activeWindow
                                 int bootstrap, int tuneBatch, float sgdLearningRate, int knnWindow,
                                 boolean promoOnly) {
   public static final long DAY_MS = 24L * 3600 * 1000;
+  /** The warm control takes at least this many warm items (or all), so its interval over items means something. */
+  public static final int MIN_WARM_ITEMS = 30;
 
   public static PrequentialConfig defaults() {
     return new PrequentialConfig(100, 10, 7 * DAY_MS, 0.1, 2024L, 1000, 256, 0.05f, 20, false);

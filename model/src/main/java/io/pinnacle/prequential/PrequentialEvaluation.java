@@ -55,6 +55,8 @@ public final class PrequentialEvaluation {
   private final UpdaterConfig updaterConfig;
   private final TuningRates rates;
   private final PrequentialConfig config;
+  /** Share of warm items in the control (set by {@link #run}). */
+  private double warmShare;
 
   public PrequentialEvaluation(TemporalSplit split, BaseModelArtifact base, PromoArtifact promo,
                                UpdaterConfig updaterConfig, TuningRates rates, PrequentialConfig config) {
@@ -116,6 +118,13 @@ public final class PrequentialEvaluation {
         group[i] = models.basePositives(itemIds[i]) >= updaterConfig.coldThreshold() ? ItemGroup.WARM
             : seenBefore[i] ? ItemGroup.COLD : ItemGroup.NEW;
       }
+      // The warm control: the configured share of warm items, or enough of them for an interval over items.
+      int warmItems = 0;
+      for (int i = 1; i < ni; i++) {
+        warmItems += group[i] == ItemGroup.WARM ? 1 : 0;
+      }
+      warmShare = Math.max(config.warmShare(),
+          Math.min(1.0, PrequentialConfig.MIN_WARM_ITEMS / (double) Math.max(1, warmItems)));
       long[] userIds = users.externalIds();
       float[][] frozen = new float[nu][];
       boolean[] newUser = new boolean[nu];
@@ -267,6 +276,7 @@ public final class PrequentialEvaluation {
       json.put("baseModelVersion", base.version());
       json.put("promoVersion", promo.metadata().version());
       json.put("config", config);
+      json.put("warmControlShare", warmShare);
       json.put("rows", rows.stream().map(r -> r.name).toList());
       json.put("reference", rows.get(reference).name);
       // What each row is, for the verdict: the served row, the static base, a baseline it must beat, a variant of
@@ -301,7 +311,7 @@ public final class PrequentialEvaluation {
           base.version(), promo.metadata().version()));
       md.append(String.format(Locale.ROOT, "items: NEW %d, COLD %d, WARM %d (control: %.0f%% of warm items); users "
               + "first seen after T: %d of %d%n", groupCounts[0], groupCounts[1], groupCounts[2],
-          100 * config.warmShare(), newUsers, nu));
+          100 * warmShare, newUsers, nu));
       md.append(String.format(Locale.ROOT, "events after T on NEW/COLD items: %,d, by users new after T %.1f%%, "
               + "without a current vector %.1f%%, without a frozen vector %.1f%%; pairs with a user new after T "
               + "%.1f%% of %,d%n", counters.tunableEvents, pct(counters.tunableEventsNewUser, counters.tunableEvents),
@@ -363,7 +373,7 @@ public final class PrequentialEvaluation {
       return true;
     }
     long h = itemId * 0x9E3779B97F4A7C15L + config.seed();
-    return Math.floorMod(h ^ (h >>> 29), 1000) < config.warmShare() * 1000;
+    return Math.floorMod(h ^ (h >>> 29), 1000) < warmShare * 1000;
   }
 
   /**
