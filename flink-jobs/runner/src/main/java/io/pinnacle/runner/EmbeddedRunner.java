@@ -192,7 +192,10 @@ public final class EmbeddedRunner implements Callable<Integer> {
     summary.put("timeline", r.timeline().json());
     summary.put("prequential", q.json());
     summary.put("liveTargeting", Map.of("job", liveTargeting.toMap(), "offlineTwin", q.liveEstimator().toMap()));
-    summary.put("retention", RetentionReport.json(Map.of("PROMO (this run)", retentionStats)));
+    Map<String, RetentionStats> retentionSeries = new LinkedHashMap<>();
+    retentionSeries.put("job", retentionStats);
+    retentionSeries.put("offlineTwin", q.retention());
+    summary.put("retention", RetentionReport.json(retentionSeries));
     summary.put("verdict", verdict);
     Path out = work.resolve("summary-" + name + ".json");
     JSON.writeValue(out.toFile(), summary);

@@ -126,6 +126,9 @@ final class RunReport {
     report.heading("Verdict");
     report.preformatted(String.join("\n", verdict.subList(0, verdict.size() - 1)));
     in.stream().timeline().addTo(report);
+    report.paragraph(String.format(Locale.ROOT, "State written to RocksDB: %,.0f bytes per cold item%s; %,d items "
+        + "with embeddings.", in.stream().stateBytesPerColdItem(), in.userStage() ? String.format(Locale.ROOT,
+        ", %,.0f bytes per user", in.stream().stateBytesPerUser()) : "", in.stream().latest().size()));
     PrequentialReport.addTo(report, in.prequential());
     report.heading("Live targeting and retention");
     PrequentialReport.addLiveTargeting(report, liveSources());
