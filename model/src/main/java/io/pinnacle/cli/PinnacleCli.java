@@ -56,7 +56,9 @@ public final class PinnacleCli {
       "  run                The streaming job end to end on an embedded Kafka broker",
       "                       and Flink MiniCluster (synthetic stream by default).",
       "  stream-bench       The stream benchmark: broker and jobs in their own JVMs,",
-      "                       max rate, freshness, resident memory; JSON and PNG.", "");
+      "                       max rate, freshness, resident memory; JSON, PNG, HTML.",
+      "  state-size         Bytes of keyed state per cold item, graduated item and",
+      "                       user at the job's defaults, and for a large catalogue.", "");
 
   public static void main(String[] args) {
     System.exit(execute(new PinnacleCli(), args));

@@ -4,6 +4,7 @@ import io.pinnacle.data.Label;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.targeting.TargetingStats;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,6 +70,16 @@ public final class ColdItemReplay {
       }
     }
     return List.of();
+  }
+
+  /** The item's state (created as the job's item stage creates it); read-only use outside the replay. */
+  public ItemState state(long itemId) {
+    return states.computeIfAbsent(itemId, updater::newItem);
+  }
+
+  /** Every item state the replay holds. */
+  public Map<Long, ItemState> states() {
+    return Collections.unmodifiableMap(states);
   }
 
   /** Tunes every dirty item now and returns their updates. */

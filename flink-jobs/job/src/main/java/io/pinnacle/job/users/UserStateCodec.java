@@ -6,14 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** User state as kept in RocksDB: {@code UserStateRecord} in Avro single-object encoding. */
-final class UserStateCodec {
+public final class UserStateCodec {
   private final AvroValueCodec<UserStateRecord> avro = new AvroValueCodec<>(UserStateRecord.getClassSchema());
 
-  byte[] encode(UserStateRecord r) {
+  public byte[] encode(UserStateRecord r) {
     return avro.encode(r);
   }
 
-  UserStateRecord decode(byte[] bytes) {
+  public UserStateRecord decode(byte[] bytes) {
     try {
       return avro.decode(bytes);
     } catch (IOException e) {
