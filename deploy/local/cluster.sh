@@ -20,6 +20,10 @@
 #                                      a fresh cluster, N events (200,000), one TaskManager SIGKILLed mid-stream and
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
 #                                      dead letter appears and updateSeq never goes backwards in the committed output
+#   deploy/local/cluster.sh drill-jobmanager [N] [MODE]
+#                                      a fresh cluster, N events (200,000), the JobManager SIGKILLed mid-stream; a new
+#                                      JobManager is started and the job resubmitted from the latest retained
+#                                      checkpoint, as an operator without HA would; PASS on the same checks
 #   deploy/local/cluster.sh drill-artifact [N]
 #                                      a corrupt, a missing and a mismatched artifact at submission (refused), then
 #                                      a corrupt artifact at failover (the job waits, then recovers) and a replaced
@@ -393,6 +397,48 @@ case "${1:-}" in
     output_checks "$mode" || verdict=FAIL
     compare "$ref" "$mode" || verdict=FAIL
     log "drill-taskmanager ($mode): $verdict"
+    [ "$verdict" = PASS ]
+    ;;
+  drill-jobmanager)
+    n=${2:-200000}
+    mode=${3:-exactly-once}
+    ref=$(reference "$n" 11) || { log "no reference run"; exit 1; }
+    fresh_cluster "$mode" 1
+    log "drill: replaying $n events, SIGKILL the JobManager after 20 s"
+    replay_in_background "$n" 11
+    sleep 20
+    old=$(job_id)
+    kill -9 "$(cat "$WORK/jobmanager.pid")"
+    killed=$(date +%s)
+    log "JobManager SIGKILLed (job $old); the TaskManagers keep running"
+    sleep 5
+    # What an operator does without HA: start a JobManager and resubmit from the newest checkpoint that completed
+    # (a directory with its _metadata; the killed JobManager could not clean any of them up).
+    chk=""
+    for d in $(ls -d "$WORK/checkpoints/$old"/chk-* 2>/dev/null | sort -t- -k2 -n); do
+      [ -f "$d/_metadata" ] && chk=$d
+    done
+    verdict=PASS
+    if [ -z "$chk" ]; then
+      log "no completed checkpoint of job $old"; verdict=FAIL
+    else
+      log "a new JobManager; resubmitting from $chk"
+      PINNACLE_CLUSTER_JAVA_OPTS="-Xmx768m" start_jvm jobmanager \
+        org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF"
+      wait_for "the new JobManager's REST API" curl -sf "$REST/overview"
+      wait_for "two TaskManagers" bash -c "curl -s $REST/overview | grep -q '\"taskmanagers\":2'"
+      submit 2 "file://$chk" > "$WORK/logs/resubmit.out" 2>&1 || { cat "$WORK/logs/resubmit.out"; verdict=FAIL; }
+      if wait_running 8; then
+        log "all tasks running again $(( $(date +%s) - killed )) s after the kill"
+      else
+        log "the resubmitted job is not running"; verdict=FAIL
+      fi
+    fi
+    wait "$replay"
+    tail -1 "$WORK/logs/replay.out"
+    output_checks "$mode" || verdict=FAIL
+    compare "$ref" "$mode" || verdict=FAIL
+    log "drill-jobmanager ($mode): $verdict"
     [ "$verdict" = PASS ]
     ;;
   drill-broker)
