@@ -21,7 +21,8 @@
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
 #                                      dead letter appears and updateSeq never goes backwards in the committed output
 #   deploy/local/cluster.sh drill-jobmanager [N] [MODE]
-#                                      a fresh cluster, N events (200,000), the JobManager SIGKILLed mid-stream; a new
+#                                      a fresh cluster, N events (200,000), the JobManager SIGKILLed mid-stream (3 s
+#                                      after the second completed checkpoint); a new
 #                                      JobManager is started and the job resubmitted from the latest retained
 #                                      checkpoint, as an operator without HA would; PASS on the same checks
 #   deploy/local/cluster.sh drill-artifact [N]
@@ -404,10 +405,15 @@ case "${1:-}" in
     mode=${3:-exactly-once}
     ref=$(reference "$n" 11) || { log "no reference run"; exit 1; }
     fresh_cluster "$mode" 1
-    log "drill: replaying $n events, SIGKILL the JobManager after 20 s"
+    log "drill: replaying $n events, SIGKILL the JobManager once two checkpoints have completed"
     replay_in_background "$n" 11
-    sleep 20
     old=$(job_id)
+    for _ in $(seq 1 180); do
+      [ "$(ls -d "$WORK/checkpoints/$old"/chk-*/_metadata 2>/dev/null | wc -l)" -ge 1 ] \
+        && [ "$(grep -c 'Completed checkpoint' "$WORK/logs/jobmanager.log")" -ge 2 ] && break
+      sleep 1
+    done
+    sleep 3
     kill -9 "$(cat "$WORK/jobmanager.pid")"
     killed=$(date +%s)
     log "JobManager SIGKILLed (job $old); the TaskManagers keep running"
