@@ -20,6 +20,10 @@
 #                                      a fresh cluster, N events (200,000), one TaskManager SIGKILLed mid-stream and
 #                                      restarted; PASS when the job recovers, every input offset is committed, no
 #                                      dead letter appears and updateSeq never goes backwards in the committed output
+#   deploy/local/cluster.sh drill-default [N] [MODE]
+#                                      the TaskManager kill with the job's default profile (user stage on, not
+#                                      reproducible): PASS on the invariants, every cold item's final event counts,
+#                                      every item's phase, and the targeting AUC within the interval of the difference
 #   deploy/local/cluster.sh drill-jobmanager [N] [MODE]
 #                                      a fresh cluster, N events (200,000), the JobManager SIGKILLed mid-stream (3 s
 #                                      after the second completed checkpoint); a new
@@ -282,11 +286,29 @@ REPRODUCIBLE="pinnacle.tuning.reproducible: true
 pinnacle.users.enabled: false"
 REFS="$ROOT/target/local-cluster-references"
 
-fresh_cluster() { # delivery mode, slots per TaskManager
+fresh_cluster() { # delivery mode, slots per TaskManager, [profile: the drills' reproducible one unless given]
   "$0" stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
-  PINNACLE_CLUSTER_SLOTS=$2 PINNACLE_CLUSTER_EXTRA="$REPRODUCIBLE
+  PINNACLE_CLUSTER_SLOTS=$2 PINNACLE_CLUSTER_EXTRA="${3-$REPRODUCIBLE}
 pinnacle.delivery-guarantee: $1" "$0" start
+}
+
+# The no-failure run of N events of a seed with the job's default profile (user stage on, not reproducible):
+# each item's last committed update and the summed targeting reports, saved once per job jar and artifacts.
+reference_default() { # N, seed
+  local key; key=$(cat "$ROOT"/flink-jobs/job/target/pinnacle-flink-job-*-job.jar "$ART/base-synthetic/metadata.json" \
+    "$ART/promo-synthetic/promo.json" | md5sum | cut -c1-8)
+  local file; file="$REFS/$key-default-$1-$2.json"
+  if [ ! -f "$file" ]; then
+    {
+      log "reference: the same events without a failure, default profile"
+      fresh_cluster exactly-once 1 ""
+      tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "$1" "$2" | tail -1
+      output_checks exactly-once && tool final-snapshot "$BOOTSTRAP" "$file.tmp" && mv "$file.tmp" "$file"
+      "$0" stop
+    } >&2
+  fi
+  [ -f "$file" ] && echo "$file"
 }
 
 # The no-failure run of N events of each seed, saved once per job jar and artifacts; prints the file.
@@ -398,6 +420,33 @@ case "${1:-}" in
     output_checks "$mode" || verdict=FAIL
     compare "$ref" "$mode" || verdict=FAIL
     log "drill-taskmanager ($mode): $verdict"
+    [ "$verdict" = PASS ]
+    ;;
+  drill-default)
+    n=${2:-200000}
+    mode=${3:-exactly-once}
+    ref=$(reference_default "$n" 13) || { log "no reference run"; exit 1; }
+    fresh_cluster "$mode" 1 ""
+    log "drill, default profile (user stage on, not reproducible): replaying $n events, SIGKILL taskmanager-1 after 15 s"
+    replay_in_background "$n" 13
+    sleep 15
+    killed=$(date +%s)
+    bounce_taskmanager 1
+    verdict=PASS
+    recovered=""
+    for _ in $(seq 1 180); do
+      n_restarts=$(restarts)
+      if [ "${n_restarts:-0}" -ge 1 ] && wait_running 10; then recovered=$(( $(date +%s) - killed )); break; fi
+      sleep 1
+    done
+    wait "$replay"
+    tail -1 "$WORK/logs/replay.out"
+    [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }
+    log "restarts: ${n_restarts:-0}; all tasks running again $recovered s after the kill"
+    output_checks "$mode" || verdict=FAIL
+    tool final-compare "$BOOTSTRAP" "$ref" | tee "$WORK/logs/compare.out"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || verdict=FAIL
+    log "drill-default ($mode): $verdict"
     [ "$verdict" = PASS ]
     ;;
   drill-jobmanager)

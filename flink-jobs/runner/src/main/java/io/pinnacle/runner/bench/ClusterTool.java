@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   snapshot BOOTSTRAP FILE              saves every committed update (item, updateSeq, content fingerprint)
  *   compare BOOTSTRAP FILE MODE          compares the committed updates with a saved no-failure run; MODE is
  *                                        exactly-once or at-least-once
+ *   final-snapshot BOOTSTRAP FILE        saves each item's last committed update and the summed targeting reports
+ *   final-compare BOOTSTRAP FILE         compares them with a saved no-failure run ({@link FinalState})
  * </pre>
  * Replays give event j of seed s the time 2026-01-01 + s days + j ms, so that two replays of a seed send the same
  * events.
@@ -128,6 +130,21 @@ public final class ClusterTool {
         };
         Map<String, Object> r = CommittedUpdates.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET)
             .compare(reference, exactlyOnce);
+        System.out.println(r);
+        if (!"PASS".equals(r.get("verdict"))) {
+          System.exit(1);
+        }
+      }
+      case "final-snapshot" -> {
+        FinalState f = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+            defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET);
+        f.save(Path.of(args[2]));
+        System.out.printf("{items=%d, targeting pairs=%s, saved=%s}%n", f.items.size(),
+            f.targeting.values().stream().map(v -> Long.toString((long) v[0])).toList(), args[2]);
+      }
+      case "final-compare" -> {
+        Map<String, Object> r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+            defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET).compare(FinalState.load(Path.of(args[2])));
         System.out.println(r);
         if (!"PASS".equals(r.get("verdict"))) {
           System.exit(1);
