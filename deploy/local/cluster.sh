@@ -340,6 +340,20 @@ replay_in_background() { # N, seed
   replay=$!
 }
 
+# 15 s into the replay, SIGKILLs taskmanager-1, starts it again, and waits until the job has restarted and runs all
+# its tasks again; sets $recovered (seconds after the kill; empty if never) and $n_restarts.
+kill_taskmanager_and_wait() { # the job's task count
+  sleep 15
+  local killed; killed=$(date +%s)
+  bounce_taskmanager 1
+  recovered=""
+  for _ in $(seq 1 180); do
+    n_restarts=$(restarts)
+    if [ "${n_restarts:-0}" -ge 1 ] && wait_running "$1"; then recovered=$(( $(date +%s) - killed )); break; fi
+    sleep 1
+  done
+}
+
 # SIGKILLs a TaskManager and starts it again 3 s later.
 bounce_taskmanager() { # n
   "$0" kill-taskmanager "$1"
@@ -402,17 +416,8 @@ case "${1:-}" in
     fresh_cluster "$mode" 1
     log "drill: replaying $n events, SIGKILL taskmanager-1 after 15 s"
     replay_in_background "$n" 7
-    sleep 15
-    killed=$(date +%s)
-    bounce_taskmanager 1
+    kill_taskmanager_and_wait 8
     verdict=PASS
-    # Recovered: the job restarted at least once and runs all its tasks again.
-    recovered=""
-    for _ in $(seq 1 180); do
-      n_restarts=$(restarts)
-      if [ "${n_restarts:-0}" -ge 1 ] && wait_running 8; then recovered=$(( $(date +%s) - killed )); break; fi
-      sleep 1
-    done
     wait "$replay"
     tail -1 "$WORK/logs/replay.out"
     [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }
@@ -429,16 +434,8 @@ case "${1:-}" in
     fresh_cluster "$mode" 1 ""
     log "drill, default profile (user stage on, not reproducible): replaying $n events, SIGKILL taskmanager-1 after 15 s"
     replay_in_background "$n" 13
-    sleep 15
-    killed=$(date +%s)
-    bounce_taskmanager 1
+    kill_taskmanager_and_wait 10
     verdict=PASS
-    recovered=""
-    for _ in $(seq 1 180); do
-      n_restarts=$(restarts)
-      if [ "${n_restarts:-0}" -ge 1 ] && wait_running 10; then recovered=$(( $(date +%s) - killed )); break; fi
-      sleep 1
-    done
     wait "$replay"
     tail -1 "$WORK/logs/replay.out"
     [ -n "$recovered" ] || { verdict=FAIL; recovered="never"; }

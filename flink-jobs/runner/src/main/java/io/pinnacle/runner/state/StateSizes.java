@@ -27,6 +27,7 @@ import io.pinnacle.tuning.ItemState;
 import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.users.RecentItems;
+import io.pinnacle.users.UserEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ public final class StateSizes implements Callable<Integer> {
         float[] vector = base.userVector(user);
         replay.accept(new ColdItemUpdater.Observation(item, user, vector, label,
             positive ? (float) rules.pinnacleValue(e) : 0f, e.getEventTimeMs(), e.getEventTimeMs(),
-            positive ? coLiked(base, history) : null));
+            positive ? UserEncoder.coLiked(base, history) : null));
         events++;
       }
       replay.flush();
@@ -230,28 +231,6 @@ public final class StateSizes implements Callable<Integer> {
     System.out.print(md);
     System.out.println("written to " + j + " and " + m);
     return 0;
-  }
-
-  /** A positive's co-liked vector as the user stage attaches it: the mean base embedding of the liker's history. */
-  private static float[] coLiked(BaseModelArtifact base, long[] history) {
-    float[] sum = new float[base.dim()];
-    int n = 0;
-    for (long item : history) {
-      float[] v = base.itemEmbedding(item);
-      if (v != null) {
-        for (int k = 0; k < sum.length; k++) {
-          sum[k] += v[k];
-        }
-        n++;
-      }
-    }
-    if (n == 0) {
-      return null;
-    }
-    for (int k = 0; k < sum.length; k++) {
-      sum[k] /= n;
-    }
-    return sum;
   }
 
   private static String gb(double bytes) {
