@@ -25,27 +25,27 @@ public final class RetentionReport {
   private RetentionReport() {}
 
   public static String markdown(Map<String, RetentionStats> series) {
-    StringBuilder sb = new StringBuilder("| negatives since t0 |");
-    StringBuilder rule = new StringBuilder("|---|");
-    for (String name : series.keySet()) {
-      sb.append(' ').append(name).append(" retention (memorized/evaluated) |");
-      rule.append("---|");
-    }
-    sb.append('\n').append(rule).append('\n');
+    return table(series, null).markdown();
+  }
+
+  /** Retention by bucket of negatives, one column per series: rate (memorized/evaluated), then the pair counts. */
+  public static Table table(Map<String, RetentionStats> series, String caption) {
+    List<String> cols = new ArrayList<>(List.of("negatives since t0"));
+    series.keySet().forEach(name -> cols.add(name + " retention (memorized/evaluated)"));
+    Table.Builder t = new Table.Builder(caption, cols);
     for (int b = 0; b < RetentionStats.BUCKETS; b++) {
-      sb.append("| ").append(RetentionStats.label(b)).append(" |");
+      List<String> row = new ArrayList<>(List.of(RetentionStats.label(b)));
       for (RetentionStats s : series.values()) {
         long n = s.memorized(b) + s.forgotten(b);
-        sb.append(n == 0 ? " - (0) |"
-            : String.format(Locale.ROOT, " %.3f (%d/%d) |", s.rate(b), s.memorized(b), n));
+        row.add(n == 0 ? "- (0)" : String.format(Locale.ROOT, "%.3f (%d/%d)", s.rate(b), s.memorized(b), n));
       }
-      sb.append('\n');
+      t.row(row);
     }
-    sb.append("| tracked pairs / correct at t0 |");
+    List<String> last = new ArrayList<>(List.of("tracked pairs / correct at t0"));
     for (RetentionStats s : series.values()) {
-      sb.append(' ').append(s.trackedCount()).append(" / ").append(s.correctAtT0Count()).append(" |");
+      last.add(s.trackedCount() + " / " + s.correctAtT0Count());
     }
-    return sb.append('\n').toString();
+    return t.row(last).build();
   }
 
   /** Writes the chart; empty buckets are drawn as 0 and marked n=0 in the table. */
@@ -80,32 +80,16 @@ public final class RetentionReport {
       labels.add(RetentionStats.label(b));
     }
     List<Chart.Series> lines = new ArrayList<>();
-    List<String> cols = new ArrayList<>(List.of("negatives since t0"));
     for (Map.Entry<String, RetentionStats> e : series.entrySet()) {
       double[] y = new double[RetentionStats.BUCKETS];
       for (int b = 0; b < y.length; b++) {
         y[b] = e.getValue().rate(b);
       }
       lines.add(Chart.Series.of(e.getKey(), y));
-      cols.add(e.getKey() + ": retention (memorized / evaluated)");
     }
-    Table.Builder t = new Table.Builder(title, cols);
-    for (int b = 0; b < RetentionStats.BUCKETS; b++) {
-      List<String> row = new ArrayList<>(List.of(labels.get(b)));
-      for (RetentionStats s : series.values()) {
-        long n = s.memorized(b) + s.forgotten(b);
-        row.add(n == 0 ? "- (0)" : String.format(Locale.ROOT, "%.3f (%d / %d)", s.rate(b), s.memorized(b), n));
-      }
-      t.row(row);
-    }
-    List<String> last = new ArrayList<>(List.of("tracked pairs / correct at t0"));
-    for (RetentionStats s : series.values()) {
-      last.add(s.trackedCount() + " / " + s.correctAtT0Count());
-    }
-    t.row(last);
     report.chart(Chart.categorical(title, "negatives since the pair entered the pinnacle set", "retention rate",
         labels, lines, "a pair correct at t0 (its item ranked in the user's top K) is re-evaluated at every update "
-            + "of the item while it is cold; retention = still correct / evaluated"), t.build());
+            + "of the item while it is cold; retention = still correct / evaluated"), table(series, title));
   }
 
   public static Map<String, Object> json(Map<String, RetentionStats> series) {

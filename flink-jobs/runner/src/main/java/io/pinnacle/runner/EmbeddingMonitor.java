@@ -72,6 +72,19 @@ public final class EmbeddingMonitor implements AutoCloseable {
     return n;
   }
 
+  /** Reads until nothing new has arrived for {@code quiet}. */
+  public void pollUntilQuiet(Duration quiet) {
+    long last = System.currentTimeMillis();
+    long seen = -1;
+    while (System.currentTimeMillis() - last < quiet.toMillis()) {
+      poll(Duration.ofMillis(500));
+      if (records != seen) {
+        seen = records;
+        last = System.currentTimeMillis();
+      }
+    }
+  }
+
   public long records() {
     return records;
   }

@@ -71,18 +71,10 @@ public final class ClusterTool {
         }
       }
       case "check" -> {
-        long quietMs = (args.length > 2 ? Long.parseLong(args[2]) : 20) * 1000;
+        Duration quiet = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 20);
         String topic = defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS);
         try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
-          long last = System.currentTimeMillis();
-          long seen = -1;
-          while (System.currentTimeMillis() - last < quietMs) {
-            m.poll(Duration.ofMillis(500));
-            if (m.records() != seen) {
-              seen = m.records();
-              last = System.currentTimeMillis();
-            }
-          }
+          m.pollUntilQuiet(quiet);
           Map<String, Object> out = new HashMap<>();
           out.put("records", m.records());
           out.put("items", m.latest().size());

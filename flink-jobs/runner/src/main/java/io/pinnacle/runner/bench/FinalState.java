@@ -40,15 +40,7 @@ final class FinalState {
       throws Exception {
     Map<Long, long[]> items = new TreeMap<>();
     try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, embeddingsTopic)) {
-      long last = System.currentTimeMillis();
-      long seen = -1;
-      while (System.currentTimeMillis() - last < quiet.toMillis()) {
-        m.poll(Duration.ofMillis(500));
-        if (m.records() != seen) {
-          seen = m.records();
-          last = System.currentTimeMillis();
-        }
-      }
+      m.pollUntilQuiet(quiet);
       for (ItemEmbedding e : m.latest().values()) {
         items.put(e.getItemId(), new long[] {e.getPhase().ordinal(), e.getPositiveCount(), e.getNegativeCount()});
       }

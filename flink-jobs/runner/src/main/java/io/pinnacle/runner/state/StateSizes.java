@@ -16,6 +16,7 @@ import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.job.state.ItemStateCodec;
 import io.pinnacle.job.users.UserStateCodec;
 import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.report.Table;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.Phase;
 import io.pinnacle.schema.state.UserStateRecord;
@@ -195,20 +196,19 @@ public final class StateSizes implements Callable<Integer> {
     json.put("user", u);
     json.put("heapBytesPerCachedColdItem", heapPerColdItem);
     List<Map<String, Object>> projection = new ArrayList<>();
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# Keyed state at the job's defaults, %s%n%n"
-        + "Measured on the replay of the events after T (bytes with the RocksDB key, %d B):%n%n"
-        + "| state | entries | mean | p50 | p99 | max |%n|---|---|---|---|---|---|%n", ds.name(), KEY_BYTES));
-    for (Map.Entry<String, Sizes> e : Map.of("cold item", c, "graduated item", g, "user", u).entrySet().stream()
-        .sorted(Map.Entry.comparingByKey()).toList()) {
-      Sizes s = e.getValue();
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %,d | %,d |%n", e.getKey(), s.count(),
-          s.mean(), s.p50(), s.p99(), s.max()));
-    }
-    md.append(String.format(Locale.ROOT, "%nA decoded cold item state on the heap (the job's cache between "
-        + "checkpoints): about %,.0f bytes.%n", heapPerColdItem));
-    md.append(String.format(Locale.ROOT, "%nProjected to %,d items and %,d users (warm items keep no item state; "
-        + "every user keeps a history), with the measured p99 per entry:%n%n| cold share of the items | item state "
-        + "| user state | total |%n|---|---|---|---|%n", items, users));
+    Map<String, Sizes> kinds = new LinkedHashMap<>();
+    kinds.put("cold item", c);
+    kinds.put("graduated item", g);
+    kinds.put("user", u);
+    Table.Builder measured = new Table.Builder(String.format(Locale.ROOT, "Measured on the replay of the events "
+        + "after T (bytes with the RocksDB key, %d B):", KEY_BYTES), List.of("state", "entries", "mean", "p50", "p99",
+        "max"));
+    kinds.forEach((kind, s) -> measured.row(kind, String.format(Locale.ROOT, "%,d", s.count()),
+        String.format(Locale.ROOT, "%,.0f", s.mean()), String.format(Locale.ROOT, "%,d", s.p50()),
+        String.format(Locale.ROOT, "%,d", s.p99()), String.format(Locale.ROOT, "%,d", s.max())));
+    Table.Builder projected = new Table.Builder(String.format(Locale.ROOT, "Projected to %,d items and %,d users "
+        + "(warm items keep no item state; every user keeps a history), with the measured p99 per entry:", items,
+        users), List.of("cold share of the items", "item state", "user state", "total"));
     for (double share : new double[] {0.01, 0.1, 0.5, 1.0}) {
       double itemBytes = items * share * c.p99() + items * (1 - share) * g.p99();
       double userTotal = (double) users * u.p99();
@@ -217,9 +217,12 @@ public final class StateSizes implements Callable<Integer> {
       row.put("itemStateBytes", itemBytes);
       row.put("userStateBytes", userTotal);
       projection.add(row);
-      md.append(String.format(Locale.ROOT, "| %.0f%% | %s | %s | %s |%n", 100 * share, gb(itemBytes),
-          gb(userTotal), gb(itemBytes + userTotal)));
+      projected.row(String.format(Locale.ROOT, "%.0f%%", 100 * share), gb(itemBytes), gb(userTotal),
+          gb(itemBytes + userTotal));
     }
+    String md = String.format(Locale.ROOT, "# Keyed state at the job's defaults, %s%n%n%s%nA decoded cold item state "
+        + "on the heap (the job's cache between checkpoints): about %,.0f bytes.%n%n%s", ds.name(),
+        measured.build().markdown(), heapPerColdItem, projected.build().markdown());
     json.put("projection", projection);
     json.put("projectedItems", items);
     json.put("projectedUsers", users);
@@ -227,7 +230,7 @@ public final class StateSizes implements Callable<Integer> {
     Files.createDirectories(j.getParent());
     JSON.writeValue(j.toFile(), json);
     Path m = j.resolveSibling(j.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
-    Files.writeString(m, md.toString());
+    Files.writeString(m, md);
     System.out.print(md);
     System.out.println("written to " + j + " and " + m);
     return 0;
