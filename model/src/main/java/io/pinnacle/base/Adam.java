@@ -55,7 +55,18 @@ public final class Adam {
   public double gradientNorm() {
     double sum = 0;
     for (NDArray p : params) {
-      sum += p.getGradient().square().sum().getFloat();
+      float squares = p.getGradient().square().sum().getFloat();
+      if (Float.isInfinite(squares)) {
+        // Squares summed in float32 overflow above ~1.8e19 while every gradient is finite: such a step is clipped,
+        // not a divergence, so its norm is taken on the gradient scaled by its largest magnitude.
+        NDArray g = p.getGradient();
+        float max = g.abs().max().getFloat();
+        if (Float.isFinite(max)) {
+          sum += (double) max * max * g.div(max).square().sum().getFloat();
+          continue;
+        }
+      }
+      sum += squares;
     }
     return Math.sqrt(sum);
   }
