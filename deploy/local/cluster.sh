@@ -34,8 +34,10 @@
 #                                      a corrupt artifact at failover (the job waits, then recovers) and a replaced
 #                                      PROMO artifact at failover (states adopted)
 #   deploy/local/cluster.sh soak [MINUTES] [RATE]
-#                                      a fresh cluster at RATE events/s (1,000) for MINUTES (30): TaskManager memory,
-#                                      checkpoint size and duration, lag -> target/results/soak/soak.{json,png,html}
+#                                      a fresh cluster at RATE events/s (1,000) for MINUTES (130) of a churning feed
+#                                      with 5-minute TTLs: TaskManager memory and its parts, RocksDB against managed
+#                                      memory, checkpoint size and duration, lag, each judged after saturation (30
+#                                      min) -> target/results/soak/soak.{json,png,html}
 #
 # Every drill (MODE: exactly-once, the default, or at-least-once) also runs the same events once without a failure
 # (saved under target/local-cluster-references) and compares the committed updates with it: exactly-once, each
@@ -178,7 +180,7 @@ start_jvm() { # name, main class, extra args...
   local name=$1 main=$2; shift 2
   local cp; cp="$(cluster_classpath)"
   # shellcheck disable=SC2086
-  nohup "$JAVA" ${PINNACLE_CLUSTER_JAVA_OPTS:-} -Dlog.file="$WORK/logs/$name.log" \
+  nohup env ${PINNACLE_CLUSTER_JVM_ENV:-} "$JAVA" ${PINNACLE_CLUSTER_JAVA_OPTS:-} -Dlog.file="$WORK/logs/$name.log" \
     -Dlog4j.configurationFile="$CONF/log4j.properties" -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
     --add-modules=jdk.incubator.vector --add-opens=java.base/java.util=ALL-UNNAMED \
@@ -207,8 +209,11 @@ start_taskmanager() { # n
     | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')
   jvm=$(echo "$params" | sed -n 1p)
   dynamic=$(echo "$params" | sed -n 2p)
+  # PINNACLE_CLUSTER_TM_JAVA_OPTS: extra JVM flags for every TaskManager; PINNACLE_CLUSTER_TM<n>_ENV: environment
+  # of TaskManager n alone (the soak runs one with jemalloc, as Flink's image does, and one with glibc's malloc).
+  local env_var="PINNACLE_CLUSTER_TM${1}_ENV"
   # shellcheck disable=SC2086
-  PINNACLE_CLUSTER_JAVA_OPTS="$jvm" \
+  PINNACLE_CLUSTER_JAVA_OPTS="$jvm ${PINNACLE_CLUSTER_TM_JAVA_OPTS:-}" PINNACLE_CLUSTER_JVM_ENV="${!env_var:-}" \
     start_jvm "taskmanager-$1" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" \
     $dynamic -D "taskmanager.resource-id=tm-$1"
 }
@@ -614,19 +619,41 @@ case "${1:-}" in
     [ "$verdict" = PASS ]
     ;;
   soak)
-    minutes=${2:-30}
+    minutes=${2:-130}
     rate=${3:-1000}
+    lifetime=${PINNACLE_SOAK_LIFETIME_S:-600}
+    ttl=${PINNACLE_SOAK_TTL:-5 min}
+    judge_after=${PINNACLE_SOAK_JUDGE_AFTER_S:-1800}
     "$0" stop >/dev/null 2>&1 || true
     rm -rf "$WORK"
-    # One slot per TaskManager: each runs one of the two pipelines. RocksDB reports its own memory.
-    PINNACLE_CLUSTER_SLOTS=1 PINNACLE_CLUSTER_EXTRA="state.backend.rocksdb.metrics.block-cache-usage: true
+    # One slot per TaskManager: each runs one of the two pipelines. Every key ages out: TTLs below the feed's
+    # lifetime of an item or a new user (the same expiry code as production, shorter settings). RocksDB reports its
+    # own memory; the JVMs track their native memory; taskmanager-2 runs on jemalloc (Flink's image preloads it),
+    # taskmanager-1 on glibc's malloc, so one run compares the two allocators.
+    jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -1 || true)
+    if [ -z "$jemalloc" ]; then
+      apt-get install -y libjemalloc2 >/dev/null 2>&1 || true
+      jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -1 || true)
+    fi
+    [ -n "$jemalloc" ] || log "libjemalloc2 is not installable here: both TaskManagers run on glibc's malloc"
+    PINNACLE_CLUSTER_SLOTS=1 PINNACLE_CLUSTER_TM_JAVA_OPTS="-XX:NativeMemoryTracking=summary" \
+      PINNACLE_CLUSTER_TM2_ENV="${jemalloc:+LD_PRELOAD=$jemalloc}" PINNACLE_CLUSTER_EXTRA="pinnacle.state.ttl: $ttl
+pinnacle.state.counters-ttl: $ttl
+pinnacle.users.ttl: $ttl
+state.backend.rocksdb.metrics.block-cache-usage: true
+state.backend.rocksdb.metrics.block-cache-capacity: true
 state.backend.rocksdb.metrics.cur-size-all-mem-tables: true
 state.backend.rocksdb.metrics.estimate-table-readers-mem: true" "$0" start
     out="$ROOT/target/results/soak"
-    log "soak: $rate events/s for $minutes minutes; samples, trends and curves in $out"
+    log "soak: $rate events/s for $minutes minutes, items and new users living $lifetime s, TTLs $ttl; judged after" \
+      "$judge_after s; samples, verdicts and curves in $out"
     tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \
-      "$rate" $((minutes * 60)) "$out" "tm-1=$(cat "$WORK/taskmanager-1.pid")" "tm-2=$(cat "$WORK/taskmanager-2.pid")"
+      "$rate" $((minutes * 60)) "$out" "churn=5000,20000,0.3,$lifetime" "judge-after=$judge_after" \
+      "tm-1=$(cat "$WORK/taskmanager-1.pid")" "tm-2=$(cat "$WORK/taskmanager-2.pid")"
     log "restarts during the soak: $(restarts)"
+    for n in 1 2; do
+      jcmd "$(cat "$WORK/taskmanager-$n.pid")" VM.native_memory summary scale=MB > "$out/nmt-taskmanager-$n.txt" 2>&1 || true
+    done
     output_checks exactly-once
     ;;
   kill-taskmanager)

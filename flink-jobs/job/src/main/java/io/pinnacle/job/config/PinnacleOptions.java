@@ -180,8 +180,14 @@ public final class PinnacleOptions {
           + "from the base artifact's history).");
   public static final ConfigOption<Duration> STATE_TTL = key("pinnacle.state.ttl")
       .durationType().defaultValue(Duration.ofDays(30))
-      .withDescription("A cold item with no event for this long loses its state (graduated items keep their "
-          + "counters).");
+      .withDescription("A cold item with no event for this long loses its state (warm and graduated items: "
+          + "pinnacle.state.counters-ttl).");
+  public static final ConfigOption<Duration> COUNTERS_TTL = key("pinnacle.state.counters-ttl")
+      .durationType().defaultValue(Duration.ofDays(365))
+      .withDescription("A warm or graduated item (counters and updateSeq only) with no event for this long loses its "
+          + "state, so that a catalogue that keeps adding items does not keep growing the job's state. A warm item "
+          + "that returns starts again from the base's counts; a graduated one starts again as a cold item, its "
+          + "updateSeq still above every earlier one (the first update of a state takes the clock).");
   public static final ConfigOption<Integer> CACHE_ITEMS = key("pinnacle.state.cache-items")
       .intType().defaultValue(50_000)
       .withDescription("Item states kept on the heap between checkpoints per subtask (written to RocksDB before "

@@ -47,7 +47,8 @@ import org.apache.flink.util.OutputTag;
  * cold items in micro-batches ({@link MicroBatchTrigger}; always before a checkpoint barrier and at the end of
  * input, so the dirty set is empty at every barrier and need not be checkpointed). Item states live in a heap
  * write-back cache ({@link ItemStateStore}) in front of RocksDB. One processing-time timer per item expires idle
- * cold items; graduated items keep their counters and {@code updateSeq}. In reproducible mode a dirty item is tuned
+ * items: cold ones after {@code pinnacle.state.ttl}, warm and graduated ones (counters and {@code updateSeq}) after
+ * the much longer {@code pinnacle.state.counters-ttl}. In reproducible mode a dirty item is tuned
  * before its next event is applied, so no tuning step depends on when its batch ran.
  */
 public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbedding>
@@ -76,6 +77,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
   private transient TargetingStats targetingDelta;
   private transient String inputTopic;
   private transient long ttlMs;
+  private transient long countersTtlMs;
   private transient long minIntervalMs;
   private transient long windowMs;
   private transient long writeBackAfterMs;
@@ -123,6 +125,7 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     idleTimers = getInternalTimerService("idle", VoidNamespaceSerializer.INSTANCE, this);
     inputTopic = conf.get(PinnacleOptions.TOPIC_INTERACTIONS);
     ttlMs = conf.get(PinnacleOptions.STATE_TTL).toMillis();
+    countersTtlMs = conf.get(PinnacleOptions.COUNTERS_TTL).toMillis();
     minIntervalMs = conf.get(PinnacleOptions.MIN_ITEM_INTERVAL).toMillis();
     writeBackAfterMs = conf.get(PinnacleOptions.WRITE_BACK_AFTER).toMillis();
     reproducible = conf.get(PinnacleOptions.REPRODUCIBLE);
@@ -324,15 +327,19 @@ public final class ItemUpdateOperator extends AbstractStreamOperator<ItemEmbeddi
     }
   }
 
-  /** One timer per item: expires an idle cold item, or moves itself to the item's new idle deadline. */
+  /**
+   * One timer per item: expires an idle item, or moves itself to the item's new idle deadline. A cold item's
+   * deadline is near; once it graduates (or when it was warm from the start) only its counters remain, which are
+   * kept far longer, so that a graduated item does not soon restart cold, but not for ever.
+   */
   @Override
   public void onProcessingTime(InternalTimer<Long, VoidNamespace> timer) throws Exception {
     long item = timer.getKey();
     ItemState s = store.load(item).state();
-    if (s == null || s.phase != Phase.COLD) {
-      return; // graduated items keep their counters and updateSeq; nothing else reaches this stage
+    if (s == null) {
+      return;
     }
-    long due = s.lastActivityMs + ttlMs;
+    long due = s.lastActivityMs + (s.phase == Phase.COLD ? ttlMs : countersTtlMs);
     if (timer.getTimestamp() >= due) {
       dirty.remove(item);
       store.remove(item);

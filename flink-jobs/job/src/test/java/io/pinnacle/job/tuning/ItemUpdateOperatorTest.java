@@ -148,7 +148,11 @@ class ItemUpdateOperatorTest {
       h.prepareSnapshotPreBarrier(1);
       assertEquals(1, h.numKeyedStateEntries(), "counters are kept after graduation");
       h.setProcessingTime(PinnacleOptions.STATE_TTL.defaultValue().toMillis() * 2);
-      assertEquals(1, h.numKeyedStateEntries(), "a graduated item does not expire: it must not restart cold");
+      assertEquals(1, h.numKeyedStateEntries(), "a graduated item outlives the cold TTL: it must not soon restart cold");
+      assertEquals(1, h.numProcessingTimeTimers(), "its timer moved to the counters' deadline");
+      h.setProcessingTime(PinnacleOptions.COUNTERS_TTL.defaultValue().toMillis() + 10_000);
+      assertEquals(0, h.numKeyedStateEntries(), "idle past the counters' TTL, the graduated item is gone");
+      assertEquals(0, h.numProcessingTimeTimers(), "no timers left");
     }
   }
 

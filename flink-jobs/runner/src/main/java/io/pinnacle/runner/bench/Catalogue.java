@@ -21,6 +21,8 @@ final class Catalogue {
   final int catalogueColdItems;
   final int coldThreshold;
   final long maxUserId;
+  /** An id above every item here: where generated items of a churning feed start. */
+  final long firstUnusedItemId;
 
   Catalogue(long[] users, long[] coldItems, long[] warmItems, int catalogueColdItems, int coldThreshold) {
     this.users = users;
@@ -29,6 +31,8 @@ final class Catalogue {
     this.catalogueColdItems = catalogueColdItems;
     this.coldThreshold = coldThreshold;
     this.maxUserId = Arrays.stream(users).max().orElse(0);
+    this.firstUnusedItemId = Math.max(Arrays.stream(coldItems).max().orElse(0),
+        Arrays.stream(warmItems).max().orElse(0)) + 1;
   }
 
   static Catalogue load(Path baseDir, Path promoDir, int newItems, long seed) {

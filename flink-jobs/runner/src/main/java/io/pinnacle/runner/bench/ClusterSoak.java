@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +28,50 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The soak on the local cluster: generated events at a steady rate for a long time while every TaskManager's
- * resident memory, its memory outside the Java heap (RocksDB, PyTorch, metaspace, buffers), the latest checkpoint's
- * size and duration and the consumer lag are sampled. Writes every sample and a verdict on each series'
- * trend after the warm-up (JSON), and the curves (PNG). Users and items come from a fixed population (the base's
- * users, the catalogue's items), so that state reaches its size within the run: with new keys it grows until their
- * TTLs expire them, which a soak of minutes cannot show.
+ * The soak on the local cluster: generated events at a steady rate for hours while every TaskManager's memory, the
+ * latest checkpoint's size and duration and the consumer lag are sampled. The feed churns ({@link EventFactory.Churn}):
+ * cold items and new users live for a while and are never seen again, so that with the job's TTLs set below their
+ * lifetime every key ages out and the state saturates after about a lifetime plus a TTL. Each TaskManager's memory
+ * outside the Java heap is taken apart: RocksDB's own account (block cache, which with Flink's managed memory also
+ * carries the memtables, and table readers) against the managed memory it is bounded by; the JVM's own native
+ * memory (Native Memory Tracking, when the TaskManager runs with it); mapped files; and what none of them accounts
+ * for. Every series is judged after saturation: flat when its least-squares
+ * trend is under 5% of its mean per hour. Writes every sample and the verdicts (JSON), the curves (PNG) and a page.
  * <pre>
- *   ClusterSoak BOOTSTRAP REST_URL BASE_DIR PROMO_DIR RATE SECONDS OUT_DIR TM_NAME=PID...
+ *   ClusterSoak BOOTSTRAP REST_URL BASE_DIR PROMO_DIR RATE SECONDS OUT_DIR [churn=ITEMS,USERS,SHARE,LIFETIME_S]
+ *       [judge-after=SECONDS] TM_NAME=PID...
  * </pre>
  */
 public final class ClusterSoak {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final long SAMPLE_MS = 20_000;
-  /** Samples before this share of the run are the warm-up (caches, RocksDB memtables, JIT) and not judged. */
-  private static final double WARM_UP = 0.25;
-  /** A series is flat when its least-squares trend after the warm-up adds less than this share per hour. */
-  private static final double FLAT_PER_HOUR = 0.10;
+  /** A series is flat when its least-squares trend after saturation adds less than this share of its mean per hour. */
+  static final double FLAT_PER_HOUR = 0.05;
 
-  /** One sample: seconds since start, and per TaskManager name its figures; the job's latest checkpoint and lag. */
-  record Sample(double seconds, Map<String, Long> rssMb, Map<String, Long> outsideHeapMb,
-                Map<String, Long> rocksDbMb, long checkpointId,
-                long checkpointKb, long checkpointFullKb, long checkpointMs, long lag, long sent) {}
+  /**
+   * One TaskManager's memory in MB: resident, resident outside the heap, and its parts: mapped files (the JVM's,
+   * RocksDB's and PyTorch's code), RocksDB's own account and the managed memory bounding it, the JVM's committed
+   * native memory. -1: not measured.
+   */
+  record Memory(long rssMb, long outsideHeapMb, long filesMb, long rocksDbMb, long managedMb, long jvmNativeMb) {
+    /** Anonymous memory outside the heap that neither the JVM nor RocksDB accounts for: other native allocations
+     * (PyTorch, Kafka's compression codecs) and what the allocator keeps without handing it out. */
+    long unattributedMb() {
+      return jvmNativeMb < 0 ? -1 : outsideHeapMb - filesMb - jvmNativeMb - Math.max(0, rocksDbMb);
+    }
+  }
+
+  /** One sample: seconds since start, per TaskManager its memory; the job's latest checkpoint and lag. */
+  record Sample(double seconds, Map<String, Memory> memory, long checkpointId, long checkpointKb,
+                long checkpointFullKb, long checkpointMs, long lag, long sent) {
+    long of(String tm, ToLongFunction<Memory> f) {
+      Memory m = memory.get(tm);
+      return m == null ? 0 : f.applyAsLong(m);
+    }
+  }
+
+  /** A series of the soak: its name and how to read it from a sample. */
+  record Series(String name, ToLongFunction<Sample> value) {}
 
   private ClusterSoak() {}
 
@@ -59,19 +82,33 @@ public final class ClusterSoak {
     double seconds = Double.parseDouble(args[5]);
     Path out = Path.of(args[6]);
     Map<String, Long> pids = new LinkedHashMap<>();
+    EventFactory.Churn churn = null;
+    double judgeAfter = seconds / 4;
     for (int j = 7; j < args.length; j++) {
-      String[] kv = args[j].split("=");
-      pids.put(kv[0], Long.parseLong(kv[1]));
+      String[] kv = args[j].split("=", 2);
+      switch (kv[0]) {
+        case "churn" -> {
+          String[] c = kv[1].split(",");
+          churn = new EventFactory.Churn(Integer.parseInt(c[0]), Integer.parseInt(c[1]), Double.parseDouble(c[2]),
+              Double.parseDouble(c[3]));
+        }
+        case "judge-after" -> judgeAfter = Double.parseDouble(kv[1]);
+        default -> pids.put(kv[0], Long.parseLong(kv[1]));
+      }
     }
     Files.createDirectories(out);
     Configuration defaults = new Configuration();
     String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
     Catalogue catalogue = Catalogue.load(Path.of(args[2]), Path.of(args[3]), 50_000, 21);
+    EventFactory events = new EventFactory(catalogue, 0.4, 0.0, "soak", 21);
+    if (churn != null) {
+      events.withChurn(churn);
+    }
     HttpClient http = HttpClient.newHttpClient();
+    Map<String, Long> managed = managedMemoryMb(http, rest);
     List<Sample> samples = new ArrayList<>();
     long start = System.currentTimeMillis();
-    try (EventProducer producer = new EventProducer(bootstrap, input,
-        new EventFactory(catalogue, 0.4, 0.0, "soak", 21));
+    try (EventProducer producer = new EventProducer(bootstrap, input, events);
          Admin admin = Admin.create(props(bootstrap))) {
       AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
       Thread sender = new Thread(() -> {
@@ -84,12 +121,11 @@ public final class ClusterSoak {
       sender.start();
       while (sender.isAlive()) {
         sender.join(SAMPLE_MS);
-        Sample s = sample(http, rest, admin, input, defaults.get(PinnacleOptions.GROUP_ID), pids,
+        Sample s = sample(http, rest, admin, input, defaults.get(PinnacleOptions.GROUP_ID), pids, managed,
             (System.currentTimeMillis() - start) / 1e3, producer.sent.get());
         samples.add(s);
-        Bench.progress("soak %4.0f s: rss %s MB, outside heap %s MB, RocksDB %s MB, checkpoint %d: %d KB in %d ms, "
-            + "lag %d", s.seconds(), s.rssMb(), s.outsideHeapMb(), s.rocksDbMb(), s.checkpointId(), s.checkpointKb(),
-            s.checkpointMs(), s.lag());
+        Bench.progress("soak %4.0f s: %s, checkpoint %d: %d KB of %d KB in %d ms, lag %d", s.seconds(), s.memory(),
+            s.checkpointId(), s.checkpointKb(), s.checkpointFullKb(), s.checkpointMs(), s.lag());
       }
       if (sendFailure.get() != null) {
         throw sendFailure.get(); // the soak's input was not all delivered: its series would be wrong
@@ -99,32 +135,64 @@ public final class ClusterSoak {
     result.put("eventsPerSecond", rate);
     result.put("seconds", seconds);
     result.put("sampleEverySeconds", SAMPLE_MS / 1000);
-    result.put("warmUpShare", WARM_UP);
+    result.put("churn", churn);
+    result.put("judgedAfterSeconds", judgeAfter);
     result.put("flatWhenTrendPerHourBelow", FLAT_PER_HOUR);
+    result.put("managedMemoryMb", managed);
     Map<String, Object> trends = new LinkedHashMap<>();
-    for (String tm : pids.keySet()) {
-      trends.put(tm + ".rssMb", trend(samples, s -> s.rssMb().getOrDefault(tm, 0L)));
-      trends.put(tm + ".outsideHeapMb", trend(samples, s -> s.outsideHeapMb().getOrDefault(tm, 0L)));
-      trends.put(tm + ".rocksDbMb", trend(samples, s -> s.rocksDbMb().getOrDefault(tm, 0L)));
+    for (Series series : series(pids.keySet())) {
+      trends.put(series.name(), trend(samples, judgeAfter, series.value()));
     }
-    trends.put("checkpointKb", trend(samples, Sample::checkpointKb));
-    trends.put("checkpointFullKb", trend(samples, Sample::checkpointFullKb));
-    trends.put("checkpointMs", trend(samples, Sample::checkpointMs));
     result.put("trends", trends);
+    result.put("rocksDbOverManagedMemory", overManaged(samples, pids.keySet()));
     result.put("maxLag", samples.stream().mapToLong(Sample::lag).max().orElse(0));
     result.put("samples", samples);
     JSON.writeValue(out.resolve("soak.json").toFile(), result);
     SoakChart.write(samples, pids.keySet(), out.resolve("soak.png"));
     Map<String, Object> shown = new LinkedHashMap<>(result);
     shown.remove("samples");
-    SoakChart.html(samples, pids.keySet(), shown, out.resolve("soak.html"));
-    System.out.println(JSON.writeValueAsString(trends));
+    shown.remove("trends");
+    SoakChart.html(samples, pids.keySet(), trends, shown, out.resolve("soak.html"));
+    System.out.println(SoakChart.verdicts(trends).markdown());
   }
 
-  /** Least-squares slope after the warm-up, as a share of the series' mean per hour; flat below the bound. */
-  static Map<String, Object> trend(List<Sample> samples, ToLongFunction<Sample> f) {
-    List<Sample> judged = samples.subList((int) (samples.size() * WARM_UP), samples.size());
+  /** The judged series: per TaskManager its memory and its parts, then the checkpoints. */
+  static List<Series> series(Collection<String> taskManagers) {
+    List<Series> out = new ArrayList<>();
+    for (String tm : taskManagers) {
+      out.add(new Series(tm + " resident MB", s -> s.of(tm, Memory::rssMb)));
+      out.add(new Series(tm + " outside the heap MB", s -> s.of(tm, Memory::outsideHeapMb)));
+      out.add(new Series(tm + " RocksDB MB", s -> s.of(tm, Memory::rocksDbMb)));
+      out.add(new Series(tm + " JVM native (NMT) MB", s -> s.of(tm, Memory::jvmNativeMb)));
+      out.add(new Series(tm + " unattributed native MB", s -> s.of(tm, Memory::unattributedMb)));
+    }
+    out.add(new Series("checkpoint full size KB", Sample::checkpointFullKb));
+    out.add(new Series("checkpoint upload KB", Sample::checkpointKb));
+    out.add(new Series("checkpoint duration ms", Sample::checkpointMs));
+    return out;
+  }
+
+  /** Samples in which a TaskManager's RocksDB held more than its managed memory, per TaskManager. */
+  private static Map<String, Long> overManaged(List<Sample> samples, Collection<String> taskManagers) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String tm : taskManagers) {
+      out.put(tm, samples.stream().filter(s -> s.of(tm, Memory::managedMb) > 0
+          && s.of(tm, Memory::rocksDbMb) > s.of(tm, Memory::managedMb)).count());
+    }
+    return out;
+  }
+
+  /**
+   * Least-squares slope of the samples after {@code after} seconds, as a share of their mean per hour; flat under
+   * {@link #FLAT_PER_HOUR}. A series never measured (all -1) is "not measured".
+   */
+  static Map<String, Object> trend(List<Sample> samples, double after, ToLongFunction<Sample> f) {
+    List<Sample> judged = samples.stream().filter(s -> s.seconds() >= after).toList();
     Map<String, Object> t = new LinkedHashMap<>();
+    if (judged.stream().allMatch(s -> f.applyAsLong(s) < 0)) {
+      t.put("verdict", "not measured");
+      return t;
+    }
     if (judged.size() < 3) {
       t.put("verdict", "too short");
       return t;
@@ -140,23 +208,25 @@ public final class ClusterSoak {
     }
     double perHour = sxx == 0 ? 0 : sxy / sxx * 3600;
     double share = my == 0 ? 0 : perHour / my;
-    t.put("first", f.applyAsLong(judged.get(0)));
-    t.put("last", f.applyAsLong(judged.get(judged.size() - 1)));
+    t.put("atSaturation", f.applyAsLong(judged.get(0)));
+    t.put("atEnd", f.applyAsLong(judged.get(judged.size() - 1)));
     t.put("mean", Math.round(my));
-    t.put("perHour", Math.round(perHour));
+    t.put("perHour", Math.round(perHour * 10) / 10.0);
     t.put("sharePerHour", Math.round(share * 1000) / 1000.0);
     t.put("verdict", Math.abs(share) < FLAT_PER_HOUR ? "flat" : share > 0 ? "growing" : "falling");
     return t;
   }
 
   private static Sample sample(HttpClient http, String rest, Admin admin, String input, String group,
-                               Map<String, Long> pids, double seconds, long sent) throws Exception {
-    Map<String, Long> rss = new LinkedHashMap<>();
-    Map<String, Long> outside = new LinkedHashMap<>();
+                               Map<String, Long> pids, Map<String, Long> managed, double seconds, long sent)
+      throws Exception {
+    Map<String, Long> rocksDb = rocksDb(http);
+    Map<String, Memory> memory = new LinkedHashMap<>();
     for (Map.Entry<String, Long> p : pids.entrySet()) {
       ProcStats.Reading r = ProcStats.read(p.getValue());
-      rss.put(p.getKey(), r == null ? 0 : r.rssBytes() >> 20);
-      outside.put(p.getKey(), residentOutsideHeap(p.getValue()) >> 20);
+      long[] parts = outsideHeap(p.getValue());
+      memory.put(p.getKey(), new Memory(r == null ? 0 : r.rssBytes() >> 20, parts[0] >> 20, parts[1] >> 20,
+          rocksDb.getOrDefault(p.getKey(), -1L), managed.getOrDefault(p.getKey(), -1L), jvmNativeMb(p.getValue())));
     }
     long id = -1;
     long kb = 0;
@@ -181,31 +251,82 @@ public final class ClusterSoak {
         ms = done.path("end_to_end_duration").asLong();
       }
     }
-    return new Sample(seconds, rss, outside, rocksDb(http), id, kb, fullKb, ms, lag(admin, input, group), sent);
+    return new Sample(seconds, memory, id, kb, fullKb, ms, lag(admin, input, group), sent);
+  }
+
+  /** Managed memory per TaskManager (its resource id, as the cluster names it), from the REST API. */
+  private static Map<String, Long> managedMemoryMb(HttpClient http, String rest) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    JsonNode tms = get(http, rest + "/taskmanagers");
+    if (tms != null) {
+      for (JsonNode tm : tms.path("taskmanagers")) {
+        JsonNode detail = get(http, rest + "/taskmanagers/" + tm.path("id").asText());
+        if (detail != null) {
+          out.put(tm.path("id").asText(), detail.path("memoryConfiguration").path("managedMemory").asLong() >> 20);
+        }
+      }
+    }
+    return out;
   }
 
   /**
-   * Resident bytes of the process outside its Java heap's address range (from /proc/PID/smaps, the range from
-   * {@code jcmd PID GC.heap_info}): RocksDB, PyTorch, metaspace, code, thread stacks, direct buffers. Unlike RSS it
-   * does not move with the heap's own growth up to -Xmx.
+   * The JVM's own committed native memory outside the Java heap (Native Memory Tracking's total minus its
+   * "Java Heap"; metaspace, class space, code, threads, GC, internal, NIO buffers); -1 without NMT.
    */
-  static long residentOutsideHeap(long pid) {
+  static long jvmNativeMb(long pid) {
+    try {
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "VM.native_memory", "summary", "scale=MB")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor();
+      Matcher total = NMT_TOTAL.matcher(out);
+      Matcher heap = NMT_HEAP.matcher(out);
+      if (!total.find() || !heap.find()) {
+        return -1;
+      }
+      return Long.parseLong(total.group(1)) - Long.parseLong(heap.group(1));
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=\\d+MB, committed=(\\d+)MB");
+  private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=\\d+MB, committed=(\\d+)MB\\)");
+
+  /**
+   * Resident bytes of the process outside its Java heap's address range (from /proc/PID/smaps, the range from
+   * {@code jcmd PID GC.heap_info}): RocksDB, PyTorch, metaspace, code, thread stacks, direct buffers; unlike RSS it
+   * does not move with the heap's own growth up to -Xmx. Second, the resident bytes of mapped files among them.
+   */
+  static long[] outsideHeap(long pid) {
     try {
       long[] heap = HEAP_RANGES.computeIfAbsent(pid, ClusterSoak::heapRange);
       long outside = 0;
+      long files = 0;
       boolean in = false;
+      boolean file = false;
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
         int dash = line.indexOf('-');
-        if (dash > 0 && line.indexOf(' ') > dash && HEX.matcher(line.substring(0, dash)).matches()) {
+        int space = line.indexOf(' ');
+        if (dash > 0 && space > dash && HEX.matcher(line.substring(0, dash)).matches()) {
           long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
           in = heap != null && start >= heap[0] && start < heap[1];
+          String[] fields = line.trim().split("\\s+");
+          file = fields.length >= 6 && fields[5].startsWith("/");
         } else if (line.startsWith("Rss:") && !in) {
-          outside += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+          long bytes = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+          outside += bytes;
+          if (file) {
+            files += bytes;
+          }
         }
       }
-      return outside;
+      return new long[] {outside, files};
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return new long[] {0, 0};
     }
   }
 

@@ -49,14 +49,46 @@ final class EventFactory {
     return this;
   }
 
+  /**
+   * A feed whose cold items and new users come and go, so that the job's state reaches a steady size: at any time
+   * {@code itemsAlive} new items receive the cold share of events, each for {@code lifetimeSeconds} after it
+   * appears and never again (a sliding window over fresh ids, each item with its own lifelong appeal, so that
+   * some graduate and most do not); {@code newUserShare} of events come from {@code usersAlive} new users living
+   * as long. With a TTL shorter than the lifetime every key ages out, and the key space saturates after about a
+   * lifetime plus a TTL.
+   */
+  record Churn(int itemsAlive, int usersAlive, double newUserShare, double lifetimeSeconds) {}
+
+  EventFactory withChurn(Churn churn) {
+    this.churn = churn;
+    return this;
+  }
+
+  private Churn churn;
+  private long churnStartMs = -1;
+
   InteractionEvent next(long nowMs) {
     long eventTimeMs = fixedStartMs >= 0 ? fixedStartMs + sequence * fixedStepMs : nowMs;
     boolean cold = rnd.nextDouble() < coldShare;
-    long item = cold ? catalogue.coldItems[coldPopularity.sample(rnd)]
-        : catalogue.warmItems[warmPopularity.sample(rnd)];
-    long user = rnd.nextDouble() < unknownUserShare
-        ? catalogue.maxUserId + 1 + rnd.nextInt(1_000_000)
-        : catalogue.users[rnd.nextInt(catalogue.users.length)];
+    long item;
+    long user;
+    if (churn != null) {
+      if (churnStartMs < 0) {
+        churnStartMs = nowMs;
+      }
+      double age = (nowMs - churnStartMs) / 1e3 / churn.lifetimeSeconds();
+      item = cold ? catalogue.firstUnusedItemId + churnItem((long) (age * churn.itemsAlive()))
+          : catalogue.warmItems[warmPopularity.sample(rnd)];
+      user = rnd.nextDouble() < churn.newUserShare()
+          ? catalogue.maxUserId + 1 + (long) (age * churn.usersAlive()) + rnd.nextInt(churn.usersAlive())
+          : catalogue.users[rnd.nextInt(catalogue.users.length)];
+    } else {
+      item = cold ? catalogue.coldItems[coldPopularity.sample(rnd)]
+          : catalogue.warmItems[warmPopularity.sample(rnd)];
+      user = rnd.nextDouble() < unknownUserShare
+          ? catalogue.maxUserId + 1 + rnd.nextInt(1_000_000)
+          : catalogue.users[rnd.nextInt(catalogue.users.length)];
+    }
     long duration = 5_000 + rnd.nextInt(55_000);
     boolean clicked = rnd.nextDouble() < (cold ? 0.30 : 0.38);
     // Watching: most of the video when clicked, a quick swipe away otherwise.
@@ -77,6 +109,26 @@ final class EventFactory {
         .setRating(null)
         .setSource("bench")
         .build();
+  }
+
+  /**
+   * A live item drawn in proportion to its appeal u^3 (u uniform, fixed per item by a hash of its index): a heavy
+   * head of items that graduate within their lifetime beside a long tail that never does.
+   */
+  private long churnItem(long oldest) {
+    while (true) {
+      long index = oldest + rnd.nextInt(churn.itemsAlive());
+      double u = (mix(index) >>> 11) * 0x1.0p-53;
+      if (rnd.nextDouble() < u * u * u) {
+        return index;
+      }
+    }
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   byte[] encode(InteractionEvent e) {

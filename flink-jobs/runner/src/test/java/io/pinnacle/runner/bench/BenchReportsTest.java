@@ -42,11 +42,20 @@ class BenchReportsTest {
     BenchReport.write(b, bench);
     List<ClusterSoak.Sample> samples = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      samples.add(new ClusterSoak.Sample(20.0 * i, Map.of("tm-1", 900L + i, "tm-2", 950L), Map.of("tm-1", 600L,
-          "tm-2", 610L), Map.of("tm-1", 5L + i, "tm-2", 6L), i, 900 + i, 1500 + 500 * i, 400, 100 * i, 10_000L * i));
+      samples.add(new ClusterSoak.Sample(20.0 * i, Map.of("tm-1", new ClusterSoak.Memory(900 + i, 600, 200, 5 + i, 300,
+          150), "tm-2", new ClusterSoak.Memory(950, 610, 200, 6, 300, -1)), i, 900 + i, 1500 + 500 * i, 400, 100 * i,
+          10_000L * i));
     }
+    Map<String, Object> trends = new LinkedHashMap<>();
+    for (ClusterSoak.Series series : ClusterSoak.series(List.of("tm-1", "tm-2"))) {
+      trends.put(series.name(), ClusterSoak.trend(samples, 60, series.value()));
+    }
+    assertEquals("growing", ((Map<?, ?>) trends.get("tm-1 RocksDB MB")).get("verdict"), "5 -> 14 MB in 3 minutes");
+    assertEquals("flat", ((Map<?, ?>) trends.get("tm-2 resident MB")).get("verdict"));
+    assertEquals("not measured", ((Map<?, ?>) trends.get("tm-2 JVM native (NMT) MB")).get("verdict"));
     Path soak = dir.resolve("soak.html");
-    SoakChart.html(samples, List.of("tm-1", "tm-2"), Map.of("eventsPerSecond", 500), soak);
+    SoakChart.html(samples, List.of("tm-1", "tm-2"), trends, Map.of("eventsPerSecond", 500), soak);
+    assertTrue(Files.readString(soak).contains("not measured"), "the verdict table");
     assertTrue(Files.readString(bench).contains("23,000"), "the numbers beside the charts");
 
     Optional<Path> browser = HeadlessBrowser.find();
@@ -57,7 +66,7 @@ class BenchReportsTest {
     for (Path page : List.of(bench, soak)) {
       String dom = HeadlessBrowser.dumpDom(browser.get(), page);
       String charts = HeadlessBrowser.attribute(Files.readString(page), "body", "data-charts");
-      assertEquals("5", charts, page + ": charts written");
+      assertEquals(page == bench ? "5" : "6", charts, page + ": charts written");
       assertEquals(charts, HeadlessBrowser.attribute(dom, "body", "data-charts-rendered"), page + ": charts drawn");
       assertEquals("0", HeadlessBrowser.attribute(dom, "body", "data-blocked-requests"));
       assertEquals("0", HeadlessBrowser.attribute(dom, "body", "data-resource-requests"));
