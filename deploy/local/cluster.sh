@@ -43,15 +43,37 @@
 # (saved under target/local-cluster-references) and compares the committed updates with it: exactly-once, each
 # present once with equal content and equal final embeddings; at-least-once, the same with repeats allowed.
 #
+#   deploy/local/cluster.sh --sasl-ssl COMMAND ...
+#                                      the same on a broker that takes clients only over TLS with SCRAM-SHA-512
+#                                      (certificates and passwords generated into the work directory's secrets/,
+#                                      readable by the owner only); the job, the replay and the tools authenticate
+#                                      through pinnacle.kafka.properties.* in the cluster's config.yaml, whose
+#                                      passwords are ${file:...} references to those files. After a drill or on its
+#                                      own (secure-check): clients without or with wrong credentials must be refused,
+#                                      a bad record must reach the dead-letter topic, and no password may appear in
+#                                      a log, a process's command line, the web UI's configuration, the broker's data
+#                                      (dead letters included), Prometheus or a report.
+#
 # Work directory: target/local-cluster (PINNACLE_CLUSTER_DIR). Ports: broker 9092 (controller 9093), Flink REST
-# 8081, reporters 9249-9259 (JobManager first), Prometheus 9090.
+# 8081, JobManager RPC 6123, reporters 9249-9259 (JobManager first), Prometheus 9090; PINNACLE_CLUSTER_PORT_OFFSET
+# adds to each, so that a second cluster can run beside the first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${PINNACLE_CLUSTER_DIR:-$ROOT/target/local-cluster}"
 CONF="$WORK/conf"
 ART="$ROOT/target/pinnacle-run/artifacts"
-BOOTSTRAP=localhost:9092
-REST=http://localhost:8081
+if [ "${1:-}" = "--sasl-ssl" ]; then export PINNACLE_CLUSTER_SASL_SSL=1; shift; fi
+SECURE=${PINNACLE_CLUSTER_SASL_SSL:-}
+SECRETS="$WORK/secrets"
+OFFSET=${PINNACLE_CLUSTER_PORT_OFFSET:-0}
+KAFKA_PORT=$((9092 + OFFSET))
+CONTROLLER_PORT=$((9093 + OFFSET))
+REST_PORT=$((8081 + OFFSET))
+PROM_PORT=$((9090 + OFFSET))
+REPORTER_PORT=$((9249 + OFFSET))
+BOOTSTRAP=localhost:$KAFKA_PORT
+REST=http://localhost:$REST_PORT
+PROMETHEUS=http://localhost:$PROM_PORT
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 log() { echo "[cluster $(date +%H:%M:%S)] $*"; }
@@ -95,7 +117,10 @@ tool() {
 }
 
 tool_main() { # class, args...
-  "$JAVA" -Xmx1g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
+  # The tools read the cluster's pinnacle.kafka.properties.* from its config.yaml, as the job does.
+  local conf_dir=""
+  if [ -f "$CONF/config.yaml" ]; then conf_dir="$CONF"; fi
+  FLINK_CONF_DIR="$conf_dir" "$JAVA" -Xmx1g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
     "$@"
 }
 
@@ -110,13 +135,15 @@ wait_for() { # description, command...
 
 write_conf() {
   mkdir -p "$CONF" "$WORK/logs" "$WORK/checkpoints" "$WORK/savepoints" "$WORK/tmp"
+  if [ -n "$SECURE" ]; then make_secrets; fi
   cat > "$CONF/config.yaml" <<EOF
 jobmanager.rpc.address: localhost
 jobmanager.bind-host: localhost
 taskmanager.bind-host: localhost
 taskmanager.host: localhost
 rest.address: localhost
-rest.port: 8081
+rest.port: $REST_PORT
+jobmanager.rpc.port: $((6123 + OFFSET))
 jobmanager.memory.process.size: 1024m
 taskmanager.memory.process.size: 4096m
 taskmanager.memory.managed.fraction: 0.15
@@ -132,11 +159,12 @@ execution.checkpointing.interval: 10 s
 restart-strategy.type: exponential-delay
 classloader.parent-first-patterns.additional: ai.djl.
 metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
-metrics.reporter.prom.port: 9249-9259
+metrics.reporter.prom.port: $REPORTER_PORT-$((REPORTER_PORT + 10))
 pinnacle.kafka.bootstrap-servers: $BOOTSTRAP
 pinnacle.artifact.base: ${PINNACLE_CLUSTER_ART:-$ART}/base-synthetic
 pinnacle.artifact.promo: ${PINNACLE_CLUSTER_ART:-$ART}/promo-synthetic
 pinnacle.feedback.rules: synthetic
+$(if [ -n "$SECURE" ]; then secure_client_conf; fi)
 ${PINNACLE_CLUSTER_EXTRA:-}
 EOF
   cat > "$CONF/log4j.properties" <<EOF
@@ -151,12 +179,9 @@ EOF
   cat > "$WORK/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@localhost:9093
-listeners=PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093
-advertised.listeners=PLAINTEXT://localhost:9092
+controller.quorum.voters=1@localhost:$CONTROLLER_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+$(broker_listeners)
 log.dirs=$WORK/kafka-logs
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
@@ -172,8 +197,71 @@ global: {scrape_interval: 5s}
 scrape_configs:
   - job_name: pinnacle-flink-local
     static_configs:
-      - targets: [$(seq -s, 9249 9252 | sed 's/\([0-9]*\)/"localhost:\1"/g')]
+      - targets: [$(seq -s, "$REPORTER_PORT" $((REPORTER_PORT + 3)) | sed 's/\([0-9]*\)/"localhost:\1"/g')]
 EOF
+}
+
+# The broker's listeners: plain, or (--sasl-ssl) clients and brokers over TLS with SCRAM-SHA-512, the controller
+# listener over TLS with client certificates (SCRAM cannot guard it: the credentials live in the metadata the
+# controller serves). The broker's own password is a reference to its file, resolved by Kafka's FileConfigProvider.
+broker_listeners() {
+  if [ -z "$SECURE" ]; then
+    echo "listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT"
+    return
+  fi
+  echo "listeners=SASL_SSL://localhost:$KAFKA_PORT,CONTROLLER://localhost:$CONTROLLER_PORT
+advertised.listeners=SASL_SSL://localhost:$KAFKA_PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.controller.ssl.client.auth=required
+config.providers=file
+config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider
+config.providers.file.param.allowed.paths=$SECRETS
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"\${file:$SECRETS/admin.secret:password}\";
+ssl.keystore.type=PEM
+ssl.keystore.location=$SECRETS/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECRETS/ca.pem"
+}
+
+# The job's and the tools' client settings on the --sasl-ssl cluster (config.yaml): the password is a reference to
+# its file, resolved where the client runs; Flink shows and logs the reference, never the password.
+secure_client_conf() {
+  echo "pinnacle.kafka.properties.security.protocol: SASL_SSL
+pinnacle.kafka.properties.sasl.mechanism: SCRAM-SHA-512
+pinnacle.kafka.properties.sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pinnacle\" password=\"\${file:$SECRETS/pinnacle.secret:password}\";'
+pinnacle.kafka.properties.ssl.truststore.type: PEM
+pinnacle.kafka.properties.ssl.truststore.location: $SECRETS/ca.pem
+pinnacle.kafka.properties.config.providers: file
+pinnacle.kafka.properties.config.providers.file.class: org.apache.kafka.common.config.provider.FileConfigProvider
+pinnacle.kafka.properties.config.providers.file.param.allowed.paths: $SECRETS"
+}
+
+# Passwords and certificates of the --sasl-ssl cluster, fresh for every new work directory: a password file per
+# SCRAM user (NAME.secret: the broker's own, admin, and the job's, pinnacle), a local CA and the broker's key and
+# certificate (PEM, CN and SAN localhost). The CA's key is deleted once the broker's certificate is signed.
+make_secrets() {
+  [ -f "$SECRETS/ca.pem" ] && return 0
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  (
+    umask 077
+    cd "$SECRETS"
+    for user in admin pinnacle; do printf 'password=%s\n' "$(openssl rand -hex 24)" > "$user.secret"; done
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=pinnacle local CA" -keyout ca.key -out ca.pem \
+      >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout broker.key -out broker.csr >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > san.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile san.ext \
+      -out broker.crt >/dev/null 2>&1
+    cat broker.key broker.crt ca.pem > broker-keystore.pem
+    rm -f broker.csr san.ext ca.key ca.srl
+  )
 }
 
 start_jvm() { # name, main class, extra args...
@@ -192,8 +280,14 @@ start_broker() {
   local cp; cp="$(broker_classpath)"
   if [ ! -d "$WORK/kafka-logs" ]; then
     local id; id=$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-    "$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$id" -c "$WORK/server.properties" --ignore-formatted \
-      > "$WORK/logs/kafka-format.out" 2>&1
+    if [ -n "$SECURE" ]; then
+      # The SCRAM users must exist before the broker starts (it authenticates to itself); the tool reads their
+      # passwords from the secrets directory, so that none is an argument.
+      tool format-storage "$WORK/server.properties" "$id" "$SECRETS" > "$WORK/logs/kafka-format.out" 2>&1
+    else
+      "$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$id" -c "$WORK/server.properties" --ignore-formatted \
+        > "$WORK/logs/kafka-format.out" 2>&1
+    fi
   fi
   nohup "$JAVA" -Xmx1g -Dlog4j2.configurationFile="$CONF/log4j.properties" -Dlog.file="$WORK/logs/kafka.log" \
     -cp "$cp" kafka.Kafka "$WORK/server.properties" > "$WORK/logs/kafka.out" 2>&1 &
@@ -227,7 +321,7 @@ start_prometheus() {
     (service prometheus stop || systemctl stop prometheus || pkill -f '/usr/bin/prometheus') >/dev/null 2>&1 || true
   fi
   nohup prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus-data" \
-    --web.listen-address=localhost:9090 > "$WORK/logs/prometheus.out" 2>&1 &
+    --web.listen-address=localhost:$PROM_PORT > "$WORK/logs/prometheus.out" 2>&1 &
   echo $! > "$WORK/prometheus.pid"
 }
 
@@ -370,12 +464,67 @@ restarts() {
   grep -c "switched from state RUNNING to RESTARTING" "$WORK/logs/jobmanager.log" 2>/dev/null || true
 }
 
+# The --sasl-ssl cluster's own checks: who is let in, a bad record's way to the dead-letter topic, and a search
+# for every password (from a pattern file: grep's arguments show in the process list) in everything the cluster
+# wrote or shows. The search must find the passwords where they are kept, or it proves nothing.
+secure_check() {
+  local ok=0
+  log "clients: the job's must be let in, every other refused"
+  tool auth-check "$BOOTSTRAP" "localhost:$CONTROLLER_PORT" | tee "$WORK/logs/auth-check.out" || ok=1
+  tool send-bad "$BOOTSTRAP" 3
+  local dead=""
+  for _ in $(seq 1 36); do
+    if tool account "$BOOTSTRAP" > "$WORK/logs/account.out" 2>/dev/null && grep -q 'deadLetters=3}' "$WORK/logs/account.out"; then
+      dead=3; break
+    fi
+    sleep 5
+  done
+  log "3 records that are not events: $(cat "$WORK/logs/account.out")"
+  [ -n "$dead" ] || { log "the bad records did not all reach the dead-letter topic"; ok=1; }
+  # What the web UI shows: the cluster's configuration, the job's, every TaskManager's; and every process's command line.
+  local jid; jid=$(curl -s "$REST/jobs/overview" | grep -o '"jid":"[a-f0-9]*"' | head -1 | cut -d'"' -f4 || true)
+  curl -s "$REST/jobmanager/config" > "$WORK/logs/rest-jobmanager-config.json"
+  curl -s "$REST/jobs/$jid/config" > "$WORK/logs/rest-job-config.json"
+  curl -s "$REST/jobs/$jid/jobmanager/config" > "$WORK/logs/rest-job-jobmanager-config.json"
+  curl -s "$REST/taskmanagers" > "$WORK/logs/rest-taskmanagers.json"
+  for p in "$WORK"/*.pid; do tr '\0' ' ' < "/proc/$(cat "$p")/cmdline" 2>/dev/null; echo; done > "$WORK/logs/command-lines.txt"
+  log "the web UI shows the client login as: $(grep -o '"key":"pinnacle.kafka.properties.sasl.jaas.config","value":"[^"]*' \
+    "$WORK/logs/rest-jobmanager-config.json" | sed 's/.*"value":"//' | cut -c1-120)"
+  local patterns="$SECRETS/.patterns"
+  (umask 077; sed -n 's/^password=//p' "$SECRETS"/*.secret > "$patterns")
+  local kept; kept=$(grep -rlF -f "$patterns" "$SECRETS" --exclude=.patterns | wc -l)
+  local places=("$WORK/logs" "$CONF" "$WORK/kafka-logs" "$WORK/checkpoints" "$WORK/savepoints" "$WORK/prometheus-data"
+    "$WORK/tmp" "$ROOT/target/results" "$WORK/server.properties")
+  local size; size=$(du -shc "${places[@]}" 2>/dev/null | tail -1 | cut -f1)
+  local found; found=$(grep -rlaF -f "$patterns" "${places[@]}" 2>/dev/null || true)
+  rm -f "$patterns"
+  log "secret search: $(wc -l < "$WORK/logs/command-lines.txt") command lines, 4 REST views, logs, configuration," \
+    "broker data (dead letters included), checkpoints, Prometheus, reports ($size): $(echo -n "$found" | grep -c . || true)" \
+    "files with a password; the secrets directory: $kept files with one (the control)"
+  [ "$kept" -ge 2 ] || { log "the search does not find the passwords where they are kept"; ok=1; }
+  [ -z "$found" ] || { log "passwords found in: $found"; ok=1; }
+  return $ok
+}
+
+# On the --sasl-ssl cluster a drill ends with its checks.
+if [ -n "$SECURE" ] && [[ "${1:-}" == drill-* ]] && [ -z "${PINNACLE_CLUSTER_INNER:-}" ]; then
+  drill=PASS; secure=PASS
+  PINNACLE_CLUSTER_INNER=1 "$0" "$@" || drill=FAIL
+  secure_check || secure=FAIL
+  log "$1 on the SASL_SSL cluster: drill $drill, security checks $secure"
+  [ "$drill" = PASS ] && [ "$secure" = PASS ]
+  exit
+fi
+
 case "${1:-}" in
+  secure-check)
+    secure_check
+    ;;
   start)
     build
     write_conf
     log "broker"; start_broker
-    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/9092"
+    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/$KAFKA_PORT"
     log "topics"; tool topics "$BOOTSTRAP" 2
     log "jobmanager"; PINNACLE_CLUSTER_JAVA_OPTS="-Xmx768m" start_jvm jobmanager \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF"
@@ -385,7 +534,7 @@ case "${1:-}" in
     log "prometheus"; start_prometheus
     log "submitting the job at parallelism 2"; submit
     wait_for "the job to run" bash -c "curl -s $REST/jobs/overview | grep -q '\"state\":\"RUNNING\"'"
-    log "running: Flink $REST, Prometheus http://localhost:9090, broker $BOOTSTRAP, work $WORK"
+    log "running: Flink $REST, Prometheus $PROMETHEUS, broker $BOOTSTRAP, work $WORK"
     ;;
   stop)
     for p in prometheus taskmanager-2 taskmanager-1 jobmanager kafka; do
@@ -405,7 +554,7 @@ case "${1:-}" in
       if [ -f "$WORK/$p.pid" ] && kill -0 "$(cat "$WORK/$p.pid")" 2>/dev/null; then echo "$p: running (pid $(cat "$WORK/$p.pid"))"; else echo "$p: stopped"; fi
     done
     echo "job: $(job_state)"
-    curl -s "http://localhost:9090/api/v1/targets" 2>/dev/null | grep -o '"health":"[a-z]*"' | sort | uniq -c || true
+    curl -s "$PROMETHEUS/api/v1/targets" 2>/dev/null | grep -o '"health":"[a-z]*"' | sort | uniq -c || true
     ;;
   replay)
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" "${2:-200000}" "${3:-42}"
@@ -510,7 +659,7 @@ case "${1:-}" in
     log "broker SIGKILLed"
     sleep 10
     start_broker
-    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/9092"
+    wait_for "the broker" bash -c "echo > /dev/tcp/localhost/$KAFKA_PORT"
     log "broker started again"
     verdict=PASS
     wait "$replay"
@@ -612,7 +761,7 @@ case "${1:-}" in
     wait_running 8 || sleep 60
     tool replay "$BOOTSTRAP" "$ART/base-synthetic" "$ART/promo-synthetic" 50000 8 | tail -1
     output_checks exactly-once || verdict=FAIL
-    migrated=$(curl -s 'http://localhost:9090/api/v1/query?query=sum(flink_taskmanager_job_task_operator_statesMigrated)' \
+    migrated=$(curl -s "$PROMETHEUS/api/v1/query?query=sum(flink_taskmanager_job_task_operator_statesMigrated)" \
       | grep -o '"[0-9.]*"\]' | tr -d '"]' || true)
     log "after the replacement: states adopted from the old artifact ${migrated:-unknown (no Prometheus)}"
     log "drill-artifact: $verdict"

@@ -127,7 +127,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The same, with extra settings for the compacted topics. */
   public static void createTopics(String bootstrap, List<String> plain, List<String> compacted, int partitions,
                                   Map<String, String> compactedConfigs) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClientConfig.properties(bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String t : plain) {
         topics.add(new NewTopic(t, partitions, (short) 1));

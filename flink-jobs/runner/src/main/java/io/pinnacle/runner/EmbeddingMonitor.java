@@ -31,8 +31,7 @@ public final class EmbeddingMonitor implements AutoCloseable {
   private long mark;
 
   public EmbeddingMonitor(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = KafkaClientConfig.properties(bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "pinnacle-monitor-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

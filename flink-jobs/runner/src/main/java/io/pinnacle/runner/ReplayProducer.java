@@ -65,9 +65,9 @@ public final class ReplayProducer {
     AvroValueCodec<InteractionEvent> codec = Codecs.interactionEvent();
     AvroValueCodec<ItemFeatures> catalogCodec = Codecs.itemFeatures();
     Set<Long> described = new HashSet<>();
-    Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    Map<String, Object> cfg = KafkaClientConfig.with(bootstrap, Map.of(
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(cfg, new ByteArraySerializer(),
         new ByteArraySerializer())) {

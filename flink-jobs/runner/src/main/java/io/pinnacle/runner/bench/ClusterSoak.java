@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.job.config.PinnacleOptions;
+import io.pinnacle.runner.KafkaClientConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -396,8 +397,6 @@ public final class ClusterSoak {
   }
 
   private static Properties props(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    return p;
+    return KafkaClientConfig.properties(bootstrap);
   }
 }

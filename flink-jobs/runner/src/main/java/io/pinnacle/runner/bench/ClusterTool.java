@@ -4,6 +4,9 @@ import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.kafka.Topics;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.EmbeddingMonitor;
+import io.pinnacle.runner.KafkaClientConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +14,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import kafka.tools.StorageTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The local multi-process cluster's helper (deploy/local/cluster.sh): creates the job's declared topics on the
@@ -32,6 +39,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *                                        exactly-once or at-least-once
  *   final-snapshot BOOTSTRAP FILE        saves each item's last committed update and the summed targeting reports
  *   final-compare BOOTSTRAP FILE         compares them with a saved no-failure run ({@link FinalState})
+ *   auth-check BOOTSTRAP [CONTROLLER]    the configured client must be let in; clients without credentials, with
+ *                                        TLS only, a wrong password or an unknown user (and, given CONTROLLER, one
+ *                                        without a certificate on the controller listener) must be refused
+ *   send-bad BOOTSTRAP N                 sends N records that are not events to the input topic
+ *   format-storage SERVER_PROPERTIES CLUSTER_ID SECRETS_DIR
+ *                                        formats a KRaft broker's storage with the SCRAM users of SECRETS_DIR
  * </pre>
  * Replays give event j of seed s the time 2026-01-01 + s days + j ms, so that two replays of a seed send the same
  * events.
@@ -90,13 +103,25 @@ public final class ClusterTool {
           }
         }
       }
+      case "format-storage" -> formatWithScramUsers(args[1], args[2], Path.of(args[3]));
+      case "auth-check" -> System.exit(AuthCheck.run(bootstrap, args.length > 2 ? args[2] : null) ? 0 : 1);
+      case "send-bad" -> {
+        int n = Integer.parseInt(args[2]);
+        Map<String, Object> own = Map.of("acks", "all", "enable.idempotence", true);
+        try (var p = new KafkaProducer<byte[], byte[]>(KafkaClientConfig.with(bootstrap, own),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+          for (int i = 0; i < n; i++) {
+            p.send(new ProducerRecord<>(defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
+                EventFactory.itemKey(i), ("not an event " + i).getBytes(StandardCharsets.UTF_8))).get();
+          }
+        }
+        System.out.printf("sent %d records that are not events%n", n);
+      }
       case "account" -> {
         String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
         String group = defaults.get(PinnacleOptions.GROUP_ID);
         String dlq = defaults.get(PinnacleOptions.TOPIC_DEAD_LETTER);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaClientConfig.properties(bootstrap))) {
           long[] offsets = inputOffsets(admin, input, group);
           long end = offsets[0];
           long committed = offsets[1];
@@ -169,10 +194,35 @@ public final class ClusterTool {
     return new long[] {end, committed};
   }
 
+  /**
+   * Formats a KRaft broker's log directories with a SCRAM-SHA-512 credential for each {@code NAME.secret} file in
+   * {@code secrets} (a properties file with {@code password=...}): the broker's own user, which it needs for the
+   * inter-broker listener before it can serve anything, and the job's. Runs Kafka's storage tool in this process, so
+   * the passwords never appear on a command line.
+   */
+  private static void formatWithScramUsers(String serverProperties, String clusterId, Path secrets) throws Exception {
+    List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", serverProperties,
+        "--ignore-formatted"));
+    try (var files = Files.list(secrets)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".secret")).sorted().toList()) {
+        Properties secret = new Properties();
+        try (var in = Files.newBufferedReader(f)) {
+          secret.load(in);
+        }
+        String user = f.getFileName().toString().replace(".secret", "");
+        args.add("--add-scram");
+        args.add("SCRAM-SHA-512=[name=" + user + ",password=" + secret.getProperty("password") + "]");
+      }
+    }
+    int code = StorageTool.execute(args.toArray(String[]::new), System.out);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
   /** Records a read_committed consumer sees on the topic from the beginning. */
   private static long countCommitted(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
+    Properties p = KafkaClientConfig.properties(bootstrap);
     p.put("group.id", "cluster-tool-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");

@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import io.pinnacle.runner.KafkaClientConfig;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
@@ -39,8 +40,7 @@ final class CommittedUpdates {
 
   /** Reads the topic from the beginning until nothing new arrived for {@code quiet}. */
   static CommittedUpdates read(String bootstrap, String topic, Duration quiet) throws IOException {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = KafkaClientConfig.properties(bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "pinnacle-drill-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import io.pinnacle.runner.KafkaClientConfig;
 import io.pinnacle.schema.InteractionEvent;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -47,14 +48,14 @@ final class EventProducer implements AutoCloseable {
     // One request in flight: a retried batch is then always the broker's next sequence. With five, a batch retried
     // after later ones were written was refused as out of order for ten minutes on end (seen in a benchmark pre-fill);
     // 256 kB batches keep one request enough for any rate the benchmark asks of the job.
-    Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    Map<String, Object> cfg = KafkaClientConfig.with(bootstrap, Map.of(
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
         ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, timeoutMs - 10),
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) timeoutMs);
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) timeoutMs));
     this.producer = new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

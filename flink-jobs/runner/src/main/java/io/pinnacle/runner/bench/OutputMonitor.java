@@ -1,5 +1,6 @@
 package io.pinnacle.runner.bench;
 
+import io.pinnacle.runner.KafkaClientConfig;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
@@ -39,8 +40,7 @@ final class OutputMonitor implements AutoCloseable {
   private volatile boolean running = true;
 
   OutputMonitor(String bootstrap, String topic, int partitions) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = KafkaClientConfig.properties(bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
