@@ -801,7 +801,7 @@ state.backend.rocksdb.metrics.estimate-table-readers-mem: true" "$0" start
     log "soak: $rate events/s for $minutes minutes, items and new users living $lifetime s, TTLs $ttl, managed memory" \
       "$managed per TaskManager; judged after $judge_after s; samples, verdicts and curves in $out"
     tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \
-      "$rate" $((minutes * 60)) "$out" "churn=5000,20000,0.3,$lifetime" "judge-after=$judge_after" \
+      "$rate" $((minutes * 60)) "$out" "churn=5000,20000,0.3,$lifetime" "judge-after=$judge_after" "prometheus=$PROMETHEUS" \
       "tm-1=$(cat "$WORK/taskmanager-1.pid")" "tm-2=$(cat "$WORK/taskmanager-2.pid")"
     log "restarts during the soak: $(restarts)"
     for n in 1 2; do

@@ -40,7 +40,7 @@ import org.apache.kafka.clients.admin.Admin;
  * trend is under 5% of its mean per hour. Writes every sample and the verdicts (JSON), the curves (PNG) and a page.
  * <pre>
  *   ClusterSoak BOOTSTRAP REST_URL BASE_DIR PROMO_DIR RATE SECONDS OUT_DIR [churn=ITEMS,USERS,SHARE,LIFETIME_S]
- *       [judge-after=SECONDS] TM_NAME=PID...
+ *       [judge-after=SECONDS] [prometheus=URL] TM_NAME=PID...
  * </pre>
  */
 public final class ClusterSoak {
@@ -85,6 +85,7 @@ public final class ClusterSoak {
     Map<String, Long> pids = new LinkedHashMap<>();
     EventFactory.Churn churn = null;
     double judgeAfter = seconds / 4;
+    String prometheus = "http://localhost:9090";
     for (int j = 7; j < args.length; j++) {
       String[] kv = args[j].split("=", 2);
       switch (kv[0]) {
@@ -94,6 +95,7 @@ public final class ClusterSoak {
               Double.parseDouble(c[3]));
         }
         case "judge-after" -> judgeAfter = Double.parseDouble(kv[1]);
+        case "prometheus" -> prometheus = kv[1];
         default -> pids.put(kv[0], Long.parseLong(kv[1]));
       }
     }
@@ -122,8 +124,8 @@ public final class ClusterSoak {
       sender.start();
       while (sender.isAlive()) {
         sender.join(SAMPLE_MS);
-        Sample s = sample(http, rest, admin, input, defaults.get(PinnacleOptions.GROUP_ID), pids, managed,
-            (System.currentTimeMillis() - start) / 1e3, producer.sent.get());
+        Sample s = sample(http, rest, prometheus, admin, input, defaults.get(PinnacleOptions.GROUP_ID), pids,
+            managed, (System.currentTimeMillis() - start) / 1e3, producer.sent.get());
         samples.add(s);
         Bench.progress("soak %4.0f s: %s, checkpoint %d: %d KB of %d KB in %d ms, lag %d", s.seconds(), s.memory(),
             s.checkpointId(), s.checkpointKb(), s.checkpointFullKb(), s.checkpointMs(), s.lag());
@@ -218,10 +220,11 @@ public final class ClusterSoak {
     return t;
   }
 
-  private static Sample sample(HttpClient http, String rest, Admin admin, String input, String group,
-                               Map<String, Long> pids, Map<String, Long> managed, double seconds, long sent)
+  private static Sample sample(HttpClient http, String rest, String prometheus, Admin admin, String input,
+                               String group, Map<String, Long> pids, Map<String, Long> managed, double seconds,
+                               long sent)
       throws Exception {
-    Map<String, Long> rocksDb = rocksDb(http);
+    Map<String, Long> rocksDb = rocksDb(http, prometheus);
     Map<String, Memory> memory = new LinkedHashMap<>();
     for (Map.Entry<String, Long> p : pids.entrySet()) {
       ProcStats.Reading r = ProcStats.read(p.getValue());
@@ -352,18 +355,18 @@ public final class ClusterSoak {
   }
 
   /**
-   * RocksDB's own memory per TaskManager from Prometheus (the cluster enables RocksDB's memory metrics): the shared
-   * block cache (every column family reports the same one) plus every column family's memtables and table readers.
-   * Empty without Prometheus.
+   * RocksDB's own memory per TaskManager from Prometheus (the cluster enables RocksDB's memory metrics): the usage
+   * of the slot's shared block cache (every column family reports the same one; with Flink's managed memory its
+   * write buffer manager charges the memtables to this cache, so they are in it) plus every column family's table
+   * readers. Empty without Prometheus.
    */
-  private static Map<String, Long> rocksDb(HttpClient http) {
+  private static Map<String, Long> rocksDb(HttpClient http, String prometheus) {
     Map<String, Long> out = new LinkedHashMap<>();
     String metric = "{__name__=~\"flink_taskmanager_job_task_operator_.*_rocksdb_%s\"}";
     String[] queries = {"max by (tm_id) (" + metric.formatted("block_cache_usage") + ")",
-        "sum by (tm_id) (" + metric.formatted("cur_size_all_mem_tables") + ")",
         "sum by (tm_id) (" + metric.formatted("estimate_table_readers_mem") + ")"};
     for (String q : queries) {
-      JsonNode r = get(http, PROMETHEUS + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+      JsonNode r = get(http, prometheus + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
       if (r == null) {
         return out;
       }
@@ -376,7 +379,6 @@ public final class ClusterSoak {
     return out;
   }
 
-  private static final String PROMETHEUS = "http://localhost:9090";
 
   private static long lag(Admin admin, String input, String group) throws Exception {
     long[] offsets = ClusterTool.inputOffsets(admin, input, group);
