@@ -22,7 +22,14 @@ class KafkaClientConfigTest {
         pinnacle.kafka.properties.config.providers: file
         taskmanager.numberOfTaskSlots: 2
         """);
-    Properties p = KafkaClientConfig.properties("localhost:9192", dir.toString());
+    assertEquals(1, KafkaClientConfig.properties("localhost:9092").size(), "nothing loaded: the address alone");
+    KafkaClientConfig.loadClusterConfiguration(dir.toString());
+    Properties p;
+    try {
+      p = KafkaClientConfig.properties("localhost:9192");
+    } finally {
+      KafkaClientConfig.loadClusterConfiguration(null);
+    }
     assertEquals("localhost:9192", p.get("bootstrap.servers"), "the tool's own address wins");
     assertEquals("SASL_SSL", p.get("security.protocol"));
     assertEquals("file", p.get("config.providers"));
@@ -30,6 +37,6 @@ class KafkaClientConfigTest {
         + "password=\"${file:/run/secrets/pinnacle.secret:password}\";", p.get("sasl.jaas.config"),
         "the reference travels unresolved: the client resolves it");
     assertFalse(p.containsKey("taskmanager.numberOfTaskSlots"), "only Kafka client properties");
-    assertEquals(1, KafkaClientConfig.properties("localhost:9092", null).size(), "no configuration: the address");
+    assertEquals(0, KafkaClientConfig.fromConfiguration(" ").size());
   }
 }

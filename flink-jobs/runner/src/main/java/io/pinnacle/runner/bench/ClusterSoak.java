@@ -78,6 +78,7 @@ public final class ClusterSoak {
 
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
+    KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
     String rest = args[1];
     double rate = Double.parseDouble(args[4]);
     double seconds = Double.parseDouble(args[5]);

@@ -62,6 +62,7 @@ public final class ClusterTool {
       System.exit(2);
     }
     String bootstrap = args[1];
+    KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
     Configuration defaults = new Configuration();
     switch (args[0]) {
       case "topics" -> {
