@@ -56,7 +56,7 @@ public final class EmbeddingMonitor implements AutoCloseable {
         sequenceErrors.add("item " + e.getItemId() + ": updateSeq " + e.getUpdateSeq() + " after "
             + (prev == null ? "nothing" : prev.getUpdateSeq()));
       }
-      if (prev != null && e.getPositiveCount() + e.getNegativeCount()
+      if (prev != null && continuesState(prev, e) && e.getPositiveCount() + e.getNegativeCount()
           < prev.getPositiveCount() + prev.getNegativeCount()) {
         countErrors.add("item " + e.getItemId() + ": " + (e.getPositiveCount() + e.getNegativeCount())
             + " events after " + (prev.getPositiveCount() + prev.getNegativeCount()));
@@ -102,11 +102,18 @@ public final class EmbeddingMonitor implements AutoCloseable {
   }
 
   /**
-   * Items whose event count went down from one committed update to the next: state lost or rolled back behind
-   * output already committed (never with exactly-once delivery; at-least-once may repeat work after a failure).
+   * Items whose event count went down from one committed update to the next of the same state: state rolled back
+   * behind output already committed (never with exactly-once delivery; at-least-once may repeat work after a
+   * failure). An item that went idle past its TTL starts a new state, whose first update takes the clock as its
+   * updateSeq: that jump, and the counts starting again, are expiry, not loss.
    */
   public List<String> countErrors() {
     return List.copyOf(countErrors);
+  }
+
+  /** True when {@code next} is the update after {@code prev} of one state (its updateSeq is the next number). */
+  static boolean continuesState(ItemEmbedding prev, ItemEmbedding next) {
+    return next.getUpdateSeq() == prev.getUpdateSeq() + 1;
   }
 
   public List<String> sequenceErrors() {

@@ -71,8 +71,19 @@ public final class ClusterSoak {
     }
   }
 
-  /** A series of the soak: its name and how to read it from a sample. */
-  record Series(String name, ToLongFunction<Sample> value) {}
+  /**
+   * A series of the soak: its name, how to read it from a sample, and what its trend is a share of: its own mean, or
+   * (a small remainder such as the unattributed native memory, whose own mean may be near zero) a whole's mean.
+   */
+  record Series(String name, ToLongFunction<Sample> value, ToLongFunction<Sample> whole) {
+    Series(String name, ToLongFunction<Sample> value) {
+      this(name, value, value);
+    }
+
+    Map<String, Object> trend(List<Sample> samples, double after) {
+      return ClusterSoak.trend(samples, after, value, whole);
+    }
+  }
 
   private ClusterSoak() {}
 
@@ -145,7 +156,7 @@ public final class ClusterSoak {
     result.put("managedMemoryMb", managed);
     Map<String, Object> trends = new LinkedHashMap<>();
     for (Series series : series(pids.keySet())) {
-      trends.put(series.name(), trend(samples, judgeAfter, series.value()));
+      trends.put(series.name(), series.trend(samples, judgeAfter));
     }
     result.put("trends", trends);
     result.put("rocksDbOverManagedMemory", overManaged(samples, pids.keySet()));
@@ -168,7 +179,8 @@ public final class ClusterSoak {
       out.add(new Series(tm + " outside the heap MB", s -> s.of(tm, Memory::outsideHeapMb)));
       out.add(new Series(tm + " RocksDB MB", s -> s.of(tm, Memory::rocksDbMb)));
       out.add(new Series(tm + " JVM native (NMT) MB", s -> s.of(tm, Memory::jvmNativeMb)));
-      out.add(new Series(tm + " unattributed native MB", s -> s.of(tm, Memory::unattributedMb)));
+      out.add(new Series(tm + " unattributed native MB (share of outside the heap)",
+          s -> s.of(tm, Memory::unattributedMb), s -> s.of(tm, Memory::outsideHeapMb)));
     }
     out.add(new Series("checkpoint full size KB", Sample::checkpointFullKb));
     out.add(new Series("checkpoint upload KB", Sample::checkpointKb));
@@ -187,10 +199,12 @@ public final class ClusterSoak {
   }
 
   /**
-   * Least-squares slope of the samples after {@code after} seconds, as a share of their mean per hour; flat under
-   * {@link #FLAT_PER_HOUR}. A series never measured (all -1) is "not measured".
+   * Least-squares slope of the samples after {@code after} seconds, as a share per hour of the mean of
+   * {@code whole} (the series itself, or the whole it is a part of); flat under {@link #FLAT_PER_HOUR}. A series
+   * never measured (all -1) is "not measured".
    */
-  static Map<String, Object> trend(List<Sample> samples, double after, ToLongFunction<Sample> f) {
+  static Map<String, Object> trend(List<Sample> samples, double after, ToLongFunction<Sample> f,
+                                   ToLongFunction<Sample> whole) {
     List<Sample> judged = samples.stream().filter(s -> s.seconds() >= after).toList();
     Map<String, Object> t = new LinkedHashMap<>();
     if (judged.stream().allMatch(s -> f.applyAsLong(s) < 0)) {
@@ -211,7 +225,8 @@ public final class ClusterSoak {
       sxx += (s.seconds() - mx) * (s.seconds() - mx);
     }
     double perHour = sxx == 0 ? 0 : sxy / sxx * 3600;
-    double share = my == 0 ? 0 : perHour / my;
+    double mw = judged.stream().mapToDouble(whole::applyAsLong).sum() / n;
+    double share = mw == 0 ? 0 : perHour / mw;
     t.put("atSaturation", f.applyAsLong(judged.get(0)));
     t.put("atEnd", f.applyAsLong(judged.get(judged.size() - 1)));
     t.put("mean", Math.round(my));

@@ -48,10 +48,12 @@ class BenchReportsTest {
     }
     Map<String, Object> trends = new LinkedHashMap<>();
     for (ClusterSoak.Series series : ClusterSoak.series(List.of("tm-1", "tm-2"))) {
-      trends.put(series.name(), ClusterSoak.trend(samples, 60, series.value()));
+      trends.put(series.name(), series.trend(samples, 60));
     }
     assertEquals("growing", ((Map<?, ?>) trends.get("tm-1 RocksDB MB")).get("verdict"), "5 -> 14 MB in 3 minutes");
     assertEquals("flat", ((Map<?, ?>) trends.get("tm-2 resident MB")).get("verdict"));
+    Map<?, ?> unattributed = (Map<?, ?>) trends.get("tm-1 unattributed native MB (share of outside the heap)");
+    assertEquals(-0.3, (Double) unattributed.get("sharePerHour"), 1e-9, "-180 MB/h of the 600 MB outside the heap");
     assertEquals("not measured", ((Map<?, ?>) trends.get("tm-2 JVM native (NMT) MB")).get("verdict"));
     Path soak = dir.resolve("soak.html");
     SoakChart.html(samples, List.of("tm-1", "tm-2"), trends, Map.of("eventsPerSecond", 500), soak);
