@@ -315,10 +315,17 @@ start_taskmanager() { # n
 start_prometheus() {
   if ! command -v prometheus >/dev/null; then
     log "installing Debian's prometheus package"
+    local before after pid
+    before=" $(pgrep -x prometheus | tr '\n' ' ') "
     (apt-get install -y prometheus >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y prometheus >/dev/null)) \
       || { log "prometheus is not installable here; continuing without it"; return 0; }
-    # The package may start its own service on 9090; this cluster runs its own server.
-    (service prometheus stop || systemctl stop prometheus || pkill -f '/usr/bin/prometheus') >/dev/null 2>&1 || true
+    # The package may start its own service on 9090; this cluster runs its own server. End only what the install
+    # started: the new service, and by id the prometheus processes that did not exist before it (none of the user's).
+    (service prometheus stop || systemctl stop prometheus) >/dev/null 2>&1 || true
+    after=$(pgrep -x prometheus || true)
+    for pid in $after; do
+      case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
+    done
   fi
   nohup prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus-data" \
     --web.listen-address=localhost:$PROM_PORT > "$WORK/logs/prometheus.out" 2>&1 &
