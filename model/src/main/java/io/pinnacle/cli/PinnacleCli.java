@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
     subcommands = {PinnacleCli.Pretrain.class, PinnacleCli.Evaluate.class, PinnacleCli.Demo.class,
         PinnacleCli.PromptTrain.class, PinnacleCli.Bench.class,
         PinnacleCli.RetentionCompare.class, RetentionReportCommand.class, PrequentialCommand.class,
-        SelectCommand.class, PinnacleCli.Diagnose.class})
+        SelectCommand.class, FitServingCommand.class, PinnacleCli.Diagnose.class})
 public final class PinnacleCli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /**

@@ -10,6 +10,7 @@ import io.pinnacle.report.HtmlReport;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.ServingRule;
+import io.pinnacle.tuning.ServingTable;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,11 @@ public final class PrequentialCommand implements Callable<Integer> {
       + "from the expected co-liked vector (an ablation)")
   boolean uncentered;
 
+  @Option(names = "--serving-table", description = "the serving table, NEW:s0,...,s5;COLD:s0,...,s5 over start, "
+      + "anchor, co-liked, users, promo (default: the one `pinnacle fit-serving` fitted for the PROMO artifact, else "
+      + "promo everywhere)")
+  String servingTable;
+
   @Option(names = "--tables", description = "also print every table (always written beside the JSON as Markdown and "
       + "in the HTML report)")
   boolean tables;
@@ -80,7 +86,9 @@ public final class PrequentialCommand implements Callable<Integer> {
     UpdaterConfig uc = UpdaterConfig.defaults(p.metadata().coldThreshold(), p.metadata().config().pinnacleMode());
     ServingRule d0 = uc.serving();
     uc = uc.withServing(new ServingRule(!noCoLiked, coLikedPrior != null ? coLikedPrior : d0.prior(),
-        ServingRule.parseMinPositives(promptMinPositives, d0.promptMinPositives()), d0.centered() && !uncentered));
+        ServingRule.parseMinPositives(promptMinPositives, d0.promptMinPositives()), d0.centered() && !uncentered,
+        servingTable != null ? ServingTable.parse(servingTable)
+            : ServingTable.fittedOrDefault(promo, p.metadata().version())));
     TuningRates d = TuningRates.DEFAULTS;
     TuningRates rates = new TuningRates(lambda1 != null ? lambda1 : d.lambda1(), lambda2 != null ? lambda2 : d.lambda2(),
         learningRate != null ? learningRate : d.learningRate());

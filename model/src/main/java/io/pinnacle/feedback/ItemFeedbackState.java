@@ -25,6 +25,12 @@ public final class ItemFeedbackState {
    */
   private float[] coLikedSum;
   private int coLikedCount;
+  /**
+   * Sum of the vectors the item's likers had when they liked it, and how many: the "mean of its users' vectors"
+   * the serving table can serve. Null until the first positive with a vector.
+   */
+  private float[] likerSum;
+  private int likerCount;
 
   public ItemFeedbackState(int k, PinnacleMode mode, int recentCapacity, long seed) {
     this.pinnacle = new PinnacleSet(k, mode);
@@ -83,6 +89,39 @@ public final class ItemFeedbackState {
     coLikedCount = coLikedSum == null ? 0 : count;
   }
 
+  /** Adds one liker's vector as of their positive (null: none known; nothing changes). */
+  public void liker(float[] vector) {
+    if (vector == null) {
+      return;
+    }
+    if (likerSum == null) {
+      likerSum = new float[vector.length];
+    }
+    if (vector.length != likerSum.length) {
+      throw new IllegalArgumentException("user vector of " + vector.length + " floats, the item keeps "
+          + likerSum.length);
+    }
+    for (int k = 0; k < vector.length; k++) {
+      likerSum[k] += vector[k];
+    }
+    likerCount++;
+  }
+
+  /** Restores the likers' vector sum and count of a stored state. */
+  public void restoreLikers(float[] sum, int count) {
+    likerSum = sum == null || count == 0 ? null : sum.clone();
+    likerCount = likerSum == null ? 0 : count;
+  }
+
+  /** The sum of the likers' vectors (a copy; null before the first). */
+  public float[] likerSum() {
+    return likerSum == null ? null : likerSum.clone();
+  }
+
+  public int likerCount() {
+    return likerCount;
+  }
+
   /** The sum of the co-liked vectors (a copy; null before the first). */
   public float[] coLikedSum() {
     return coLikedSum == null ? null : coLikedSum.clone();
@@ -110,6 +149,8 @@ public final class ItemFeedbackState {
   public void dropUserVectors() {
     coLikedSum = null; // base embeddings of the old base, too
     coLikedCount = 0;
+    likerSum = null;
+    likerCount = 0;
     pinnacle.dropVectors();
     negatives.dropVectors();
     List<LabelledSample> kept = new ArrayList<>(recent);

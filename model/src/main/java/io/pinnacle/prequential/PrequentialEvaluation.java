@@ -19,7 +19,9 @@ import io.pinnacle.tuning.ArtifactModels.TuningRates;
 import io.pinnacle.tuning.TuningEngine;
 import io.pinnacle.tuning.ArtifactModels;
 import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.ServedSource;
 import io.pinnacle.tuning.ServingRule;
+import io.pinnacle.tuning.ServingTable;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.users.UserEncoder;
 import io.pinnacle.users.UserTimeline;
@@ -195,6 +197,15 @@ public final class PrequentialEvaluation {
               r0.centered())),
               models), config.tuneBatch(), false, dense));
       rows.addAll(described.subList(2, described.size()));
+      // Every source the serving table can choose, each served alone by the job's updater: the served row is fitted
+      // among these (on a validation replay) and must not lose to any of them.
+      List<Rows.PromoStream> servable = new ArrayList<>();
+      for (ServedSource src : ServedSource.values()) {
+        servable.add(new Rows.PromoStream(servableName(src), state, new ColdItemUpdater(updaterConfig.withServing(
+            updaterConfig.serving().withTable(ServingTable.uniform(src))), models), config.tuneBatch(), false, dense));
+      }
+      described.addAll(servable);
+      rows.addAll(servable);
       rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
       if (!content.isEmpty()) {
         // What each content path adds for items without feedback, against PROMO-stream without any.
@@ -231,6 +242,11 @@ public final class PrequentialEvaluation {
       rows.add(Rows.userPositiveRate());
       rows.add(Rows.timing());
       rows.add(Rows.fewestPositives());
+      Row normOnly = new Rows.MeanUserDirection(state, promoRow);
+      rows.add(normOnly);
+      if (config.servableOnly()) {
+        rows.removeIf(r -> !servable.contains(r) && r != promoRow && r != noInformation && r != staticBase);
+      }
       if (config.promoOnly()) {
         // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
         rows.removeIf(r -> r != promoRow && r != noInformation && r != staticBase);
@@ -285,7 +301,9 @@ public final class PrequentialEvaluation {
       for (Row r : rows) {
         roles.put(r.name, r == promoRow ? PrequentialVerdict.REFERENCE : r == staticBase ? PrequentialVerdict.STATIC_BASE
             : r == noInformation ? PrequentialVerdict.NO_INFORMATION
+            : r == normOnly ? PrequentialVerdict.NORM_ONLY
             : r.name.startsWith("Diagnostic") ? PrequentialVerdict.DIAGNOSTIC
+            : servable.contains(r) ? PrequentialVerdict.SERVABLE
             : r instanceof Rows.PromoStream || r instanceof Rows.Borda || r.name.startsWith("Static base")
                 ? PrequentialVerdict.VARIANT : PrequentialVerdict.BASELINE);
       }
@@ -351,6 +369,17 @@ public final class PrequentialEvaluation {
       md.append(RetentionReport.markdown(Map.of("offline twin", retention)));
       return new Result(md.toString(), json, live, retention);
     }
+  }
+
+  /** The row that serves every NEW and COLD item from one source (the serving table's candidates). */
+  public static String servableName(ServedSource src) {
+    return "Servable: " + switch (src) {
+      case START -> "start alone (base, content start or zero)";
+      case ANCHOR -> "anchor alone (co-liked, centered)";
+      case CO_LIKED -> "co-liked blend (item-kNN in the embedding space)";
+      case USERS -> "mean of the likers' vectors";
+      case PROMO -> "PROMO's change on the anchor";
+    };
   }
 
   /** Counts that say how much of the stream the user vectors reach. */

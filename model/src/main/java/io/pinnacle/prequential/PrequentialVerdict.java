@@ -15,8 +15,12 @@ public final class PrequentialVerdict {
   static final String STATIC_BASE = "static-base";
   static final String BASELINE = "baseline";
   static final String VARIANT = "variant";
+  /** A source the serving table can choose, served alone: the served row must not lose to it. */
+  static final String SERVABLE = "servable";
   static final String NO_INFORMATION = "no-information";
   static final String DIAGNOSTIC = "diagnostic";
+  /** The placement row that knows nothing of taste: NEW and COLD items at the mean user direction, served norm. */
+  static final String NORM_ONLY = "norm-only";
 
   private PrequentialVerdict() {}
 
@@ -53,6 +57,11 @@ public final class PrequentialVerdict {
       if (best != null) {
         line.append(compare("best baseline (" + best + ")", r.auc(cell, best), r.servedMinus(cell, best), items));
       }
+      String servable = r.bestWithRole(cell, SERVABLE);
+      if (servable != null && !group.equals("WARM")) {
+        line.append(compare("best servable (" + servable.replace("Servable: ", "") + ")", r.auc(cell, servable),
+            r.servedMinus(cell, servable), items));
+      }
       String none = r.withRole(NO_INFORMATION);
       if (none != null && r.auc(cell, none) != null) {
         line.append(String.format(Locale.ROOT, "; no information %.3f", r.auc(cell, none).value()));
@@ -68,8 +77,19 @@ public final class PrequentialVerdict {
         continue;
       }
       String base = r.withRole(STATIC_BASE);
-      placement.add(String.format(Locale.ROOT, "%s %.3f (static base %.3f)", group, r.hr10(p, r.reference()),
-          base == null ? Double.NaN : r.hr10(p, base)));
+      String bestPlaced = null;
+      for (String row : r.withRoles(SERVABLE)) {
+        if (bestPlaced == null || r.hr10(p, row) > r.hr10(p, bestPlaced)) {
+          bestPlaced = row;
+        }
+      }
+      String direction = r.withRole(NORM_ONLY);
+      placement.add(String.format(Locale.ROOT, "%s %.3f (static base %.3f%s%s)", group, r.hr10(p, r.reference()),
+          base == null ? Double.NaN : r.hr10(p, base),
+          bestPlaced == null || group.equals("WARM") ? "" : String.format(Locale.ROOT, ", best servable %.3f (%s)",
+              r.hr10(p, bestPlaced), bestPlaced.replace("Servable: ", "")),
+          direction == null || group.equals("WARM") ? "" : String.format(Locale.ROOT, ", norm alone %.3f",
+              r.hr10(p, direction))));
     }
     if (!placement.isEmpty()) {
       out.add("placement   HR@10 of the served embeddings against 100 untouched items: " + String.join(", ", placement));
@@ -155,9 +175,14 @@ public final class PrequentialVerdict {
 
     /** The baseline with the highest AUC in the cell. */
     String bestBaseline(String cell) {
+      return bestWithRole(cell, BASELINE);
+    }
+
+    /** The row of this role with the highest AUC in the cell. */
+    String bestWithRole(String cell, String role) {
       String best = null;
       double bestAuc = Double.NEGATIVE_INFINITY;
-      for (String row : withRoles(BASELINE)) {
+      for (String row : withRoles(role)) {
         PairedAuc.Estimate e = auc(cell, row);
         if (e != null && e.value() > bestAuc) {
           bestAuc = e.value();

@@ -65,6 +65,48 @@ final class Rows {
     return r;
   }
 
+  /**
+   * Placement without taste: every NEW and COLD item at the mean user direction, with the norm of its served
+   * embedding (warm items as served). It ranks an item high for everyone in proportion to its norm, so a placement
+   * that this row matches is won by norm alone.
+   */
+  static final class MeanUserDirection extends Row {
+    private final Embeddings served;
+    private final float[] direction;
+
+    MeanUserDirection(StreamState s, Embeddings served) {
+      super("Diagnostic: NEW and COLD items at the mean user direction, with the served norm", false);
+      this.served = served;
+      float[] mean = null;
+      for (float[] u : s.frozen) {
+        if (u == null) {
+          continue;
+        }
+        if (mean == null) {
+          mean = new float[u.length];
+        }
+        for (int k = 0; k < u.length; k++) {
+          mean[k] += u[k];
+        }
+      }
+      double norm = mean == null ? 0 : Math.sqrt(dot(mean, mean));
+      direction = new float[s.baseEmbedding[1].length];
+      for (int k = 0; norm > 0 && k < direction.length; k++) {
+        direction[k] = (float) (mean[k] / norm);
+      }
+    }
+
+    @Override
+    float score(StreamState s, int user, int item) {
+      float[] u = served.user(s, user);
+      float[] e = served.table[item];
+      if (!tunable(s, item)) {
+        return dot(u, e);
+      }
+      return (float) Math.sqrt(dot(e, e)) * dot(u, direction);
+    }
+  }
+
   /** An item's vector is the mean of the vectors its positive users had when they liked it. */
   static final class MeanOfUsers extends Embeddings {
     private final float[][] sum;

@@ -183,6 +183,7 @@ public final class ColdItemUpdater {
     if (label == Label.POSITIVE) {
       s.feedback.positive(userId, userVector, value, eventTimeMs);
       s.feedback.coLiked(o.coLiked());
+      s.feedback.liker(userVector != null ? userVector : models.get(userId));
       startTracking(s, itemId, userId, userVector, retention);
     } else {
       s.feedback.negative(userId, userVector, eventTimeMs);
@@ -257,10 +258,7 @@ public final class ColdItemUpdater {
     for (int j = 0; j < states.size(); j++) {
       long item = itemIds.get(j);
       ItemState s = states.get(j);
-      float[] embedding = r.embeddings()[j];
-      if (!config.serving().promptServed(s.feedback.positiveCount())) {
-        embedding = inputs.get(j).base().clone(); // the anchor: too little feedback to trust PROMO's change yet
-      }
+      float[] embedding = served(item, s, inputs.get(j).base(), r.embeddings()[j]);
       if (!finite(embedding) || !finite(r.states().get(j).prompt())) {
         // One item's numbers went bad (an extreme input, say): it keeps its last good prompt and publishes nothing
         // this time; the other items of the batch are not affected.
@@ -368,17 +366,65 @@ public final class ColdItemUpdater {
   }
 
   /**
-   * What the item is served from before and beside PROMO's change: its starting embedding (the base embedding; for
-   * an item the base never saw, its content start, else zeros) moved toward its co-liked mean by the serving rule.
+   * The embedding the item is served: the serving table's source for its group (NEW: the base never saw it) and its
+   * positives now. {@code anchor} is the tuning input's base (the rule's anchor), {@code promo} the tuned output.
    */
-  private float[] start(long itemId, ItemState s) {
+  private float[] served(long itemId, ItemState s, float[] anchor, float[] promo) {
+    ServingRule rule = config.serving();
+    boolean fresh = models.baseItemEmbedding(itemId) == null;
+    ItemFeedbackState f = s.feedback;
+    switch (rule.table().source(fresh, s.positives())) {
+      case PROMO:
+        // The anchor until the item has the rule's stream positives: too little feedback to trust PROMO's change.
+        return rule.promptServed(f.positiveCount()) ? promo : anchor.clone();
+      case ANCHOR:
+        return anchor.clone();
+      case START:
+        return startEmbedding(itemId, s).clone();
+      case CO_LIKED: {
+        float[] a = startEmbedding(itemId, s);
+        float[] c = f.coLikedSum();
+        if (c == null) {
+          return a.clone();
+        }
+        long p = models.basePositives(itemId);
+        int n = f.coLikedCount();
+        float[] out = new float[a.length];
+        for (int k = 0; k < out.length; k++) {
+          out[k] = (float) ((p * (double) a[k] + c[k]) / (p + n));
+        }
+        return out;
+      }
+      case USERS: {
+        float[] u = f.likerSum();
+        if (u == null) {
+          return startEmbedding(itemId, s).clone();
+        }
+        for (int k = 0; k < u.length; k++) {
+          u[k] /= f.likerCount();
+        }
+        return u;
+      }
+      default:
+        throw new IllegalStateException("unknown served source");
+    }
+  }
+
+  /** The item's starting embedding: the base embedding; for an item the base never saw, its content start, else zeros. */
+  private float[] startEmbedding(long itemId, ItemState s) {
     float[] b = models.baseItemEmbedding(itemId);
     if (b == null && s.content.length > 0) {
       b = models.contentStart(s.content);
     }
-    if (b == null) {
-      b = zeros;
-    }
+    return b == null ? zeros : b;
+  }
+
+  /**
+   * What the item is served from before and beside PROMO's change: its starting embedding moved toward its co-liked
+   * mean by the serving rule (the anchor).
+   */
+  private float[] start(long itemId, ItemState s) {
+    float[] b = startEmbedding(itemId, s);
     ItemFeedbackState f = s.feedback;
     if (f == null || f.coLikedCount() == 0 || !config.serving().coLiked()) {
       return b;

@@ -14,36 +14,47 @@ package io.pinnacle.tuning;
  * a + n c) / (P + prior + n)}) cold items drift toward the popular centroid and rise for every user, which cost
  * 4 to 27 points of all-user leave-one-out HR@10 at prior 0 (model/README.md).
  *
- * <p>PROMO's update is built on the anchor (its base input) and served only from the item's
- * {@code promptMinPositives}-th positive in the stream on; before that, and whenever it is not finite, the anchor
- * is served.
+ * <p>PROMO's update is built on the anchor (its base input). What an item is served is chosen by {@code table} (by
+ * its group and positives, among the sources the updater computes: {@link ServedSource}); where the table says
+ * PROMO, its change is served only from the item's {@code promptMinPositives}-th positive in the stream on, and the
+ * anchor before that and whenever PROMO's output is not finite.
  *
  * @param coLiked            move the anchor by the co-liked vectors (false: the anchor is the starting embedding)
  * @param prior              extra weight of the starting embedding, in positives
  * @param promptMinPositives stream positives before PROMO's change is served (0: always; a very large number: never)
  * @param centered           move by the co-liked mean's deviation from the expected co-liked vector
+ * @param table              the source each item is served from, by group and positives
  */
-public record ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered) {
+public record ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered,
+                          ServingTable table) {
   /**
    * Chosen on validation only (model/README.md, issue 23): co-liked and centered by `pinnacle select` and the
    * leave-one-out warm cost, prior 5 as the median of the priors `pinnacle evaluate` chose on the three data sets.
    */
-  public static final ServingRule DEFAULTS = new ServingRule(true, 5f, 0, true);
+  public static final ServingRule DEFAULTS = new ServingRule(true, 5f, 0, true, ServingTable.DEFAULT);
   /** The priors `pinnacle evaluate` chooses among by the leave-one-out rule (model/README.md). */
   public static final float[] PRIORS = {0f, 5f, 10f, 20f, 40f};
   /** The behaviour before the rule: PROMO from the starting embedding, always served. */
-  public static final ServingRule PROMO_ONLY = new ServingRule(false, 0f, 0, true);
+  public static final ServingRule PROMO_ONLY = new ServingRule(false, 0f, 0, true, ServingTable.DEFAULT);
 
   public ServingRule withPrior(float p) {
-    return new ServingRule(coLiked, p, promptMinPositives, centered);
+    return new ServingRule(coLiked, p, promptMinPositives, centered, table);
+  }
+
+  public ServingRule withTable(ServingTable t) {
+    return new ServingRule(coLiked, prior, promptMinPositives, centered, t);
   }
 
   public ServingRule(boolean coLiked, float prior, int promptMinPositives) {
-    this(coLiked, prior, promptMinPositives, true);
+    this(coLiked, prior, promptMinPositives, true, ServingTable.DEFAULT);
+  }
+
+  public ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered) {
+    this(coLiked, prior, promptMinPositives, centered, ServingTable.DEFAULT);
   }
 
   public ServingRule {
-    if (!(prior >= 0) || Float.isInfinite(prior) || promptMinPositives < 0) {
+    if (!(prior >= 0) || Float.isInfinite(prior) || promptMinPositives < 0 || table == null) {
       throw new IllegalArgumentException("invalid serving rule: " + this);
     }
   }

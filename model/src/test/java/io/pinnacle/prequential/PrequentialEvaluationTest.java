@@ -75,7 +75,7 @@ class PrequentialEvaluationTest {
   /** The tiny split's prequential run with the default updater ({@code promoOnly}: the selection's rows). */
   private PrequentialEvaluation.Result run(int bootstrap, boolean promoOnly) {
     PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, bootstrap, 64,
-        0.05f, 20, promoOnly);
+        0.05f, 20, promoOnly, false);
     UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
         promo.metadata().config().pinnacleMode());
     return new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config).run();

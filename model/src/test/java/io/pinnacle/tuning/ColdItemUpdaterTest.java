@@ -278,4 +278,58 @@ class ColdItemUpdaterTest {
     assertEquals(0, s.feedback.coLikedCount(), "embeddings of another base are never mixed with this one's");
     assertNull(s.feedback.coLikedSum());
   }
+
+  /** Every source of the serving table, computed from the item's own state, chosen by group and positives. */
+  @Test
+  void theServingTableChoosesTheSourceByGroupAndPositives() {
+    Models m = new Models();
+    float[] c1 = PromoFixtures.vectors(new Random(5), 1, DIM)[0];
+    float[] c2 = PromoFixtures.vectors(new Random(6), 1, DIM)[0];
+    float[] likers = new float[DIM];
+    float[] coLiked = new float[DIM];
+    for (int k = 0; k < DIM; k++) {
+      likers[k] = (m.users[3][k] + m.users[4][k]) / 2;
+      coLiked[k] = (c1[k] + c2[k]) / 2; // no training positives: the co-liked mean alone
+    }
+    float[] h = m.baseItemEmbedding(7);
+    for (ServedSource src : new ServedSource[] {ServedSource.START, ServedSource.USERS, ServedSource.CO_LIKED}) {
+      ColdItemUpdater u = updater(m, ServingRule.DEFAULTS.withTable(ServingTable.uniform(src)));
+      ItemState s = u.newItem(7);
+      u.observe(s, positive(7, 3, c1), null, null);
+      u.observe(s, positive(7, 4, c2), null, null);
+      float[] served = u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding();
+      float[] expected = src == ServedSource.START ? h : src == ServedSource.USERS ? likers : coLiked;
+      assertArrayEquals(expected, served, 1e-6f, src.label());
+    }
+    // By bucket: a COLD item with one positive takes bucket 1's source, with two bucket 2's; a NEW item its row.
+    ServingTable t = ServingTable.parse("NEW:users;COLD:promo,start,users,promo,promo,promo");
+    assertEquals(t, ServingTable.parse(t.toString()));
+    ColdItemUpdater u = updater(m, ServingRule.DEFAULTS.withTable(t));
+    ItemState s = u.newItem(7);
+    u.observe(s, positive(7, 3, c1), null, null);
+    assertArrayEquals(h, u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding(), 0f, "COLD, 1 positive: start");
+    u.observe(s, positive(7, 4, c2), null, null);
+    assertArrayEquals(likers, u.tune(List.of(7L), List.of(s), 0, null).get(0).embedding(), 1e-6f,
+        "COLD, 2 positives: the likers' mean");
+    ItemState fresh = u.newItem(500);
+    u.observe(fresh, positive(500, 3, c1), null, null);
+    assertArrayEquals(m.users[3], u.tune(List.of(500L), List.of(fresh), 0, null).get(0).embedding(), 1e-6f,
+        "NEW: the likers' mean");
+  }
+
+  @Test
+  void aServingTableIsReadBackAndRefusedForAnotherArtifact(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    ServingTable t = ServingTable.parse("NEW:start,promo,users,users,co-liked,co-liked;COLD:anchor");
+    t.save(dir, "promo-1", java.util.Map.of("note", "test"));
+    assertEquals(t, ServingTable.load(dir, "promo-1"));
+    assertEquals(ServedSource.ANCHOR, t.source(false, 25));
+    assertEquals(ServedSource.CO_LIKED, t.source(true, 10));
+    assertEquals(ServedSource.START, t.source(true, 0));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ServingTable.load(dir, "promo-2"));
+    assertTrue(e.getMessage().contains("fit-serving"), e.getMessage());
+    assertEquals(ServingTable.DEFAULT, ServingTable.fittedOrDefault(dir.resolve("none"), "promo-1"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ServingTable.parse("NEW:start,promo;COLD:anchor"));
+  }
 }

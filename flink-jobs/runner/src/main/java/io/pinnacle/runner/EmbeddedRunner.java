@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.cli.Artifacts;
+import io.pinnacle.cli.FitServingCommand;
+import io.pinnacle.tuning.ServingTable;
 import io.pinnacle.cli.RetentionReportCommand;
 import io.pinnacle.content.ContentMapper;
 import io.pinnacle.data.Dataset;
@@ -96,7 +98,13 @@ public final class EmbeddedRunner implements Callable<Integer> {
     Path baseDir = work.resolve("artifacts").resolve("base-" + name);
     Path promoDir = work.resolve("artifacts").resolve("promo-" + name);
     BaseModelArtifact base = Artifacts.base(split, temporal, baseDir);
-    Artifacts.promo(split, base, promoDir);
+    PromoArtifact promoArtifact = Artifacts.promo(split, base, promoDir);
+    if (!overrides.containsKey(PinnacleOptions.SERVING_TABLE.key())
+        && ServingTable.load(promoDir, promoArtifact.metadata().version()) == null) {
+      // What each cold item is served from, fitted once per PROMO artifact on the period before T.
+      FitServingCommand.fit(ds, base, promoDir, work.resolve("artifacts").resolve("validation-" + name),
+          FitServingCommand.VALIDATION_SHARE);
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(PinnacleOptions.ARTIFACT_BASE.key(), baseDir.toString());
     settings.put(PinnacleOptions.ARTIFACT_PROMO.key(), promoDir.toString());
@@ -147,7 +155,7 @@ public final class EmbeddedRunner implements Callable<Integer> {
     PromoArtifact promo = PromoArtifact.load(promoDir);
     PromoConfig pc = promo.metadata().config();
     // The same stream, test-then-train, with the job's updater settings: quality at the moment of each event.
-    UpdaterConfig uc = JobConfiguration.updaterConfig(config, promo.metadata().coldThreshold(), pc.pinnacleMode());
+    UpdaterConfig uc = JobConfiguration.updaterConfig(config, promo, promoDir);
     TuningRates rates = new TuningRates(config.get(PinnacleOptions.LAMBDA1), config.get(PinnacleOptions.LAMBDA2),
         config.get(PinnacleOptions.LEARNING_RATE));
     PrequentialEvaluation.Result q = new PrequentialEvaluation(temporal, base, promo, uc, rates,

@@ -2,7 +2,9 @@ package io.pinnacle.job.config;
 
 import io.pinnacle.data.FeedbackRules;
 import io.pinnacle.feedback.PinnacleMode;
+import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ServingRule;
+import io.pinnacle.tuning.ServingTable;
 import io.pinnacle.tuning.UpdaterConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -159,9 +161,17 @@ public final class JobConfiguration {
   }
 
   /**
-   * The cold-item updater's settings: the job's options, with the cold threshold and pinnacle mode of the PROMO
-   * artifact unless the threshold is set.
+   * The cold-item updater's settings: the job's options, with the cold threshold, pinnacle mode and fitted serving
+   * table of the PROMO artifact unless the options set them.
    */
+  public static UpdaterConfig updaterConfig(ReadableConfig c, PromoArtifact promo, Path promoDir) {
+    ServingTable table = c.getOptional(PinnacleOptions.SERVING_TABLE).map(ServingTable::parse)
+        .orElseGet(() -> ServingTable.fittedOrDefault(promoDir, promo.metadata().version()));
+    UpdaterConfig uc = updaterConfig(c, promo.metadata().coldThreshold(), promo.metadata().config().pinnacleMode());
+    return uc.withServing(uc.serving().withTable(table));
+  }
+
+  /** The same without an artifact's fitted table (the option's table, else the default). */
   public static UpdaterConfig updaterConfig(ReadableConfig c, int artifactColdThreshold, PinnacleMode mode) {
     int threshold = c.get(PinnacleOptions.COLD_THRESHOLD) > 0 ? c.get(PinnacleOptions.COLD_THRESHOLD)
         : artifactColdThreshold;
@@ -170,6 +180,7 @@ public final class JobConfiguration {
         c.get(PinnacleOptions.DEDUP_PER_ITEM), UpdaterConfig.SEED, c.get(PinnacleOptions.RETENTION_SAMPLE_RATE),
         c.get(PinnacleOptions.RETENTION_MAX_PER_ITEM), c.get(PinnacleOptions.TARGETING_PROBES),
         new ServingRule(c.get(PinnacleOptions.SERVING_CO_LIKED), c.get(PinnacleOptions.SERVING_CO_LIKED_PRIOR),
-            c.get(PinnacleOptions.SERVING_PROMPT_MIN_POSITIVES), c.get(PinnacleOptions.SERVING_CO_LIKED_CENTERED)));
+            c.get(PinnacleOptions.SERVING_PROMPT_MIN_POSITIVES), c.get(PinnacleOptions.SERVING_CO_LIKED_CENTERED),
+            c.getOptional(PinnacleOptions.SERVING_TABLE).map(ServingTable::parse).orElse(ServingTable.DEFAULT)));
   }
 }

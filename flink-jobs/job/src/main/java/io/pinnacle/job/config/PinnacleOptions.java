@@ -74,6 +74,11 @@ public final class PinnacleOptions {
       .intType().defaultValue(ServingRule.DEFAULTS.promptMinPositives())
       .withDescription("Positives in the stream before PROMO's change of a cold item's embedding is served; before "
           + "that the anchor is (2147483647: never; choose it with `pinnacle select`).");
+  public static final ConfigOption<String> SERVING_TABLE = key("pinnacle.serving.table")
+      .stringType().noDefaultValue()
+      .withDescription("Which source a cold item is served from, by group and positives bucket (0, 1, 2-4, 5-9, "
+          + "10-19, 20+): NEW:s0,...,s5;COLD:s0,...,s5 over start, anchor, co-liked, users, promo. Unset: the table "
+          + "`pinnacle fit-serving` fitted beside the PROMO artifact, else promo everywhere.");
   public static final ConfigOption<String> TOPIC_TARGETING = key("pinnacle.topic.targeting")
       .stringType().defaultValue("pinnacle-targeting")
       .withDescription("Live targeting-measure reports, one per window (Avro PinnacleTargeting).");

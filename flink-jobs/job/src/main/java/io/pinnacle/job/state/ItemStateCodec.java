@@ -198,6 +198,8 @@ public final class ItemStateCodec {
         .setLastEventTimeMs(f.lastEventTimeMs())
         .setCoLikedSum(f.coLikedSum() == null ? List.of() : floats(f.coLikedSum()))
         .setCoLikedCount(f.coLikedCount())
+        .setLikerSum(f.likerSum() == null ? List.of() : floats(f.likerSum()))
+        .setLikerCount(f.likerCount())
         .build();
   }
 
@@ -221,6 +223,8 @@ public final class ItemStateCodec {
         recent, r.getRecentCapacity(), r.getPositiveCount(), r.getNegativeCount(), r.getLastEventTimeMs());
     // States written before the co-liked sum read as none: the anchor starts from the positives that follow.
     f.restoreCoLiked(r.getCoLikedSum().isEmpty() ? null : floats(r.getCoLikedSum()), r.getCoLikedCount());
+    // States written before the likers' sum read as none: the mean of the users' vectors starts at the next positive.
+    f.restoreLikers(r.getLikerSum().isEmpty() ? null : floats(r.getLikerSum()), r.getLikerCount());
     return f;
   }
 

@@ -20,9 +20,9 @@ public final class LoadedModels extends ArtifactModels {
   private final String key;
   private int users;
 
-  private LoadedModels(String key, BaseModelArtifact base, PromoArtifact promo, Configuration conf, Device device) {
-    super(base, promo, JobConfiguration.updaterConfig(conf, promo.metadata().coldThreshold(),
-            promo.metadata().config().pinnacleMode()),
+  private LoadedModels(String key, BaseModelArtifact base, PromoArtifact promo, java.nio.file.Path promoDir,
+                       Configuration conf, Device device) {
+    super(base, promo, JobConfiguration.updaterConfig(conf, promo, promoDir),
         new TuningRates(conf.get(PinnacleOptions.LAMBDA1), conf.get(PinnacleOptions.LAMBDA2),
             conf.get(PinnacleOptions.LEARNING_RATE)), device, conf.get(PinnacleOptions.TUNING_ENGINE));
     this.key = key;
@@ -53,9 +53,10 @@ public final class LoadedModels extends ArtifactModels {
     synchronized (SHARED) {
       LoadedModels m = SHARED.get(key);
       if (m == null) {
-        PromoArtifact promo = PromoArtifact.load(ArtifactLocation.localDirectory(promoUri));
+        java.nio.file.Path promoDir = ArtifactLocation.localDirectory(promoUri);
+        PromoArtifact promo = PromoArtifact.load(promoDir);
         BaseModelArtifact base = BaseModelArtifact.load(ArtifactLocation.localDirectory(baseUri));
-        m = new LoadedModels(key, base, promo, conf, device);
+        m = new LoadedModels(key, base, promo, promoDir, conf, device);
         SHARED.put(key, m);
       }
       m.users++;

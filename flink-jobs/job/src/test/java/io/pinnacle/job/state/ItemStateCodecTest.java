@@ -47,6 +47,8 @@ class ItemStateCodecTest {
     s.feedback.positive(9, 1f, 12);
     s.feedback.coLiked(new float[] {0.25f, -0.5f});
     s.feedback.coLiked(new float[] {0.75f, 0.5f});
+    s.feedback.liker(new float[] {1f, 3f});
+    s.feedback.liker(new float[] {-0.5f, 1f});
     s.prompt = new PromptState(new float[] {0.5f, -1f}, new float[] {0.1f, 0.2f}, new float[] {0.3f, 0.4f}, 4);
     s.tracked.add(new TrackedPair(7, 1, TrackedPair.CORRECT, 0.75f, 0.5f));
     s.lastEmbedding = new float[] {1f, 2f};
@@ -75,6 +77,8 @@ class ItemStateCodecTest {
     assertArrayEquals(new long[] {6, 7, 5}, back.eventHashes, "hashes restored oldest first");
     assertArrayEquals(new float[] {1f, 0f}, back.feedback.coLikedSum());
     assertEquals(2, back.feedback.coLikedCount());
+    assertArrayEquals(new float[] {0.5f, 4f}, back.feedback.likerSum());
+    assertEquals(2, back.feedback.likerCount());
     assertTrue(bytes.length < 600, "compact: " + bytes.length + " bytes");
   }
 
@@ -106,5 +110,34 @@ class ItemStateCodecTest {
     assertEquals(List.of(), read.getEventHashes());
     assertEquals(1_700_000_000_123L, read.getUpdateSeq());
     assertEquals(2, read.getFeedback().getPinnacle().size());
+  }
+
+  /**
+   * A state the previous job wrote (the released v4 schema, before the likers' sum) reads through the job's codec:
+   * its co-liked sum kept, the likers' sum empty until the next positive.
+   */
+  @Test
+  void readsAStateWrittenBeforeTheLikersSum() throws Exception {
+    Schema current = ItemStateRecord.getClassSchema();
+    Schema v4;
+    try (var in = getClass().getResourceAsStream("/pinnacle/schema-history/ItemStateRecord/v4.avsc")) {
+      v4 = new Schema.Parser().parse(in);
+    }
+    assertTrue(v4.getField("feedback").schema().getTypes().get(1).getField("likerSum") == null);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(body, null);
+    new SpecificDatumWriter<ItemStateRecord>(current).write(ItemStateCodec.toRecord(sample(), false), enc);
+    enc.flush();
+    GenericRecord projected = new GenericDatumReader<GenericRecord>(current, v4)
+        .read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
+    ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(projected);
+    byte[] bytes = new byte[buf.remaining()];
+    buf.get(bytes);
+
+    ItemState back = new ItemStateCodec().decode(bytes).state();
+    assertArrayEquals(new float[] {1f, 0f}, back.feedback.coLikedSum());
+    assertEquals(null, back.feedback.likerSum());
+    assertEquals(0, back.feedback.likerCount());
+    assertEquals(5, back.positives());
   }
 }

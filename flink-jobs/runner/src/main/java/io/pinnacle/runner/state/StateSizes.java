@@ -124,8 +124,7 @@ public final class StateSizes implements Callable<Integer> {
     Dataset ds = data.load();
     TemporalSplit split = TemporalSplit.atOrWhole(ds, base.splitTimeMs());
     // The job's defaults, as a cluster without pinnacle.* settings would run it.
-    UpdaterConfig uc = JobConfiguration.updaterConfig(JobConfiguration.of(Map.of()), p.metadata().coldThreshold(),
-        p.metadata().config().pinnacleMode());
+    UpdaterConfig uc = JobConfiguration.updaterConfig(JobConfiguration.of(Map.of()), p, promo);
     FeedbackRules rules = ds.rules();
     List<Integer> cold = new ArrayList<>();
     List<Integer> graduated = new ArrayList<>();

@@ -1,0 +1,92 @@
+package io.pinnacle.cli;
+
+import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.data.Dataset;
+import io.pinnacle.data.TemporalSplit;
+import io.pinnacle.eval.LeaveOneOutSplit;
+import io.pinnacle.prequential.PrequentialConfig;
+import io.pinnacle.prequential.PrequentialEvaluation;
+import io.pinnacle.prequential.ServingFit;
+import io.pinnacle.prompt.PromoArtifact;
+import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ServingTable;
+import io.pinnacle.tuning.UpdaterConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pinnacle fit-serving}: fits the serving table (which source each NEW and COLD item is served from, by its
+ * positives) on a validation period that ends at the base's split T, never on the stream after T. The training
+ * period is cut again at T_v; a base and PROMO globals trained up to T_v replay (T_v, T] with every servable source
+ * served alone, and {@link ServingFit} picks per cell. The table is written beside the deployed PROMO artifact,
+ * where the job, {@code prequential} and {@code ./pinnacle run} read it.
+ */
+@Command(name = "fit-serving", mixinStandardHelpOptions = true,
+    description = "Fit the serving table on a validation replay before the split T; write it beside the PROMO "
+        + "artifact.")
+public final class FitServingCommand implements Callable<Integer> {
+  /** T_v: the time by which this share of the training period's events happened. */
+  public static final double VALIDATION_SHARE = 0.7;
+
+  @Mixin DataOptions data;
+
+  @Option(names = "--artifact", required = true, description = "base model artifact trained up to T (--split)")
+  Path artifact;
+
+  @Option(names = "--promo", required = true, description = "the PROMO artifact of that base: the table goes there")
+  Path promo;
+
+  @Option(names = "--work", required = true, description = "where the validation base and PROMO artifacts go")
+  Path work;
+
+  @Option(names = "--validation-share", defaultValue = "" + VALIDATION_SHARE,
+      description = "T_v: the time by which this share of the training period's events happened (default 0.7)")
+  double share;
+
+  @Override
+  public Integer call() throws Exception {
+    fit(data.load(), BaseModelArtifact.load(artifact), promo, work, share);
+    return 0;
+  }
+
+  /** Fits and writes the table for the PROMO artifact in {@code promoDir}; returns it. */
+  public static ServingTable fit(Dataset all, BaseModelArtifact base, Path promoDir, Path work, double share)
+      throws IOException {
+    if (base.splitTimeMs() == null) {
+      throw new IllegalArgumentException("the base " + base.version() + " was trained on the whole data set: "
+          + "fitting the serving table needs a temporal split (pretrain with --split)");
+    }
+    PromoArtifact deployed = PromoArtifact.load(promoDir);
+    Dataset training = TemporalSplit.at(all, base.splitTimeMs()).before();
+    TemporalSplit validation = TemporalSplit.byShare(training, share);
+    System.out.println("fitting the serving table on the validation replay: " + validation.describe());
+    LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
+    BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"));
+    PromoArtifact vPromo = Artifacts.promo(vSplit, vBase, work.resolve("promo-validation"));
+    UpdaterConfig uc = UpdaterConfig.defaults(vPromo.metadata().coldThreshold(),
+        vPromo.metadata().config().pinnacleMode());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, uc, TuningRates.DEFAULTS,
+        PrequentialConfig.defaults().withServableOnly(true)).run();
+    ServingFit.Fit fit = ServingFit.fit(r.json());
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("validation", validation.describe());
+    evidence.put("validationSplitTimeMs", validation.splitTimeMs());
+    evidence.put("validationShare", share);
+    evidence.put("validationBase", vBase.version());
+    evidence.put("validationPromo", vPromo.metadata().version());
+    evidence.putAll(fit.json());
+    fit.table().save(promoDir, deployed.metadata().version(), evidence);
+    Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"
+        + fit.markdown());
+    System.out.print(fit.markdown());
+    System.out.println("serving table written to " + promoDir.resolve(ServingTable.FILE));
+    return fit.table();
+  }
+}
