@@ -83,6 +83,7 @@ public final class FitServingCommand implements Callable<Integer> {
     evidence.put("validationPromo", vPromo.metadata().version());
     evidence.putAll(fit.json());
     fit.table().save(promoDir, deployed.metadata().version(), evidence);
+    PinnacleCli.JSON.writeValue(work.resolve("validation-prequential.json").toFile(), r.json());
     Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"
         + fit.markdown());
     System.out.print(fit.markdown());

@@ -295,6 +295,7 @@ public final class PrequentialEvaluation {
       json.put("warmControlShare", warmShare);
       json.put("rows", rows.stream().map(r -> r.name).toList());
       json.put("reference", rows.get(reference).name);
+      json.put("servingTable", updaterConfig.serving().table().toString());
       // What each row is, for the verdict: the served row, the static base, a baseline it must beat, a variant of
       // PROMO-stream, the row that knows nothing of taste, or a diagnostic.
       Map<String, String> roles = new LinkedHashMap<>();

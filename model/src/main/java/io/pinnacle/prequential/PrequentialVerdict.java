@@ -39,7 +39,8 @@ public final class PrequentialVerdict {
   public static List<String> lines(Map<String, Object> json) {
     Results r = new Results(json);
     List<String> out = new ArrayList<>();
-    out.add("targeting   AUC over all buckets, 95% interval; 0.5 = no information (served = " + r.reference() + "):");
+    out.add("targeting   AUC over all buckets, 95% interval; 0.5 = no information (served = " + r.reference()
+        + (json.get("servingTable") == null ? "" : ", serving table " + json.get("servingTable")) + "):");
     for (String group : r.groups()) {
       String cell = group + "|all";
       PairedAuc.Estimate served = r.auc(cell, r.reference());

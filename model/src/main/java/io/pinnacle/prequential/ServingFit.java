@@ -11,20 +11,24 @@ import java.util.Map;
 
 /**
  * Fits the serving table on a validation replay's prequential result (a base and PROMO globals trained up to T_v,
- * the stream (T_v, T]): per group (NEW, COLD) and bucket of positives, the source whose row, served alone, has the
- * highest targeting AUC plus placement HR@10 (both measured on the same positives; targeting says whether the item
- * reaches its likers rather than its rejecters, placement whether it reaches a liker's top 10 at all). A source whose
- * row costs warm items' placement more than {@link #WARM_BUDGET} against the static base is not eligible. A cell with
- * fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets (and a group without any, the other
- * group's); ties go to the earlier source of {@link #ORDER}.
+ * the stream (T_v, T]): per group (NEW, COLD) and bucket of positives, each source's row served alone is scored by
+ * its targeting AUC plus its placement HR@10 on the same positives (targeting says whether the item reaches its
+ * likers rather than its rejecters, placement whether it reaches a liker's top 10 at all). The anchor (the
+ * parameter-free co-liked anchor, what the rest is built on) is served unless another source scores at least
+ * {@link #MARGIN} above it: a validation cell holds tens of items, and chasing its noise costs more than it gains. A
+ * source whose row costs warm items' placement more than {@link #WARM_BUDGET} against the static base is not
+ * eligible. A cell with fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets, and a group
+ * with fewer, the anchor.
  */
 public final class ServingFit {
   /** Cells with fewer items than this are too noisy to fit alone. */
   public static final int MIN_ITEMS = 10;
-  /** Warm placement HR@10 a source may cost against the static base (the warm items' budget). */
-  public static final double WARM_BUDGET = 0.005;
-  /** Preference on ties: the method first, then the parameter-free rows, the plain start last. */
-  static final ServedSource[] ORDER = {ServedSource.PROMO, ServedSource.ANCHOR, ServedSource.CO_LIKED,
+  /** Warm placement HR@10 a source may cost against the static base: one point, the budget the leave-one-out selection gives. */
+  public static final double WARM_BUDGET = 0.01;
+  /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
+  public static final double MARGIN = 0.01;
+  /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
+  static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.CO_LIKED,
       ServedSource.USERS, ServedSource.START};
 
   private ServingFit() {}
@@ -33,11 +37,13 @@ public final class ServingFit {
   public record Cell(String group, String bucket, int items, Map<String, Double> auc, Map<String, Double> hr10,
                      String chosen, String reason) {}
 
-  public record Fit(ServingTable table, List<Cell> cells, List<String> ineligible) {
+  public record Fit(ServingTable table, List<Cell> cells, List<String> ineligible, Map<String, Double> warmCost) {
     public Map<String, Object> json() {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("rule", "max targeting AUC + placement HR@10 per cell; cells under " + MIN_ITEMS + " items take their "
-          + "group's choice; warm placement budget " + WARM_BUDGET);
+      out.put("rule", "the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN + " higher; cells "
+          + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; warm placement "
+          + "budget " + WARM_BUDGET);
+      out.put("warmPlacementCost", warmCost);
       out.put("table", table.toString());
       out.put("ineligible", ineligible);
       out.put("cells", cells);
@@ -61,10 +67,11 @@ public final class ServingFit {
         }
         md.append(c.chosen()).append(c.reason().isEmpty() ? "" : " (" + c.reason() + ")").append(" |\n");
       }
-      if (!ineligible.isEmpty()) {
-        md.append("\nNot eligible (warm placement cost over the budget): ").append(String.join(", ", ineligible))
-            .append('\n');
-      }
+      md.append("\nWarm placement HR@10 cost against the static base, every NEW and COLD item served from one "
+          + "source: ");
+      warmCost.forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %+.3f; ", k, v)));
+      md.append(ineligible.isEmpty() ? "all eligible" : "not eligible (over " + WARM_BUDGET + "): "
+          + String.join(", ", ineligible)).append('\n');
       md.append("\nFitted table: `").append(table).append("`\n");
       return md.toString();
     }
@@ -74,12 +81,14 @@ public final class ServingFit {
   public static Fit fit(Map<String, Object> json) {
     PrequentialVerdict.Results r = new PrequentialVerdict.Results(json);
     List<String> ineligible = new ArrayList<>();
+    Map<String, Double> warmCost = new LinkedHashMap<>();
     String base = r.withRole(PrequentialVerdict.STATIC_BASE);
     Map<String, Object> warm = r.placement("WARM|all");
     for (ServedSource s : ORDER) {
       if (warm != null && base != null) {
         double cost = r.hr10(warm, base) - r.hr10(warm, PrequentialEvaluation.servableName(s));
-        if (cost > WARM_BUDGET) {
+        warmCost.put(s.label(), cost);
+        if (cost > WARM_BUDGET && s != ServedSource.START) { // the start is the static base itself
           ineligible.add(s.label());
         }
       }
@@ -90,14 +99,13 @@ public final class ServingFit {
     ServedSource[] groupChoice = new ServedSource[2];
     for (int g = 0; g < 2; g++) {
       Cell all = cell(r, groups[g], "all", ineligible);
-      if (all != null) {
+      if (all != null && all.items() >= MIN_ITEMS) {
         cells.add(all);
-        groupChoice[g] = all.items() >= 1 ? ServedSource.parse(all.chosen()) : null;
-      }
-    }
-    for (int g = 0; g < 2; g++) {
-      if (groupChoice[g] == null) {
-        groupChoice[g] = groupChoice[1 - g] != null ? groupChoice[1 - g] : ServedSource.PROMO;
+        groupChoice[g] = ServedSource.parse(all.chosen());
+      } else {
+        groupChoice[g] = ServedSource.ANCHOR;
+        cells.add(new Cell(groups[g], "all", all == null ? 0 : all.items(), all == null ? Map.of() : all.auc(),
+            all == null ? Map.of() : all.hr10(), ServedSource.ANCHOR.label(), "too few items: the anchor"));
       }
     }
     for (int g = 0; g < 2; g++) {
@@ -115,7 +123,7 @@ public final class ServingFit {
         }
       }
     }
-    return new Fit(new ServingTable(pooled[0], pooled[1]), cells, ineligible);
+    return new Fit(new ServingTable(pooled[0], pooled[1]), cells, ineligible, warmCost);
   }
 
   private static Cell cell(PrequentialVerdict.Results r, String group, String bucket, List<String> ineligible) {
@@ -140,7 +148,9 @@ public final class ServingFit {
       auc.put(s.label(), a.value());
       hr.put(s.label(), h);
       double score = a.value() + h;
-      if (!ineligible.contains(s.label()) && score > bestScore + 1e-9) {
+      // The anchor is first and eligible-or-not the incumbent bar; any other source must clear it by the margin.
+      double bar = best == null ? Double.NEGATIVE_INFINITY : bestScore + (best == ServedSource.ANCHOR ? MARGIN : 1e-9);
+      if (!ineligible.contains(s.label()) && score > bar) {
         bestScore = score;
         best = s;
       }

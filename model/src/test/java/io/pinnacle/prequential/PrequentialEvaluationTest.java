@@ -14,6 +14,7 @@ import io.pinnacle.pipeline.PromoExperiment;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;
+import io.pinnacle.tuning.ServedSource;
 import io.pinnacle.tuning.UpdaterConfig;
 import io.pinnacle.users.UserEncoder;
 import java.nio.file.Path;
@@ -128,6 +129,51 @@ class PrequentialEvaluationTest {
     PairedAuc.Estimate served = (PairedAuc.Estimate) ((Map<String, Object>) cold.get("PROMO-stream")).get("auc");
     assertTrue(coldLine.contains(String.format(Locale.ROOT, "served %.3f", served.value())), coldLine);
     assertTrue(coldLine.contains("vs static base") && coldLine.contains("vs best baseline"), coldLine);
+  }
+
+  /**
+   * The serving fit on a replay with every servable row: each cell with enough items takes the source with the
+   * highest targeting AUC plus placement HR@10 (recomputed here from the result), the others their group's choice,
+   * and the table serves what the cells chose.
+   */
+  @Test
+  void theServingFitTakesEachCellsBestSource() {
+    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 50, 64,
+        0.05f, 20, false, true);
+    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
+        promo.metadata().config().pinnacleMode());
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
+        .run();
+    @SuppressWarnings("unchecked")
+    List<String> rows = (List<String>) r.json().get("rows");
+    for (ServedSource src : ServedSource.values()) {
+      assertTrue(rows.contains(PrequentialEvaluation.servableName(src)), src + " is a row");
+    }
+    ServingFit.Fit fit = ServingFit.fit(r.json());
+    int fitted = 0;
+    for (ServingFit.Cell c : fit.cells()) {
+      if (!c.reason().isEmpty()) {
+        continue;
+      }
+      double chosen = c.auc().get(c.chosen()) + c.hr10().get(c.chosen());
+      for (String src : c.auc().keySet()) {
+        if (!fit.ineligible().contains(src)) {
+          assertTrue(chosen >= c.auc().get(src) + c.hr10().get(src) - ServingFit.MARGIN - 1e-12, c.toString());
+        }
+      }
+      String anchor = ServedSource.ANCHOR.label();
+      if (!c.chosen().equals(anchor) && !fit.ineligible().contains(anchor)) {
+        assertTrue(chosen >= c.auc().get(anchor) + c.hr10().get(anchor) + ServingFit.MARGIN - 1e-12,
+            "only a margin over the anchor replaces it: " + c);
+      }
+      if (!c.bucket().equals("all")) {
+        ServedSource[] g = c.group().equals("NEW") ? fit.table().newItems() : fit.table().coldItems();
+        assertEquals(c.chosen(), g[Arrays.asList(Buckets.LABELS).indexOf(c.bucket())].label(), c.toString());
+        fitted++;
+      }
+    }
+    assertTrue(fitted > 0, "at least one cell had enough items: " + fit.markdown());
+    assertEquals(fit.table(), io.pinnacle.tuning.ServingTable.parse(fit.table().toString()));
   }
 
   @Test
