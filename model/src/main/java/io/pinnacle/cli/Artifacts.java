@@ -20,6 +20,12 @@ public final class Artifacts {
    * trained up to the same T exists (with its content mapper when the data set has features), else pre-trained.
    */
   public static BaseModelArtifact base(LeaveOneOutSplit split, TemporalSplit temporal, Path dir) throws IOException {
+    return base(split, temporal, dir, SasRecConfig.defaultCandidates());
+  }
+
+  /** The same, pre-training these candidates (the best on validation is kept) when none fits. */
+  public static BaseModelArtifact base(LeaveOneOutSplit split, TemporalSplit temporal, Path dir,
+                                       java.util.List<SasRecConfig> candidates) throws IOException {
     if (Files.isDirectory(dir)) {
       BaseModelArtifact existing = BaseModelArtifact.load(dir);
       boolean wantsMapper = split.dataset.itemFeatures() != null && !split.dataset.itemFeatures().isEmpty();
@@ -31,7 +37,7 @@ public final class Artifacts {
           + "mapper; training again");
     }
     System.out.println("pre-training the base model on the events up to T into " + dir);
-    Pretraining.select(split, SasRecConfig.defaultCandidates(), dir, temporal);
+    Pretraining.select(split, candidates, dir, temporal);
     return BaseModelArtifact.load(dir);
   }
 

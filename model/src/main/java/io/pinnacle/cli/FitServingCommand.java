@@ -1,6 +1,7 @@
 package io.pinnacle.cli;
 
 import io.pinnacle.base.BaseModelArtifact;
+import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,15 +52,27 @@ public final class FitServingCommand implements Callable<Integer> {
       description = "T_v: the time by which this share of the training period's events happened (default 0.7)")
   double share;
 
+  @Option(names = "--seed", description = "seed of the validation base's training (default: the base defaults'); "
+      + "pass the seed the deployed base was trained with")
+  Long seed;
+
   @Override
   public Integer call() throws Exception {
-    fit(data.load(), BaseModelArtifact.load(artifact), promo, work, share);
+    List<SasRecConfig> candidates = SasRecConfig.defaultCandidates().stream()
+        .map(c -> seed == null ? c : c.toBuilder().seed(seed).build()).toList();
+    fit(data.load(), BaseModelArtifact.load(artifact), promo, work, share, candidates);
     return 0;
   }
 
-  /** Fits and writes the table for the PROMO artifact in {@code promoDir}; returns it. */
+  /** Fits and writes the table for the PROMO artifact in {@code promoDir} with a default validation base. */
   public static ServingTable fit(Dataset all, BaseModelArtifact base, Path promoDir, Path work, double share)
       throws IOException {
+    return fit(all, base, promoDir, work, share, SasRecConfig.defaultCandidates());
+  }
+
+  /** Fits and writes the table; the validation base is the best of {@code candidates}; returns the table. */
+  public static ServingTable fit(Dataset all, BaseModelArtifact base, Path promoDir, Path work, double share,
+                                 List<SasRecConfig> candidates) throws IOException {
     if (base.splitTimeMs() == null) {
       throw new IllegalArgumentException("the base " + base.version() + " was trained on the whole data set: "
           + "fitting the serving table needs a temporal split (pretrain with --split)");
@@ -68,7 +82,7 @@ public final class FitServingCommand implements Callable<Integer> {
     TemporalSplit validation = TemporalSplit.byShare(training, share);
     System.out.println("fitting the serving table on the validation replay: " + validation.describe());
     LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
-    BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"));
+    BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"), candidates);
     PromoArtifact vPromo = Artifacts.promo(vSplit, vBase, work.resolve("promo-validation"));
     UpdaterConfig uc = UpdaterConfig.defaults(vPromo.metadata().coldThreshold(),
         vPromo.metadata().config().pinnacleMode());
