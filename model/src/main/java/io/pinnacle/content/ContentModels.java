@@ -108,4 +108,14 @@ public final class ContentModels implements UpdaterModels {
   public RetentionTracker retention() {
     return artifacts.retention();
   }
+
+  @Override
+  public float[] coLikedCenter() {
+    return artifacts.coLikedCenter();
+  }
+
+  @Override
+  public float meanItemNorm() {
+    return artifacts.meanItemNorm();
+  }
 }

@@ -379,6 +379,7 @@ public final class PrequentialEvaluation {
       case ANCHOR -> "anchor alone (co-liked, centered)";
       case CO_LIKED -> "co-liked blend (item-kNN in the embedding space)";
       case USERS -> "mean of the likers' vectors";
+      case USERS_SCALED -> "likers' direction at the item norm";
       case PROMO -> "PROMO's change on the anchor";
     };
   }

@@ -29,7 +29,7 @@ public final class ServingFit {
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.CO_LIKED,
-      ServedSource.USERS, ServedSource.START};
+      ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
 
   private ServingFit() {}
 

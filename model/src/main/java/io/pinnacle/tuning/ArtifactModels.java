@@ -47,6 +47,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private final long[] itemTrainPositives;
   private final LongIntMap trainedItemIndex;
   private final float[] coLikedCenter;
+  private final float meanItemNorm;
   private final long[] popularItems;
   private final float[][] popularEmbeddings;
   private final RetentionTracker retention;
@@ -99,6 +100,19 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
       trainedRows[i] = base.itemEmbedding(trainedItems[i]);
     }
     this.coLikedCenter = UpdaterModels.weightedMean(trainedRows, itemTrainPositives);
+    double norms = 0;
+    int counted = 0;
+    for (float[] row : trainedRows) {
+      if (row != null) {
+        double sq = 0;
+        for (float x : row) {
+          sq += (double) x * x;
+        }
+        norms += Math.sqrt(sq);
+        counted++;
+      }
+    }
+    this.meanItemNorm = counted == 0 ? 0f : (float) (norms / counted);
     this.popularItems = promo.popularItems();
     this.popularEmbeddings = new float[popularItems.length][];
     for (int p = 0; p < popularItems.length; p++) {
@@ -166,6 +180,11 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   public float[] baseItemEmbedding(long itemId) {
     int i = itemIndex.get(itemId);
     return i < 0 ? null : itemRows[i];
+  }
+
+  @Override
+  public float meanItemNorm() {
+    return meanItemNorm;
   }
 
   @Override

@@ -395,13 +395,23 @@ public final class ColdItemUpdater {
         }
         return out;
       }
-      case USERS: {
+      case USERS:
+      case USERS_SCALED: {
         float[] u = f.likerSum();
         if (u == null) {
           return startEmbedding(itemId, s).clone();
         }
+        double sq = 0;
         for (int k = 0; k < u.length; k++) {
           u[k] /= f.likerCount();
+          sq += (double) u[k] * u[k];
+        }
+        float target = models.meanItemNorm();
+        if (rule.table().source(fresh, s.positives()) == ServedSource.USERS_SCALED && sq > 0 && target > 0) {
+          float scale = (float) (target / Math.sqrt(sq));
+          for (int k = 0; k < u.length; k++) {
+            u[k] *= scale;
+          }
         }
         return u;
       }

@@ -20,6 +20,11 @@ public enum ServedSource {
   CO_LIKED,
   /** The mean of the vectors the item's likers had when they liked it (the start before the first). */
   USERS,
+  /**
+   * The direction of the likers' mean vector at the mean norm of the base's item embeddings: the likers' taste on
+   * the item table's scale (user vectors are larger, so {@link #USERS} outranks every warm item for everyone).
+   */
+  USERS_SCALED,
   /** PROMO's prompt network on top of the anchor (the tuned embedding). */
   PROMO;
 
@@ -33,7 +38,7 @@ public enum ServedSource {
       return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown served source '" + s + "'; one of start, anchor, co-liked, users, "
-          + "promo");
+          + "users-scaled, promo");
     }
   }
 }

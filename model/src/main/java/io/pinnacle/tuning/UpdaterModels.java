@@ -43,6 +43,14 @@ public interface UpdaterModels extends UserVectors {
   }
 
   /**
+   * The mean L2 norm of the base's item embeddings (0 when unknown): the scale at which a direction built from user
+   * vectors is served, since user vectors are not on the item table's scale.
+   */
+  default float meanItemNorm() {
+    return 0f;
+  }
+
+  /**
    * The popularity-weighted mean of item embeddings (see {@link #coLikedCenter}); null when no item has positives.
    */
   static float[] weightedMean(float[][] embeddings, long[] positives) {

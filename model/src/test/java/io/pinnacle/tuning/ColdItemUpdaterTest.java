@@ -85,6 +85,11 @@ class ColdItemUpdaterTest {
     }
 
     @Override
+    public float meanItemNorm() {
+      return 2f;
+    }
+
+    @Override
     public List<PinnacleEntry> pseudoPinnacle(long itemId) {
       pseudoCalls++;
       return List.of(new PinnacleEntry(5, 0f, 0L), new PinnacleEntry(6, 0f, 0L));
@@ -301,6 +306,16 @@ class ColdItemUpdaterTest {
       float[] expected = src == ServedSource.START ? h : src == ServedSource.USERS ? likers : coLiked;
       assertArrayEquals(expected, served, 1e-6f, src.label());
     }
+    // The likers' direction on the item table's scale.
+    ColdItemUpdater scaled = updater(m, ServingRule.DEFAULTS.withTable(ServingTable.uniform(ServedSource.USERS_SCALED)));
+    ItemState r = scaled.newItem(7);
+    scaled.observe(r, positive(7, 3, c1), null, null);
+    scaled.observe(r, positive(7, 4, c2), null, null);
+    float[] v = scaled.tune(List.of(7L), List.of(r), 0, null).get(0).embedding();
+    double norm = Math.sqrt(dot(likers, likers));
+    for (int k = 0; k < DIM; k++) {
+      assertEquals(likers[k] * 2 / norm, v[k], 1e-5, "the likers' mean direction at norm 2");
+    }
     // By bucket: a COLD item with one positive takes bucket 1's source, with two bucket 2's; a NEW item its row.
     ServingTable t = ServingTable.parse("NEW:users;COLD:promo,start,users,promo,promo,promo");
     assertEquals(t, ServingTable.parse(t.toString()));
@@ -331,5 +346,13 @@ class ColdItemUpdaterTest {
     assertEquals(ServingTable.DEFAULT, ServingTable.fittedOrDefault(dir.resolve("none"), "promo-1"));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> ServingTable.parse("NEW:start,promo;COLD:anchor"));
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double z = 0;
+    for (int k = 0; k < a.length; k++) {
+      z += (double) a[k] * b[k];
+    }
+    return z;
   }
 }
