@@ -65,7 +65,7 @@ public final class PrequentialCommand implements Callable<Integer> {
   boolean uncentered;
 
   @Option(names = "--serving-table", description = "the serving table, NEW:s0,...,s5;COLD:s0,...,s5 over start, "
-      + "anchor, co-liked, users, promo (default: the one `pinnacle fit-serving` fitted for the PROMO artifact, else "
+      + "anchor, co-liked, users, users-scaled, promo (default: the one `pinnacle fit-serving` fitted for the PROMO artifact, else "
       + "promo everywhere)")
   String servingTable;
 

@@ -87,8 +87,10 @@ public final class PrequentialVerdict {
       String direction = r.withRole(NORM_ONLY);
       placement.add(String.format(Locale.ROOT, "%s %.3f (static base %.3f%s%s)", group, r.hr10(p, r.reference()),
           base == null ? Double.NaN : r.hr10(p, base),
-          bestPlaced == null || group.equals("WARM") ? "" : String.format(Locale.ROOT, ", best servable %.3f (%s)",
-              r.hr10(p, bestPlaced), bestPlaced.replace("Servable: ", "")),
+          bestPlaced == null || group.equals("WARM") ? "" : String.format(Locale.ROOT,
+              ", best servable %.3f (%s, whose warm placement is %.3f)", r.hr10(p, bestPlaced),
+              bestPlaced.replace("Servable: ", ""), r.placement("WARM|all") == null ? Double.NaN
+                  : r.hr10(r.placement("WARM|all"), bestPlaced)),
           direction == null || group.equals("WARM") ? "" : String.format(Locale.ROOT, ", norm alone %.3f",
               r.hr10(p, direction))));
     }

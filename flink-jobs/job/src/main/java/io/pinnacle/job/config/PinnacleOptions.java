@@ -77,7 +77,7 @@ public final class PinnacleOptions {
   public static final ConfigOption<String> SERVING_TABLE = key("pinnacle.serving.table")
       .stringType().noDefaultValue()
       .withDescription("Which source a cold item is served from, by group and positives bucket (0, 1, 2-4, 5-9, "
-          + "10-19, 20+): NEW:s0,...,s5;COLD:s0,...,s5 over start, anchor, co-liked, users, promo. Unset: the table "
+          + "10-19, 20+): NEW:s0,...,s5;COLD:s0,...,s5 over start, anchor, co-liked, users, users-scaled, promo. Unset: the table "
           + "`pinnacle fit-serving` fitted beside the PROMO artifact, else promo everywhere.");
   public static final ConfigOption<String> TOPIC_TARGETING = key("pinnacle.topic.targeting")
       .stringType().defaultValue("pinnacle-targeting")
