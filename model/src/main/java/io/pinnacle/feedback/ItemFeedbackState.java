@@ -67,20 +67,22 @@ public final class ItemFeedbackState {
 
   /** Adds one positive's co-liked vector (null: the liker had no recent item the base knows; nothing changes). */
   public void coLiked(float[] vector) {
-    if (vector == null) {
-      return;
+    if (vector != null) {
+      coLikedSum = add(coLikedSum, vector, "co-liked vector");
+      coLikedCount++;
     }
-    if (coLikedSum == null) {
-      coLikedSum = new float[vector.length];
-    }
-    if (vector.length != coLikedSum.length) {
-      throw new IllegalArgumentException("co-liked vector of " + vector.length + " floats, the item keeps "
-          + coLikedSum.length);
+  }
+
+  /** {@code sum + vector} in place (a new array for the first); the lengths must agree. */
+  private static float[] add(float[] sum, float[] vector, String what) {
+    float[] out = sum == null ? new float[vector.length] : sum;
+    if (vector.length != out.length) {
+      throw new IllegalArgumentException(what + " of " + vector.length + " floats, the item keeps " + out.length);
     }
     for (int k = 0; k < vector.length; k++) {
-      coLikedSum[k] += vector[k];
+      out[k] += vector[k];
     }
-    coLikedCount++;
+    return out;
   }
 
   /** Restores the co-liked sum and count of a stored state. */
@@ -91,20 +93,10 @@ public final class ItemFeedbackState {
 
   /** Adds one liker's vector as of their positive (null: none known; nothing changes). */
   public void liker(float[] vector) {
-    if (vector == null) {
-      return;
+    if (vector != null) {
+      likerSum = add(likerSum, vector, "user vector");
+      likerCount++;
     }
-    if (likerSum == null) {
-      likerSum = new float[vector.length];
-    }
-    if (vector.length != likerSum.length) {
-      throw new IllegalArgumentException("user vector of " + vector.length + " floats, the item keeps "
-          + likerSum.length);
-    }
-    for (int k = 0; k < vector.length; k++) {
-      likerSum[k] += vector[k];
-    }
-    likerCount++;
   }
 
   /** Restores the likers' vector sum and count of a stored state. */
