@@ -89,6 +89,11 @@ public final class FitServingCommand implements Callable<Integer> {
     PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromo, uc, TuningRates.DEFAULTS,
         PrequentialConfig.defaults().withServableOnly(true)).run();
     ServingFit.Fit fit = ServingFit.fit(r.json());
+    // The fitted table replayed as a whole on the same stream: it must beat every source served alone.
+    PrequentialEvaluation.Result whole = new PrequentialEvaluation(validation, vBase, vPromo,
+        uc.withServing(uc.serving().withTable(fit.table())), TuningRates.DEFAULTS,
+        PrequentialConfig.defaults().withPromoOnly(true)).run();
+    ServingFit.Choice choice = ServingFit.choose(fit, r.json(), whole.json());
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("validation", validation.describe());
     evidence.put("validationSplitTimeMs", validation.splitTimeMs());
@@ -96,12 +101,22 @@ public final class FitServingCommand implements Callable<Integer> {
     evidence.put("validationBase", vBase.version());
     evidence.put("validationPromo", vPromo.metadata().version());
     evidence.putAll(fit.json());
-    fit.table().save(promoDir, deployed.metadata().version(), evidence);
+    evidence.put("fittedTable", fit.table().toString());
+    evidence.put("fittedTableScore", choice.tableScore());
+    evidence.put("uniformScores", choice.uniformScores());
+    evidence.put("chosen", choice.chosen());
+    choice.table().save(promoDir, deployed.metadata().version(), evidence);
     PinnacleCli.JSON.writeValue(work.resolve("validation-prequential.json").toFile(), r.json());
+    StringBuilder whole2 = new StringBuilder(String.format(java.util.Locale.ROOT, "%nThe fitted table replayed as a "
+        + "whole: %.4f (targeting AUC + placement HR@10, NEW and COLD weighted by pairs); each source alone: ",
+        choice.tableScore()));
+    choice.uniformScores().forEach((k, v) -> whole2.append(String.format(java.util.Locale.ROOT, "%s %.4f; ", k, v)));
+    whole2.append("served: ").append(choice.chosen()).append(", `").append(choice.table()).append("`\n");
+    String md = fit.markdown() + whole2;
     Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"
-        + fit.markdown());
-    System.out.print(fit.markdown());
+        + md);
+    System.out.print(md);
     System.out.println("serving table written to " + promoDir.resolve(ServingTable.FILE));
-    return fit.table();
+    return choice.table();
   }
 }

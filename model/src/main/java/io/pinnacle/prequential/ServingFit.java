@@ -126,6 +126,55 @@ public final class ServingFit {
     return new Fit(new ServingTable(pooled[0], pooled[1]), cells, ineligible, warmCost);
   }
 
+  /**
+   * A row's score over every NEW and COLD positive: targeting AUC plus placement HR@10 per group, the groups weighted
+   * by their targeting pairs (NaN when neither group has pairs).
+   */
+  public static double overall(Map<String, Object> json, String row) {
+    PrequentialVerdict.Results r = new PrequentialVerdict.Results(json);
+    double sum = 0;
+    double weight = 0;
+    for (String group : new String[] {"NEW", "COLD"}) {
+      Map<String, Object> t = r.cell(group + "|all");
+      Map<String, Object> p = r.placement(group + "|all");
+      PairedAuc.Estimate a = t == null ? null : r.auc(group + "|all", row);
+      if (a == null || p == null || Double.isNaN(r.hr10(p, row))) {
+        continue;
+      }
+      double w = ((Number) t.get("pairs")).doubleValue();
+      sum += w * (a.value() + r.hr10(p, row));
+      weight += w;
+    }
+    return weight == 0 ? Double.NaN : sum / weight;
+  }
+
+  /** What is served in the end: the fitted table, or one source for every cell if that scored higher. */
+  public record Choice(ServingTable table, double tableScore, Map<String, Double> uniformScores, String chosen) {}
+
+  /**
+   * Cells do not add up: a source chosen for some items changes the candidates every other item is ranked against.
+   * So the fitted table is replayed on the same validation stream ({@code tableJson}, its served row the
+   * reference) and compared with each eligible source served alone ({@code uniformJson}); the best overall score
+   * is served, the table on ties.
+   */
+  public static Choice choose(Fit fit, Map<String, Object> uniformJson, Map<String, Object> tableJson) {
+    double tableScore = overall(tableJson, (String) tableJson.get("reference"));
+    Map<String, Double> uniform = new LinkedHashMap<>();
+    ServingTable best = fit.table();
+    double bestScore = Double.isNaN(tableScore) ? Double.NEGATIVE_INFINITY : tableScore;
+    String chosen = "the fitted table";
+    for (ServedSource s : ORDER) {
+      double score = overall(uniformJson, PrequentialEvaluation.servableName(s));
+      uniform.put(s.label(), score);
+      if (!fit.ineligible().contains(s.label()) && score > bestScore + 1e-9) {
+        bestScore = score;
+        best = ServingTable.uniform(s);
+        chosen = s.label() + " everywhere";
+      }
+    }
+    return new Choice(best, tableScore, uniform, chosen);
+  }
+
   private static Cell cell(PrequentialVerdict.Results r, String group, String bucket, List<String> ineligible) {
     String key = group + "|" + bucket;
     Map<String, Object> t = r.cell(key);

@@ -174,6 +174,19 @@ class PrequentialEvaluationTest {
     }
     assertTrue(fitted > 0, "at least one cell had enough items: " + fit.markdown());
     assertEquals(fit.table(), io.pinnacle.tuning.ServingTable.parse(fit.table().toString()));
+    // The table replayed as a whole, against each source served alone: what is served scores at least as high.
+    PrequentialEvaluation.Result whole = new PrequentialEvaluation(split, base, promo,
+        uc.withServing(uc.serving().withTable(fit.table())), TuningRates.DEFAULTS, config.withServableOnly(false)
+            .withPromoOnly(true)).run();
+    ServingFit.Choice choice = ServingFit.choose(fit, r.json(), whole.json());
+    double served = choice.chosen().equals("the fitted table") ? choice.tableScore()
+        : choice.uniformScores().get(choice.chosen().replace(" everywhere", ""));
+    for (Map.Entry<String, Double> e : choice.uniformScores().entrySet()) {
+      if (!fit.ineligible().contains(e.getKey())) {
+        assertTrue(served >= e.getValue() - 1e-9, choice.toString());
+      }
+    }
+    assertTrue(served >= choice.tableScore() - 1e-9, choice.toString());
   }
 
   @Test
