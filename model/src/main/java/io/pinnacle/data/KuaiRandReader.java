@@ -1,7 +1,6 @@
 package io.pinnacle.data;
 
 import io.pinnacle.schema.InteractionEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The KuaiRand-Pure subset: {@code log_standard_*.csv} rows (sorted by user in the file) become implicit-feedback
@@ -36,30 +38,22 @@ public final class KuaiRandReader {
                 + "; pass the KuaiRand-Pure directory with --data"));
       }
       List<InteractionEvent> events = new ArrayList<>(250_000);
-      try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-        Map<String, Integer> col = header(in.readLine(), log);
-        int cUser = col.get("user_id"), cVideo = col.get("video_id"), cTime = col.get("time_ms");
-        int cClick = col.get("is_click"), cLike = col.get("is_like"), cFollow = col.get("is_follow");
-        int cComment = col.get("is_comment"), cForward = col.get("is_forward"), cHate = col.get("is_hate");
-        int cPlay = col.get("play_time_ms"), cDuration = col.get("duration_ms");
-        String line;
+      try (CSVParser csv = open(log, "user_id", "video_id", "time_ms", "is_click", "is_like", "is_follow",
+          "is_comment", "is_forward", "is_hate", "play_time_ms", "duration_ms")) {
         long row = 0;
-        while ((line = in.readLine()) != null) {
+        for (CSVRecord f : csv) {
           row++;
-          if (line.isBlank()) {
-            continue;
-          }
-          String[] f = line.split(",", -1);
-          long duration = parseLong(f[cDuration]);
+          long duration = parseLong(f.get("duration_ms"));
           events.add(InteractionEvent.newBuilder()
               .setEventId(NAME + "-" + row)
-              .setUserId(Long.parseLong(f[cUser]))
-              .setItemId(Long.parseLong(f[cVideo]))
-              .setEventTimeMs(Long.parseLong(f[cTime]))
-              .setDwellMs(Math.max(0, parseLong(f[cPlay])))
+              .setUserId(Long.parseLong(f.get("user_id")))
+              .setItemId(Long.parseLong(f.get("video_id")))
+              .setEventTimeMs(Long.parseLong(f.get("time_ms")))
+              .setDwellMs(Math.max(0, parseLong(f.get("play_time_ms"))))
               .setItemDurationMs(duration > 0 ? duration : null)
-              .setClicked(flag(f[cClick])).setLiked(flag(f[cLike])).setFollowed(flag(f[cFollow]))
-              .setCommented(flag(f[cComment])).setForwarded(flag(f[cForward])).setHated(flag(f[cHate]))
+              .setClicked(flag(f.get("is_click"))).setLiked(flag(f.get("is_like")))
+              .setFollowed(flag(f.get("is_follow"))).setCommented(flag(f.get("is_comment")))
+              .setForwarded(flag(f.get("is_forward"))).setHated(flag(f.get("is_hate")))
               .setSource(NAME)
               .build());
         }
@@ -76,17 +70,14 @@ public final class KuaiRandReader {
     if (!Files.isRegularFile(file)) {
       return out;
     }
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      Map<String, Integer> col = header(in.readLine(), file);
-      int cId = col.get("video_id"), cTag = col.get("tag"), cType = col.get("video_type");
-      String line;
-      while ((line = in.readLine()) != null) {
-        String[] f = line.split(",", -1);
-        if (f.length <= Math.max(cTag, cType)) {
-          continue;
+    try (CSVParser csv = open(file, "video_id", "video_type", "tag")) {
+      for (CSVRecord f : csv) {
+        if (!f.isConsistent()) {
+          continue; // a short row has no tag or type
         }
         float[] v = new float[TAGS + 1];
-        String tag = f[cTag].replace("\"", "").split(",")[0].trim();
+        // The tag column holds a quoted list ("12,45"): its first tag.
+        String tag = f.get("tag").split(",")[0].trim();
         if (!tag.isEmpty()) {
           try {
             int t = Integer.parseInt(tag);
@@ -97,32 +88,31 @@ public final class KuaiRandReader {
             // an unparseable tag leaves the one-hot empty
           }
         }
-        v[TAGS] = "AD".equals(f[cType]) ? 1f : 0f;
-        out.put(Long.parseLong(f[cId]), v);
+        v[TAGS] = "AD".equals(f.get("video_type")) ? 1f : 0f;
+        out.put(Long.parseLong(f.get("video_id")), v);
       }
     }
     return out;
   }
 
-  private static Map<String, Integer> header(String line, Path file) throws IOException {
-    if (line == null) {
+  /**
+   * A CSV file (RFC 4180: quoted fields may hold commas) with a header row, read by column name; an empty file or a
+   * missing column fails with the file's name.
+   */
+  static CSVParser open(Path file, String... required) throws IOException {
+    CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get()
+        .parse(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    if (p.getHeaderMap() == null || p.getHeaderMap().isEmpty()) {
+      p.close();
       throw new IOException(file + " is empty");
     }
-    Map<String, Integer> col = new HashMap<>();
-    String[] names = line.split(",");
-    for (int i = 0; i < names.length; i++) {
-      col.put(names[i].trim(), i);
-    }
-    return new HashMap<>(col) {
-      @Override
-      public Integer get(Object key) {
-        Integer i = super.get(key);
-        if (i == null) {
-          throw new IllegalArgumentException(file + " has no column " + key);
-        }
-        return i;
+    for (String c : required) {
+      if (!p.getHeaderMap().containsKey(c)) {
+        p.close();
+        throw new IllegalArgumentException(file + " has no column " + c);
       }
-    };
+    }
+    return p;
   }
 
   private static boolean flag(String s) {
