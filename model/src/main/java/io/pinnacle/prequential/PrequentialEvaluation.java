@@ -184,18 +184,14 @@ public final class PrequentialEvaluation {
           new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live, retention);
       rows.add(promoRow);
       int reference = rows.size() - 1; // PROMO-stream
-      // What the serving rule adds: PROMO-stream from the plain starting embedding, and the rule's anchor alone.
+      // What the serving rule adds: PROMO-stream from the plain starting embedding (the rule's anchor alone is the
+      // servable row of that source, below).
       List<Rows.PromoStream> described = new ArrayList<>(List.of(frozenRow, promoRow));
       if (updaterConfig.serving().coLiked()) {
         described.add(new Rows.PromoStream("PROMO-stream without the co-liked anchor", state,
             new ColdItemUpdater(updaterConfig.withServing(ServingRule.PROMO_ONLY), models), config.tuneBatch(),
             false, dense));
       }
-      ServingRule r0 = updaterConfig.serving();
-      described.add(new Rows.PromoStream("The serving rule's anchor alone (no PROMO change)", state,
-          new ColdItemUpdater(updaterConfig.withServing(new ServingRule(r0.coLiked(), r0.prior(), Integer.MAX_VALUE,
-              r0.centered())),
-              models), config.tuneBatch(), false, dense));
       rows.addAll(described.subList(2, described.size()));
       // Every source the serving table can choose, each served alone by the job's updater: the served row is fitted
       // among these (on a validation replay) and must not lose to any of them.

@@ -373,7 +373,8 @@ public final class ColdItemUpdater {
     ServingRule rule = config.serving();
     boolean fresh = models.baseItemEmbedding(itemId) == null;
     ItemFeedbackState f = s.feedback;
-    switch (rule.table().source(fresh, s.positives())) {
+    ServedSource source = rule.table().source(fresh, s.positives());
+    switch (source) {
       case PROMO:
         // The anchor until the item has the rule's stream positives: too little feedback to trust PROMO's change.
         return rule.promptServed(f.positiveCount()) ? promo : anchor.clone();
@@ -407,7 +408,7 @@ public final class ColdItemUpdater {
           sq += (double) u[k] * u[k];
         }
         float target = models.meanItemNorm();
-        if (rule.table().source(fresh, s.positives()) == ServedSource.USERS_SCALED && sq > 0 && target > 0) {
+        if (source == ServedSource.USERS_SCALED && sq > 0 && target > 0) {
           float scale = (float) (target / Math.sqrt(sq));
           for (int k = 0; k < u.length; k++) {
             u[k] *= scale;
