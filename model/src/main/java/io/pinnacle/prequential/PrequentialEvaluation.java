@@ -377,6 +377,7 @@ public final class PrequentialEvaluation {
       case USERS -> "mean of the likers' vectors";
       case USERS_SCALED -> "likers' direction at the item norm";
       case PROMO -> "PROMO's change on the anchor";
+      case POSTERIOR -> "per-item posterior (likers against rejecters around the anchor)";
     };
   }
 

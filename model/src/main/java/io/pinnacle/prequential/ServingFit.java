@@ -28,8 +28,8 @@ public final class ServingFit {
   /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
-  static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.CO_LIKED,
-      ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
+  static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
+      ServedSource.CO_LIKED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
 
   private ServingFit() {}
 

@@ -380,6 +380,9 @@ public final class ColdItemUpdater {
         return rule.promptServed(f.positiveCount()) ? promo : anchor.clone();
       case ANCHOR:
         return anchor.clone();
+      case POSTERIOR:
+        return PosteriorUpdate.of(anchor, models.basePositives(itemId) + (double) rule.prior(), models.meanItemNorm(),
+            f, models);
       case START:
         return startEmbedding(itemId, s).clone();
       case CO_LIKED: {

@@ -26,7 +26,12 @@ public enum ServedSource {
    */
   USERS_SCALED,
   /** PROMO's prompt network on top of the anchor (the tuned embedding). */
-  PROMO;
+  PROMO,
+  /**
+   * The anchor moved by a per-item ridge regression of its kept likers against its kept rejecters
+   * ({@link PosteriorUpdate}).
+   */
+  POSTERIOR;
 
   /** The name used in settings and tables: lower case, dash for underscore. */
   public String label() {
@@ -38,7 +43,7 @@ public enum ServedSource {
       return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown served source '" + s + "'; one of start, anchor, co-liked, users, "
-          + "users-scaled, promo");
+          + "users-scaled, promo, posterior");
     }
   }
 }
