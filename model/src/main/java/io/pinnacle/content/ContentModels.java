@@ -118,4 +118,9 @@ public final class ContentModels implements UpdaterModels {
   public float meanItemNorm() {
     return artifacts.meanItemNorm();
   }
+
+  @Override
+  public float[] meanUserVector() {
+    return artifacts.meanUserVector();
+  }
 }

@@ -48,6 +48,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   private final LongIntMap trainedItemIndex;
   private final float[] coLikedCenter;
   private final float meanItemNorm;
+  private final float[] meanUserVector;
   private final long[] popularItems;
   private final float[][] popularEmbeddings;
   private final RetentionTracker retention;
@@ -83,6 +84,7 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
     for (int u = 0; u < userIds.length; u++) {
       userRows[u] = base.userVector(userIds[u]);
     }
+    this.meanUserVector = mean(userRows);
     long[] itemIds = base.itemIds();
     this.itemIndex = LongIntMap.indexOf(itemIds);
     this.itemRows = new float[itemIds.length][];
@@ -185,6 +187,36 @@ public class ArtifactModels implements UpdaterModels, AutoCloseable {
   @Override
   public float meanItemNorm() {
     return meanItemNorm;
+  }
+
+  @Override
+  public float[] meanUserVector() {
+    return meanUserVector == null ? null : meanUserVector.clone();
+  }
+
+  private static float[] mean(float[][] rows) {
+    double[] acc = null;
+    int n = 0;
+    for (float[] r : rows) {
+      if (r == null) {
+        continue;
+      }
+      if (acc == null) {
+        acc = new double[r.length];
+      }
+      for (int k = 0; k < acc.length; k++) {
+        acc[k] += r[k];
+      }
+      n++;
+    }
+    if (acc == null) {
+      return null;
+    }
+    float[] out = new float[acc.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = (float) (acc[k] / n);
+    }
+    return out;
   }
 
   @Override

@@ -382,7 +382,7 @@ public final class ColdItemUpdater {
         return anchor.clone();
       case POSTERIOR:
         return PosteriorUpdate.of(anchor, models.basePositives(itemId) + (double) rule.prior(), models.meanItemNorm(),
-            f, models);
+            models.meanUserVector(), f, models);
       case START:
         return startEmbedding(itemId, s).clone();
       case CO_LIKED: {

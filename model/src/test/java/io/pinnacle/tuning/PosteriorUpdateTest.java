@@ -23,9 +23,9 @@ class PosteriorUpdateTest {
   void servesTheAnchorWithoutUsers() {
     float[] anchor = {0.5f, -1f, 2f};
     ItemFeedbackState f = new ItemFeedbackState(10, PinnacleMode.VALUE, 16, 1);
-    assertArrayEquals(anchor, PosteriorUpdate.of(anchor, 5, 1f, f, NONE));
+    assertArrayEquals(anchor, PosteriorUpdate.of(anchor, 5, 1f, null, f, NONE));
     f.positive(1, 1f, 10); // a liker whose vector nobody knows
-    assertArrayEquals(anchor, PosteriorUpdate.of(anchor, 5, 1f, f, NONE));
+    assertArrayEquals(anchor, PosteriorUpdate.of(anchor, 5, 1f, null, f, NONE));
   }
 
   @Test
@@ -36,7 +36,7 @@ class PosteriorUpdateTest {
     for (int j = 0; j < 3; j++) {
       f.positive(j, u.clone(), 1f, 10 + j);
     }
-    float[] v = PosteriorUpdate.of(anchor, 2, 2f, f, NONE);
+    float[] v = PosteriorUpdate.of(anchor, 2, 2f, null, f, NONE);
     // n / (n + w) of the item norm 2 along u: 3 / 5 * 2 = 1.2
     assertArrayEquals(new float[] {0f, 1.2f * 0.6f, 1.2f * 0.8f}, v, 1e-5f);
   }
@@ -49,10 +49,22 @@ class PosteriorUpdateTest {
     ItemFeedbackState f = new ItemFeedbackState(10, PinnacleMode.VALUE, 16, 1);
     f.positive(1, liker, 1f, 10);
     f.negative(2, rejecter, 11);
-    float[] v = PosteriorUpdate.of(anchor, 5, 1f, f, NONE);
+    float[] v = PosteriorUpdate.of(anchor, 5, 1f, null, f, NONE);
     assertTrue(dot(liker, v) > dot(liker, anchor));
     assertTrue(dot(rejecter, v) < dot(rejecter, anchor));
     assertTrue(dot(liker, v) - dot(rejecter, v) > dot(liker, anchor) - dot(rejecter, anchor));
+  }
+
+  @Test
+  void theChangeLeavesTheMeanUsersScoreAlone() {
+    float[] anchor = {0.3f, 0.1f};
+    float[] meanUser = {1f, 1f};
+    ItemFeedbackState f = new ItemFeedbackState(10, PinnacleMode.VALUE, 16, 1);
+    f.positive(1, new float[] {2f, 0.5f}, 1f, 10);
+    f.positive(2, new float[] {1.5f, 1f}, 1f, 11);
+    float[] v = PosteriorUpdate.of(anchor, 3, 1f, meanUser, f, NONE);
+    assertEquals(dot(meanUser, anchor), dot(meanUser, v), 1e-5f);
+    assertTrue(v[0] > anchor[0]); // still toward what the likers share beyond the mean
   }
 
   @Test
@@ -62,7 +74,7 @@ class PosteriorUpdateTest {
     ItemFeedbackState f = new ItemFeedbackState(10, PinnacleMode.VALUE, 16, 1);
     f.negative(1, u, 10);
     f.positive(1, u, 1f, 11);
-    assertTrue(PosteriorUpdate.of(anchor, 1, 1f, f, NONE)[0] > 0);
+    assertTrue(PosteriorUpdate.of(anchor, 1, 1f, null, f, NONE)[0] > 0);
   }
 
   @Test

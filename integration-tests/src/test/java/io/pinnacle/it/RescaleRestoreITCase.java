@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * each run: no update is lost (everything a run emitted is committed and readable) or duplicated (updateSeq only
  * increases per item), and the item state carries across (counts cover all three runs).
  */
-class RescaleRestoreTest {
+class RescaleRestoreITCase {
 
   @Test
   void stopWithSavepointAndRescaleOneTwoOne() throws Exception {

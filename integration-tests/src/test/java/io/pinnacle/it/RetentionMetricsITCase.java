@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * The job with Flink's Prometheus reporter on a free port: the retention gauges and counters scraped over HTTP
  * agree with the retention reports the job published to its topic.
  */
-class RetentionMetricsTest {
+class RetentionMetricsITCase {
 
   @Test
   void retentionGaugesAreScrapedWithTheExpectedValues() throws Exception {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The whole topology without a broker (a parallel in-memory source, collecting sinks) on a MiniCluster with four
  * slots: the job runs at the cluster's parallelism, 4, not one of its own.
  */
-class TopologyTest {
+class TopologyITCase {
   private static final int PARALLELISM = 4;
   private static final List<RawRecord> INPUT = new ArrayList<>();
   private static final List<RawRecord> CATALOG = new ArrayList<>();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The job end to end: a real broker, the Flink MiniCluster with RocksDB and checkpoints, a replay into the input
  * topic, and the output read back with a read_committed consumer.
  */
-class StreamingJobTest {
+class StreamingJobITCase {
 
   @Test
   void syntheticReplayWithBadAndDuplicateRecords() throws Exception {

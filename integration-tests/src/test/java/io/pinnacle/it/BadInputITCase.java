@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * (restart strategy none: any failure ends the run): each bad record is dead-lettered once with its reason, every
  * dead letter fits the producer's request size, and the healthy items still get their embeddings.
  */
-class BadInputTest {
+class BadInputITCase {
   private static final int PRODUCER_REQUEST_LIMIT = 1_048_576;
 
   @Test

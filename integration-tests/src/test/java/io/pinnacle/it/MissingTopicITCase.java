@@ -13,7 +13,7 @@ import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 /** On a real broker without one of its topics the job refuses to start and names the topic, instead of failing later. */
-class MissingTopicTest {
+class MissingTopicITCase {
   @Test
   void aMissingTopicIsAStartUpErrorThatNamesIt() {
     EmbeddedKafka kafka = SharedKafka.get();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them): the terminal shows a verdict of at most 40 lines after training, and the HTML report opens in a real
  * headless Chromium with every chart drawn and no request leaving the page.
  */
-class EmbeddedRunReportTest {
+class EmbeddedRunReportITCase {
   @TempDir Path work;
 
   @Test
@@ -84,7 +84,7 @@ class EmbeddedRunReportTest {
 
     Optional<Path> browser = HeadlessBrowser.find();
     if (browser.isEmpty()) {
-      System.out.println("EmbeddedRunReportTest: " + HeadlessBrowser.missing());
+      System.out.println("EmbeddedRunReportITCase: " + HeadlessBrowser.missing());
     }
     assumeTrue(browser.isPresent(), HeadlessBrowser::missing);
     String page = Files.readString(html);
