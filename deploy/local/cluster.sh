@@ -120,7 +120,7 @@ tool_main() { # class, args...
   # The tools read the cluster's pinnacle.kafka.properties.* from its config.yaml, as the job does.
   local conf_dir=""
   if [ -f "$CONF/config.yaml" ]; then conf_dir="$CONF"; fi
-  FLINK_CONF_DIR="$conf_dir" "$JAVA" -Xmx1g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
+  FLINK_CONF_DIR="$conf_dir" "$JAVA" -Xmx1g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$ROOT/flink-jobs/runner/target/classes:$ROOT/flink-jobs/job/target/classes:$ROOT/model/offline/target/classes:$ROOT/model/serving/target/classes:$ROOT/schemas/target/classes:$(cat "$ROOT/flink-jobs/runner/target/classpath.txt")" \
     "$@"
 }
 

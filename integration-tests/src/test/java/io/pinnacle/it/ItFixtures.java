@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
-import io.pinnacle.data.Label;
+import io.pinnacle.feedback.Label;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;

@@ -3,8 +3,8 @@ package io.pinnacle.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pinnacle.data.FeedbackRules;
-import io.pinnacle.data.Label;
+import io.pinnacle.feedback.FeedbackRules;
+import io.pinnacle.feedback.Label;
 import io.pinnacle.data.SyntheticStream;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.ingest.DecodeAndValidate;

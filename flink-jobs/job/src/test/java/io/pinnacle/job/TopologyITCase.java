@@ -1,5 +1,6 @@
 package io.pinnacle.job;
 
+import io.pinnacle.job.topology.PinnacleTopology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,8 +91,8 @@ class TopologyITCase {
     CollectSink<PinnacleTargeting> targeting = new CollectSink<>("topology-targeting");
     DataStream<RawRecord> catalog = env.fromSequence(0, CATALOG.size() - 1)
         .map(i -> CATALOG.get((int) (long) i), TypeInformation.of(RawRecord.class)).name("catalog");
-    PinnacleJob.build(new PinnacleJob.Inputs(input, catalog), conf,
-        new PinnacleJob.Outputs(embeddings, dead, retention, targeting));
+    PinnacleTopology.build(new PinnacleTopology.Inputs(input, catalog), conf,
+        new PinnacleTopology.Outputs(embeddings, dead, retention, targeting));
     JobID id = env.executeAsync("topology").getJobID();
     JobResult result = cluster.requestJobResult(id).get();
     if (!result.isSuccess()) {

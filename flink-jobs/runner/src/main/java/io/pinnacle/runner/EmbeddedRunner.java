@@ -19,7 +19,7 @@ import io.pinnacle.prequential.PrequentialConfig;
 import io.pinnacle.prequential.PrequentialEvaluation;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.prompt.PromoConfig;
-import io.pinnacle.retention.RetentionReport;
+import io.pinnacle.report.RetentionReport;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.tuning.ArtifactModels.TuningRates;

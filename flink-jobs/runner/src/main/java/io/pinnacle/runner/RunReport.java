@@ -4,7 +4,7 @@ import io.pinnacle.prequential.PrequentialEvaluation;
 import io.pinnacle.prequential.PrequentialReport;
 import io.pinnacle.prequential.PrequentialVerdict;
 import io.pinnacle.report.HtmlReport;
-import io.pinnacle.retention.RetentionReport;
+import io.pinnacle.report.RetentionReport;
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.targeting.TargetingTable;

@@ -1,6 +1,6 @@
 package io.pinnacle.runner;
 
-import io.pinnacle.job.PinnacleJob;
+import io.pinnacle.job.topology.PinnacleTopology;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DecodeAndValidate;
@@ -121,7 +121,7 @@ public final class StreamRun {
       Topics.requireExisting(config);
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-    PinnacleJob.build(KafkaEndpoints.inputs(env, config, false), config, KafkaEndpoints.outputs(config));
+    PinnacleTopology.build(KafkaEndpoints.inputs(env, config, false), config, KafkaEndpoints.outputs(config));
     return env.executeAsync("pinnacle-updater");
   }
 

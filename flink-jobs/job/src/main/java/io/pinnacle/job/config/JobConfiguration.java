@@ -1,6 +1,6 @@
 package io.pinnacle.job.config;
 
-import io.pinnacle.data.FeedbackRules;
+import io.pinnacle.feedback.FeedbackRules;
 import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.prompt.PromoArtifact;
 import io.pinnacle.tuning.ServingRule;

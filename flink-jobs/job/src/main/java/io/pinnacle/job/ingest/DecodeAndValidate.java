@@ -1,11 +1,11 @@
 package io.pinnacle.job.ingest;
 
 import ai.djl.Device;
-import io.pinnacle.data.FeedbackRules;
-import io.pinnacle.data.Label;
+import io.pinnacle.feedback.FeedbackRules;
+import io.pinnacle.feedback.Label;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
-import io.pinnacle.job.tuning.LoadedModels;
+import io.pinnacle.job.models.LoadedModels;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;

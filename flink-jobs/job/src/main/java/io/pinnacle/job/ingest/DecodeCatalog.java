@@ -2,7 +2,7 @@ package io.pinnacle.job.ingest;
 
 import ai.djl.Device;
 import io.pinnacle.job.config.PinnacleOptions;
-import io.pinnacle.job.tuning.LoadedModels;
+import io.pinnacle.job.models.LoadedModels;
 import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;

@@ -1,6 +1,6 @@
 package io.pinnacle.job.kafka;
 
-import io.pinnacle.job.PinnacleJob;
+import io.pinnacle.job.topology.PinnacleTopology;
 import io.pinnacle.job.config.JobConfiguration;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.RawRecord;
@@ -21,8 +21,8 @@ public final class KafkaEndpoints {
   private KafkaEndpoints() {}
 
   /** Interactions and the item catalog; {@code bounded} stops both at the end offsets seen at start. */
-  public static PinnacleJob.Inputs inputs(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
-    return new PinnacleJob.Inputs(input(env, c, bounded), catalog(env, c, bounded));
+  public static PinnacleTopology.Inputs inputs(StreamExecutionEnvironment env, Configuration c, boolean bounded) {
+    return new PinnacleTopology.Inputs(input(env, c, bounded), catalog(env, c, bounded));
   }
 
   /** The item catalog as raw records; the first start reads it from the earliest offset (the topic is compacted). */
@@ -57,8 +57,8 @@ public final class KafkaEndpoints {
   }
 
   /** The output topics with the configured delivery guarantee. */
-  public static PinnacleJob.Outputs outputs(Configuration c) {
-    return new PinnacleJob.Outputs(
+  public static PinnacleTopology.Outputs outputs(Configuration c) {
+    return new PinnacleTopology.Outputs(
         sink(c, AvroRecordSerializer.itemEmbeddings(c.get(PinnacleOptions.TOPIC_EMBEDDINGS)), "-embeddings"),
         sink(c, AvroRecordSerializer.deadLetters(c.get(PinnacleOptions.TOPIC_DEAD_LETTER)), "-dlq"),
         sink(c, AvroRecordSerializer.retention(c.get(PinnacleOptions.TOPIC_RETENTION)), "-retention"),

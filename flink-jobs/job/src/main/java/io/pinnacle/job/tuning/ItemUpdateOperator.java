@@ -1,7 +1,10 @@
 package io.pinnacle.job.tuning;
 
+import io.pinnacle.job.batch.MicroBatchTrigger;
+import io.pinnacle.job.models.DeviceChooser;
+import io.pinnacle.job.models.LoadedModels;
 import ai.djl.Device;
-import io.pinnacle.data.Label;
+import io.pinnacle.feedback.Label;
 import io.pinnacle.job.config.PinnacleOptions;
 import io.pinnacle.job.ingest.DeadLetters;
 import io.pinnacle.job.ingest.Interaction;

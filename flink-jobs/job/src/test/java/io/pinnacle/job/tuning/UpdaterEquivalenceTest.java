@@ -1,12 +1,13 @@
 package io.pinnacle.job.tuning;
 
+import io.pinnacle.job.models.LoadedModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.pinnacle.data.FeedbackRules;
-import io.pinnacle.data.Label;
+import io.pinnacle.feedback.FeedbackRules;
+import io.pinnacle.feedback.Label;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.job.TestArtifacts;
 import io.pinnacle.job.ingest.Interaction;

@@ -1,7 +1,0 @@
-package io.pinnacle.tuning;
-
-/** Looks up a user's frozen base vector h_u; null for an unknown user. */
-@FunctionalInterface
-public interface UserVectors {
-  float[] get(long userId);
-}
