@@ -20,8 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Throughput of both tuning engines side by side in one run: item-updates per second per micro-batch size, with
@@ -121,9 +125,10 @@ public final class TunerBenchmark {
         cmd.add(arg);
       }
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TunerBenchmark.class.getName(), engine.name(),
-        Integer.toString(threads), Integer.toString(items), Integer.toString(s.steps()),
-        Double.toString(s.secondsPerCase()), Long.toString(s.seed()), Integer.toString(dim)));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TunerBenchmark.class.getName(),
+        "--engine", engine.name(), "--threads", Integer.toString(threads), "--items", Integer.toString(items),
+        "--steps", Integer.toString(s.steps()), "--seconds", Double.toString(s.secondsPerCase()),
+        "--seed", Long.toString(s.seed()), "--dim", Integer.toString(dim)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String last = null;
     try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
@@ -140,20 +145,43 @@ public final class TunerBenchmark {
     return row;
   }
 
-  /** A forked case: ENGINE THREADS ITEMS STEPS SECONDS SEED DIM; prints its row as one line of JSON. */
-  public static void main(String[] args) throws Exception {
-    DjlRuntime.init();
-    TuningEngine engine = TuningEngine.parse(args[0]);
-    int threads = Integer.parseInt(args[1]);
-    int items = Integer.parseInt(args[2]);
-    Settings s = new Settings(new int[] {items}, new int[] {threads}, List.of(engine), Integer.parseInt(args[3]),
-        Double.parseDouble(args[4]), Long.parseLong(args[5]), false, new int[] {Integer.parseInt(args[6])});
-    PromoConfig c = PromoConfig.defaults(s.dims()[0]);
-    try (PromptTuning tuner = PromptTuning.create(engine, globals(c, s.seed()), c, 1f, Device.cpu())) {
-      warmUp(tuner, items, c, s);
-      Map<String, Object> row = measure(engine.on(Device.cpu()), tuner, items, threads, c, s);
-      System.out.println(new ObjectMapper().writeValueAsString(row));
+  /** One forked case (the process {@link #forked} starts); prints its row as one line of JSON. */
+  @Command(name = "tuner-bench-case", mixinStandardHelpOptions = true,
+      description = "One case of the tuner benchmark in a JVM of its own.")
+  static final class Case implements Callable<Integer> {
+    @Option(names = "--engine", required = true)
+    String engine;
+    @Option(names = "--threads", required = true)
+    int threads;
+    @Option(names = "--items", required = true, description = "items per batch")
+    int items;
+    @Option(names = "--steps", required = true, description = "Adam steps per update")
+    int steps;
+    @Option(names = "--seconds", required = true, description = "measured seconds")
+    double seconds;
+    @Option(names = "--seed", required = true)
+    long seed;
+    @Option(names = "--dim", required = true)
+    int dim;
+
+    @Override
+    public Integer call() throws Exception {
+      DjlRuntime.init();
+      TuningEngine e = TuningEngine.parse(engine);
+      Settings s = new Settings(new int[] {items}, new int[] {threads}, List.of(e), steps, seconds, seed, false,
+          new int[] {dim});
+      PromoConfig c = PromoConfig.defaults(dim);
+      try (PromptTuning tuner = PromptTuning.create(e, globals(c, seed), c, 1f, Device.cpu())) {
+        warmUp(tuner, items, c, s);
+        Map<String, Object> row = measure(e.on(Device.cpu()), tuner, items, threads, c, s);
+        System.out.println(new ObjectMapper().writeValueAsString(row));
+      }
+      return 0;
     }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Case()).execute(args));
   }
 
   /** Lets the JIT compile the update for this batch size before anything is measured. */

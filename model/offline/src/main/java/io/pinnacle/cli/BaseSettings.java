@@ -35,9 +35,10 @@ final class BaseSettings {
         case "clip-norm" -> b.clipNorm(Float.parseFloat(value));
         case "batch" -> b.batchSize(Integer.parseInt(value));
         case "patience" -> b.patience(Integer.parseInt(value));
+        case "epochs" -> b.maxEpochs(Integer.parseInt(value));
         case "seed" -> b.seed(Long.parseLong(value));
         default -> throw new IllegalArgumentException("unknown base setting '" + key + "' (dim, max-len, dropout, "
-            + "loss, negatives, output-table, lr, clip-norm, batch, patience, seed)");
+            + "loss, negatives, output-table, lr, clip-norm, batch, patience, epochs, seed)");
       }
       return b.build();
     } catch (NumberFormatException e) {

@@ -22,9 +22,12 @@ public final class StreamBenchmark {
     try {
       a = BenchArgs.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage().equals("help") ? BenchArgs.USAGE : e.getMessage() + "\n" + BenchArgs.USAGE);
+      System.err.println(e.getMessage());
       System.exit(2);
       return;
+    }
+    if (a == null) {
+      return; // --help
     }
     Settings s = a.settings;
     Files.createDirectories(s.work());
