@@ -43,7 +43,7 @@ public final class Artifacts {
 
   /** The PROMO globals of this base: reused when trained on it, else the prompt stage runs with defaults. */
   public static PromoArtifact promo(LeaveOneOutSplit split, BaseModelArtifact base, Path dir) throws IOException {
-    return promo(split, base, dir, PinnacleCli.DEFAULT_OBJECTIVE);
+    return promo(split, base, dir, PromptTrainCommand.DEFAULT_OBJECTIVE);
   }
 
   /** The same with a prompt-stage objective ({@code stream} or {@code leave-one-out}). */
@@ -53,7 +53,7 @@ public final class Artifacts {
       return PromoArtifact.load(dir);
     }
     System.out.println("running the PROMO prompt stage (" + objective + ") into " + dir);
-    PinnacleCli.promptTrain(split, base, dir, PromoConfig.defaults(base.dim()), objective);
+    PromptTrainCommand.promptTrain(split, base, dir, PromoConfig.defaults(base.dim()), objective);
     return PromoArtifact.load(dir);
   }
 }

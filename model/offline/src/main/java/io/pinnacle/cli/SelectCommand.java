@@ -112,11 +112,11 @@ public final class SelectCommand implements Callable<Integer> {
       candidates.addAll(candidates(objective, uc));
     }
     // The defaults first: a candidate must beat them, not tie with them, to be chosen.
-    candidates.sort(Comparator.comparing(c -> !(c.objective().equals(PinnacleCli.DEFAULT_OBJECTIVE)
+    candidates.sort(Comparator.comparing(c -> !(c.objective().equals(PromptTrainCommand.DEFAULT_OBJECTIVE)
         && c.updater().k() == UpdaterConfig.K && c.rates().equals(TuningRates.DEFAULTS)
         && c.updater().serving().equals(ServingRule.DEFAULTS))));
     // The control: the same stream with the prompts never tuned (what the incremental tuning itself adds).
-    candidates.add(new Candidate(PinnacleCli.DEFAULT_OBJECTIVE, uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
+    candidates.add(new Candidate(PromptTrainCommand.DEFAULT_OBJECTIVE, uc.withAdamSteps(0), TuningRates.DEFAULTS, false));
     for (Candidate c : candidates) {
       PrequentialEvaluation.Result r = new PrequentialEvaluation(validation, vBase, vPromos.get(c.objective()),
           c.updater(), c.rates(), config).run();
