@@ -12,7 +12,7 @@ package io.pinnacle.tuning;
  * item weighs by the feedback that taught it, the stream's feedback by its own count. Centering keeps the part of
  * c that every liker shares (popularity) out: without it (the ablation {@code centered = false}: {@code ((P + prior)
  * a + n c) / (P + prior + n)}) cold items drift toward the popular centroid and rise for every user, which cost
- * 4 to 27 points of all-user leave-one-out HR@10 at prior 0 (model/README.md).
+ * 4 to 27 points of all-user leave-one-out HR@10 at prior 0 (RESULTS.md).
  *
  * <p>PROMO's update is built on the anchor (its base input). What an item is served is chosen by {@code table} (by
  * its group and positives, among the sources the updater computes: {@link ServedSource}); where the table says
@@ -28,7 +28,7 @@ package io.pinnacle.tuning;
 public record ServingRule(boolean coLiked, float prior, int promptMinPositives, boolean centered,
                           ServingTable table) {
   /**
-   * Chosen on validation only (model/README.md, issue 23): co-liked and centered by `pinnacle select` and the
+   * Chosen on validation only (RESULTS.md, issue 23): co-liked and centered by `pinnacle select` and the
    * leave-one-out warm cost, prior 5 as the median of the priors `pinnacle evaluate` chose on the three data sets.
    */
   public static final ServingRule DEFAULTS = new ServingRule(true, 5f, 0, true, ServingTable.DEFAULT);
