@@ -805,9 +805,10 @@ state.backend.rocksdb.metrics.estimate-table-readers-mem: true" "$0" start
     out="$ROOT/target/results/soak"
     log "soak: $rate events/s for $minutes minutes, items and new users living $lifetime s, TTLs $ttl, managed memory" \
       "$managed per TaskManager; judged after $judge_after s; samples, verdicts and curves in $out"
-    tool_main io.pinnacle.runner.bench.ClusterSoak "$BOOTSTRAP" "$REST" "$ART/base-synthetic" "$ART/promo-synthetic" \
-      "$rate" $((minutes * 60)) "$out" "churn=5000,20000,0.3,$lifetime" "judge-after=$judge_after" "prometheus=$PROMETHEUS" \
-      "tm-1=$(cat "$WORK/taskmanager-1.pid")" "tm-2=$(cat "$WORK/taskmanager-2.pid")"
+    tool_main io.pinnacle.runner.bench.ClusterSoak --bootstrap "$BOOTSTRAP" --rest "$REST" \
+      --base "$ART/base-synthetic" --promo "$ART/promo-synthetic" --rate "$rate" --seconds $((minutes * 60)) \
+      --out "$out" --churn "5000,20000,0.3,$lifetime" --judge-after "$judge_after" --prometheus "$PROMETHEUS" \
+      --pid "tm-1=$(cat "$WORK/taskmanager-1.pid")" --pid "tm-2=$(cat "$WORK/taskmanager-2.pid")"
     log "restarts during the soak: $(restarts)"
     for n in 1 2; do
       jcmd "$(cat "$WORK/taskmanager-$n.pid")" VM.native_memory summary scale=MB > "$out/nmt-taskmanager-$n.txt" 2>&1 || true

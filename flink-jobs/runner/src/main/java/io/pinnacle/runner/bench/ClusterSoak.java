@@ -1,5 +1,8 @@
 package io.pinnacle.runner.bench;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -87,34 +90,77 @@ public final class ClusterSoak {
 
   private ClusterSoak() {}
 
-  public static void main(String[] args) throws Exception {
-    String bootstrap = args[0];
-    KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
-    String rest = args[1];
-    double rate = Double.parseDouble(args[4]);
-    double seconds = Double.parseDouble(args[5]);
-    Path out = Path.of(args[6]);
+  /** The soak's command line (deploy/local/cluster.sh soak passes it). */
+  @Command(name = "cluster-soak", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Feeds the local cluster at a fixed rate and samples each TaskManager's memory and parts, RocksDB, "
+          + "checkpoints and lag; judges each series' trend after the saturation time.")
+  static final class Options {
+    @Option(names = "--bootstrap", required = true)
+    String bootstrap;
+    @Option(names = "--rest", required = true, description = "the JobManager's REST address")
+    String rest;
+    @Option(names = "--base", required = true, paramLabel = "DIR")
+    Path base;
+    @Option(names = "--promo", required = true, paramLabel = "DIR")
+    Path promo;
+    @Option(names = "--rate", required = true, description = "events per second")
+    double rate;
+    @Option(names = "--seconds", required = true, description = "how long to feed")
+    double seconds;
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+    @Option(names = "--churn", paramLabel = "ITEMS,USERS,NEW_SHARE,LIFETIME_S",
+        description = "a churning feed: live items and users, the share of new ones, their lifetime")
+    String churn;
+    @Option(names = "--judge-after", description = "seconds before trends are judged (default: a quarter of the run)")
+    Double judgeAfter;
+    @Option(names = "--prometheus", defaultValue = "http://localhost:9090")
+    String prometheus;
+    @Option(names = "--pid", paramLabel = "NAME=PID", description = "a TaskManager to sample (repeatable)")
     Map<String, Long> pids = new LinkedHashMap<>();
-    EventFactory.Churn churn = null;
-    double judgeAfter = seconds / 4;
-    String prometheus = "http://localhost:9090";
-    for (int j = 7; j < args.length; j++) {
-      String[] kv = args[j].split("=", 2);
-      switch (kv[0]) {
-        case "churn" -> {
-          String[] c = kv[1].split(",");
-          churn = new EventFactory.Churn(Integer.parseInt(c[0]), Integer.parseInt(c[1]), Double.parseDouble(c[2]),
-              Double.parseDouble(c[3]));
-        }
-        case "judge-after" -> judgeAfter = Double.parseDouble(kv[1]);
-        case "prometheus" -> prometheus = kv[1];
-        default -> pids.put(kv[0], Long.parseLong(kv[1]));
-      }
+  }
+
+  /** Parses the soak's command line; a bad one throws {@link CommandLine.ParameterException}. */
+  static Options parse(String... args) {
+    Options o = new Options();
+    new CommandLine(o).parseArgs(args);
+    return o;
+  }
+
+  public static void main(String[] args) throws Exception {
+    CommandLine cl = new CommandLine(new Options());
+    Options o;
+    try {
+      o = parse(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println(e.getMessage());
+      cl.usage(System.err);
+      System.exit(2);
+      return;
     }
+    run(o);
+  }
+
+  static void run(Options o) throws Exception {
+    String bootstrap = o.bootstrap;
+    KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
+    String rest = o.rest;
+    double rate = o.rate;
+    double seconds = o.seconds;
+    Path out = o.out;
+    Map<String, Long> pids = new LinkedHashMap<>(o.pids);
+    EventFactory.Churn churn = null;
+    if (o.churn != null) {
+      String[] c = o.churn.split(",");
+      churn = new EventFactory.Churn(Integer.parseInt(c[0]), Integer.parseInt(c[1]), Double.parseDouble(c[2]),
+          Double.parseDouble(c[3]));
+    }
+    double judgeAfter = o.judgeAfter != null ? o.judgeAfter : seconds / 4;
+    String prometheus = o.prometheus;
     Files.createDirectories(out);
     Configuration defaults = new Configuration();
     String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
-    Catalogue catalogue = Catalogue.load(Path.of(args[2]), Path.of(args[3]), 50_000, 21);
+    Catalogue catalogue = Catalogue.load(o.base, o.promo, 50_000, 21);
     EventFactory events = new EventFactory(catalogue, 0.4, 0.0, "soak", 21);
     if (churn != null) {
       events.withChurn(churn);

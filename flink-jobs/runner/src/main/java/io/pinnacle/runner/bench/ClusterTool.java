@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import kafka.tools.StorageTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,154 +25,279 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The local multi-process cluster's helper (deploy/local/cluster.sh): creates the job's declared topics on the
- * broker, replays generated events into the input topic, and checks the committed output.
- * <pre>
- *   topics  BOOTSTRAP PARTITIONS
- *   replay  BOOTSTRAP BASE_DIR PROMO_DIR EVENTS [SEED]
- *   check   BOOTSTRAP [SECONDS]          reads the committed embeddings until nothing new arrives for SECONDS
- *   account BOOTSTRAP                    the input's end offsets against the job's committed offsets, and the
- *                                        committed dead letters
- *   snapshot BOOTSTRAP FILE              saves every committed update (item, updateSeq, content fingerprint)
- *   compare BOOTSTRAP FILE MODE          compares the committed updates with a saved no-failure run; MODE is
- *                                        exactly-once or at-least-once
- *   final-snapshot BOOTSTRAP FILE        saves each item's last committed update and the summed targeting reports
- *   final-compare BOOTSTRAP FILE         compares them with a saved no-failure run ({@link FinalState})
- *   auth-check BOOTSTRAP [CONTROLLER]    the configured client must be let in; clients without credentials, with
- *                                        TLS only, a wrong password or an unknown user (and, given CONTROLLER, one
- *                                        without a certificate on the controller listener) must be refused
- *   send-bad BOOTSTRAP N                 sends N records that are not events to the input topic
- *   format-storage SERVER_PROPERTIES CLUSTER_ID SECRETS_DIR
- *                                        formats a KRaft broker's storage with the SCRAM users of SECRETS_DIR
- * </pre>
- * Replays give event j of seed s the time 2026-01-01 + s days + j ms, so that two replays of a seed send the same
- * events.
+ * broker, replays generated events into the input topic, and checks the committed output; {@code --help} lists the
+ * commands. Every argument is positional, as the script passes them. Replays give event j of seed s the time
+ * 2026-01-01 + s days + j ms, so that two replays of a seed send the same events.
  */
+@Command(name = "cluster-tool", mixinStandardHelpOptions = true,
+    description = "The local cluster's helper (deploy/local/cluster.sh): topics, replays and output checks.",
+    subcommands = {ClusterTool.CreateTopics.class, ClusterTool.Replay.class, ClusterTool.Check.class,
+        ClusterTool.Account.class, ClusterTool.Snapshot.class, ClusterTool.Compare.class,
+        ClusterTool.FinalSnapshot.class, ClusterTool.FinalCompare.class, ClusterTool.AuthCheckCommand.class,
+        ClusterTool.SendBad.class, ClusterTool.FormatStorage.class})
 public final class ClusterTool {
-  private ClusterTool() {}
-
   /** 2026-01-01T00:00Z: replays' event times start here (plus one day per seed). */
   private static final long FIXED_CLOCK_START_MS = 1_767_225_600_000L;
   private static final Duration QUIET = Duration.ofSeconds(10);
 
-  public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: ClusterTool topics|replay|check BOOTSTRAP ...");
-      System.exit(2);
-    }
-    String bootstrap = args[1];
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ClusterTool()).execute(args));
+  }
+
+  /** The job's default settings (topic names, group), after the cluster's client settings are read. */
+  static Configuration defaults() {
     KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
-    Configuration defaults = new Configuration();
-    switch (args[0]) {
-      case "topics" -> {
-        Topics t = Topics.of(defaults);
-        // An hour before the cleaner may merge an item's updates: the drills read every one of them.
-        EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), Integer.parseInt(args[2]),
-            Map.of("min.compaction.lag.ms", "3600000"));
-        System.out.println("topics ready: " + t.all());
+    return new Configuration();
+  }
+
+  @Command(name = "topics", description = "Creates the job's declared topics.")
+  static final class CreateTopics implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "PARTITIONS")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+      Topics t = Topics.of(defaults());
+      // An hour before the cleaner may merge an item's updates: the drills read every one of them.
+      EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), partitions,
+          Map.of("min.compaction.lag.ms", "3600000"));
+      System.out.println("topics ready: " + t.all());
+      return 0;
+    }
+  }
+
+  @Command(name = "replay", description = "Sends EVENTS generated events of SEED to the input topic.")
+  static final class Replay implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "BASE_DIR")
+    Path base;
+    @Parameters(index = "2", paramLabel = "PROMO_DIR")
+    Path promo;
+    @Parameters(index = "3", paramLabel = "EVENTS")
+    long events;
+    @Parameters(index = "4", paramLabel = "SEED", defaultValue = "42")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      Configuration defaults = defaults();
+      Catalogue catalogue = Catalogue.load(base, promo, 50_000, seed);
+      try (EventProducer p = new EventProducer(bootstrap, defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
+          new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed)
+              .withFixedClock(FIXED_CLOCK_START_MS + seed * 86_400_000L, 1))) {
+        p.prefill(events);
+        System.out.printf("sent %,d events, every one acknowledged%n", p.sent.get());
       }
-      case "replay" -> {
-        long seed = args.length > 5 ? Long.parseLong(args[5]) : 42L;
-        Catalogue catalogue = Catalogue.load(Path.of(args[2]), Path.of(args[3]), 50_000, seed);
-        long n = Long.parseLong(args[4]);
-        try (EventProducer p = new EventProducer(bootstrap, defaults.get(
-            PinnacleOptions.TOPIC_INTERACTIONS),
-            new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed)
-                .withFixedClock(FIXED_CLOCK_START_MS + seed * 86_400_000L, 1))) {
-          p.prefill(n);
-          System.out.printf("sent %,d events, every one acknowledged%n", p.sent.get());
+      return 0;
+    }
+  }
+
+  @Command(name = "check", description = "Reads the committed embeddings until nothing new arrives for SECONDS; "
+      + "fails on an updateSeq or event count going backwards.")
+  static final class Check implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "SECONDS", defaultValue = "20")
+    long seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      String topic = defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS);
+      try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
+        m.pollUntilQuiet(Duration.ofSeconds(seconds));
+        Map<String, Object> out = new HashMap<>();
+        out.put("records", m.records());
+        out.put("items", m.latest().size());
+        List<String> errors = new ArrayList<>(m.sequenceErrors());
+        out.put("sequenceErrors", errors.size());
+        // With exactly-once delivery an item's event count never goes down in the committed output: what a
+        // restore brings back is the state those updates were computed from.
+        out.put("countErrors", m.countErrors().size());
+        errors.addAll(m.countErrors());
+        System.out.println(out + (errors.isEmpty() ? "" : " e.g. " + errors.subList(0, Math.min(3, errors.size()))));
+        return errors.isEmpty() ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "format-storage", description = "Formats a KRaft broker's storage with the SCRAM users of "
+      + "SECRETS_DIR.")
+  static final class FormatStorage implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SERVER_PROPERTIES")
+    String serverProperties;
+    @Parameters(index = "1", paramLabel = "CLUSTER_ID")
+    String clusterId;
+    @Parameters(index = "2", paramLabel = "SECRETS_DIR")
+    Path secrets;
+
+    @Override
+    public Integer call() throws Exception {
+      defaults();
+      formatWithScramUsers(serverProperties, clusterId, secrets);
+      return 0;
+    }
+  }
+
+  @Command(name = "auth-check", description = "The configured client must be let in; clients without credentials, "
+      + "with TLS only, a wrong password or an unknown user (and, given CONTROLLER, one without a certificate on the "
+      + "controller listener) must be refused.")
+  static final class AuthCheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "CONTROLLER", arity = "0..1")
+    String controller;
+
+    @Override
+    public Integer call() throws Exception {
+      defaults();
+      return AuthCheck.run(bootstrap, controller) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "send-bad", description = "Sends N records that are not events to the input topic.")
+  static final class SendBad implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "N")
+    int n;
+
+    @Override
+    public Integer call() throws Exception {
+      Configuration defaults = defaults();
+      Map<String, Object> own = Map.of("acks", "all", "enable.idempotence", true);
+      try (var p = new KafkaProducer<byte[], byte[]>(KafkaClientConfig.with(bootstrap, own),
+          new ByteArraySerializer(), new ByteArraySerializer())) {
+        for (int i = 0; i < n; i++) {
+          p.send(new ProducerRecord<>(defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
+              EventFactory.itemKey(i), ("not an event " + i).getBytes(StandardCharsets.UTF_8))).get();
         }
       }
-      case "check" -> {
-        Duration quiet = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 20);
-        String topic = defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS);
-        try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
-          m.pollUntilQuiet(quiet);
-          Map<String, Object> out = new HashMap<>();
-          out.put("records", m.records());
-          out.put("items", m.latest().size());
-          List<String> errors = new ArrayList<>(m.sequenceErrors());
-          out.put("sequenceErrors", errors.size());
-          // With exactly-once delivery an item's event count never goes down in the committed output: what a
-          // restore brings back is the state those updates were computed from.
-          out.put("countErrors", m.countErrors().size());
-          errors.addAll(m.countErrors());
-          System.out.println(out + (errors.isEmpty() ? "" : " e.g. " + errors.subList(0, Math.min(3, errors.size()))));
-          if (!errors.isEmpty()) {
-            System.exit(1);
-          }
+      System.out.printf("sent %d records that are not events%n", n);
+      return 0;
+    }
+  }
+
+  @Command(name = "account", description = "The input's end offsets against the job's committed offsets, and the "
+      + "committed dead letters; fails while they differ.")
+  static final class Account implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+      Configuration defaults = defaults();
+      String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
+      String group = defaults.get(PinnacleOptions.GROUP_ID);
+      String dlq = defaults.get(PinnacleOptions.TOPIC_DEAD_LETTER);
+      try (Admin admin = Admin.create(KafkaClientConfig.properties(bootstrap))) {
+        long[] offsets = inputOffsets(admin, input, group);
+        long dead = countCommitted(bootstrap, dlq);
+        System.out.printf("{input=%d, committedByJob=%d, deadLetters=%d}%n", offsets[0], offsets[1], dead);
+        return offsets[1] == offsets[0] ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "snapshot", description = "Saves every committed update (item, updateSeq, content fingerprint).")
+  static final class Snapshot implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      CommittedUpdates u = CommittedUpdates.read(bootstrap, defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET);
+      u.save(file);
+      System.out.printf("{updates=%d, itemsWithSeqGaps=%d, saved=%s}%n", u.updates.size(), u.itemsWithGaps(), file);
+      return 0;
+    }
+  }
+
+  /** The drills' delivery modes as the script names them. */
+  enum Mode {
+    EXACTLY_ONCE("exactly-once"), AT_LEAST_ONCE("at-least-once");
+
+    final String label;
+
+    Mode(String label) {
+      this.label = label;
+    }
+
+    static Mode parse(String s) {
+      for (Mode m : values()) {
+        if (m.label.equals(s)) {
+          return m;
         }
       }
-      case "format-storage" -> formatWithScramUsers(args[1], args[2], Path.of(args[3]));
-      case "auth-check" -> System.exit(AuthCheck.run(bootstrap, args.length > 2 ? args[2] : null) ? 0 : 1);
-      case "send-bad" -> {
-        int n = Integer.parseInt(args[2]);
-        Map<String, Object> own = Map.of("acks", "all", "enable.idempotence", true);
-        try (var p = new KafkaProducer<byte[], byte[]>(KafkaClientConfig.with(bootstrap, own),
-            new ByteArraySerializer(), new ByteArraySerializer())) {
-          for (int i = 0; i < n; i++) {
-            p.send(new ProducerRecord<>(defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
-                EventFactory.itemKey(i), ("not an event " + i).getBytes(StandardCharsets.UTF_8))).get();
-          }
-        }
-        System.out.printf("sent %d records that are not events%n", n);
-      }
-      case "account" -> {
-        String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
-        String group = defaults.get(PinnacleOptions.GROUP_ID);
-        String dlq = defaults.get(PinnacleOptions.TOPIC_DEAD_LETTER);
-        try (Admin admin = Admin.create(KafkaClientConfig.properties(bootstrap))) {
-          long[] offsets = inputOffsets(admin, input, group);
-          long end = offsets[0];
-          long committed = offsets[1];
-          long dead = countCommitted(bootstrap, dlq);
-          System.out.printf("{input=%d, committedByJob=%d, deadLetters=%d}%n", end, committed, dead);
-          if (committed != end) {
-            System.exit(1);
-          }
-        }
-      }
-      case "snapshot" -> {
-        CommittedUpdates u = CommittedUpdates.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET);
-        u.save(Path.of(args[2]));
-        System.out.printf("{updates=%d, itemsWithSeqGaps=%d, saved=%s}%n", u.updates.size(), u.itemsWithGaps(),
-            args[2]);
-      }
-      case "compare" -> {
-        CommittedUpdates reference = CommittedUpdates.load(Path.of(args[2]));
-        boolean exactlyOnce = switch (args[3]) {
-          case "exactly-once" -> true;
-          case "at-least-once" -> false;
-          default -> throw new IllegalArgumentException("mode must be exactly-once or at-least-once: " + args[3]);
-        };
-        Map<String, Object> r = CommittedUpdates.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET)
-            .compare(reference, exactlyOnce);
-        System.out.println(r);
-        if (!"PASS".equals(r.get("verdict"))) {
-          System.exit(1);
-        }
-      }
-      case "final-snapshot" -> {
-        FinalState f = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
-            defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET);
-        f.save(Path.of(args[2]));
-        System.out.printf("{items=%d, targeting pairs=%s, saved=%s}%n", f.items.size(),
-            f.targeting.values().stream().map(v -> Long.toString((long) v[0])).toList(), args[2]);
-      }
-      case "final-compare" -> {
-        Map<String, Object> r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
-            defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET).compare(FinalState.load(Path.of(args[2])));
-        System.out.println(r);
-        if (!"PASS".equals(r.get("verdict"))) {
-          System.exit(1);
-        }
-      }
-      default -> {
-        System.err.println("unknown command " + args[0]);
-        System.exit(2);
-      }
+      throw new IllegalArgumentException("mode must be exactly-once or at-least-once: " + s);
+    }
+  }
+
+  @Command(name = "compare", description = "Compares the committed updates with a saved no-failure run.")
+  static final class Compare implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "FILE")
+    Path file;
+    @Parameters(index = "2", paramLabel = "MODE", description = "exactly-once or at-least-once")
+    String mode;
+
+    @Override
+    public Integer call() throws Exception {
+      boolean exactlyOnce = Mode.parse(mode) == Mode.EXACTLY_ONCE;
+      CommittedUpdates reference = CommittedUpdates.load(file);
+      Map<String, Object> r = CommittedUpdates.read(bootstrap, defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET)
+          .compare(reference, exactlyOnce);
+      System.out.println(r);
+      return "PASS".equals(r.get("verdict")) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "final-snapshot", description = "Saves each item's last committed update and the summed "
+      + "targeting reports.")
+  static final class FinalSnapshot implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      Configuration defaults = defaults();
+      FinalState f = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+          defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET);
+      f.save(file);
+      System.out.printf("{items=%d, targeting pairs=%s, saved=%s}%n", f.items.size(),
+          f.targeting.values().stream().map(v -> Long.toString((long) v[0])).toList(), file);
+      return 0;
+    }
+  }
+
+  @Command(name = "final-compare", description = "Compares each item's last committed update and the targeting "
+      + "reports with a saved no-failure run (FinalState).")
+  static final class FinalCompare implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
+    String bootstrap;
+    @Parameters(index = "1", paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      Configuration defaults = defaults();
+      Map<String, Object> r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+          defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET).compare(FinalState.load(file));
+      System.out.println(r);
+      return "PASS".equals(r.get("verdict")) ? 0 : 1;
     }
   }
 
