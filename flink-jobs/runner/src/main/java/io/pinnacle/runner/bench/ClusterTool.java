@@ -256,10 +256,10 @@ public final class ClusterTool {
     public Integer call() throws Exception {
       boolean exactlyOnce = Mode.parse(mode) == Mode.EXACTLY_ONCE;
       CommittedUpdates reference = CommittedUpdates.load(file);
-      Map<String, Object> r = CommittedUpdates.read(bootstrap, defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET)
-          .compare(reference, exactlyOnce);
+      CommittedUpdates.Comparison r = CommittedUpdates.read(bootstrap,
+          defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET).compare(reference, exactlyOnce);
       System.out.println(r);
-      return "PASS".equals(r.get("verdict")) ? 0 : 1;
+      return r.pass() ? 0 : 1;
     }
   }
 
@@ -294,10 +294,10 @@ public final class ClusterTool {
     @Override
     public Integer call() throws Exception {
       Configuration defaults = defaults();
-      Map<String, Object> r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+      FinalState.Comparison r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
           defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET).compare(FinalState.load(file));
       System.out.println(r);
-      return "PASS".equals(r.get("verdict")) ? 0 : 1;
+      return r.pass() ? 0 : 1;
     }
   }
 

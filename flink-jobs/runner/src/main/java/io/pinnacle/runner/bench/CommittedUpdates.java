@@ -136,7 +136,31 @@ final class CommittedUpdates {
    * checkpoint starts again, at a later clock, when its events are replayed). Either way the final embedding of
    * every item must equal the reference's.
    */
-  Map<String, Object> compare(CommittedUpdates reference, boolean exactlyOnce) {
+  /** The drills' comparison of a run's committed updates with the no-failure run's. */
+  record Comparison(boolean exactlyOnce, long expectedUpdates, long committedUpdates, int items, long lost,
+                    long repeated, long restartedRuns, long unexpected, long contentDiffers,
+                    long finalEmbeddingsDiffer) {
+    /** Nothing lost, unexpected or changed, the same final embeddings; exactly-once also no repeat or restart. */
+    boolean pass() {
+      return lost == 0 && unexpected == 0 && contentDiffers == 0 && finalEmbeddingsDiffer == 0
+          && (!exactlyOnce || (repeated == 0 && restartedRuns == 0));
+    }
+
+    String verdict() {
+      return pass() ? "PASS" : "FAIL";
+    }
+
+    /** The line the drills log. */
+    @Override
+    public String toString() {
+      return "{mode=" + (exactlyOnce ? "exactly-once" : "at-least-once") + ", expectedUpdates=" + expectedUpdates
+          + ", committedUpdates=" + committedUpdates + ", items=" + items + ", lost=" + lost + ", repeated=" + repeated
+          + ", restartedRuns=" + restartedRuns + ", unexpected=" + unexpected + ", contentDiffers=" + contentDiffers
+          + ", finalEmbeddingsDiffer=" + finalEmbeddingsDiffer + ", verdict=" + verdict() + "}";
+    }
+  }
+
+  Comparison compare(CommittedUpdates reference, boolean exactlyOnce) {
     Map<Long, List<Long>> expected = new HashMap<>();
     long expectedUpdates = 0;
     for (Map.Entry<Long, TreeMap<Long, List<Long>>> e : reference.byItem().entrySet()) {
@@ -189,20 +213,7 @@ final class CommittedUpdates {
         unexpected += e.getValue().values().stream().mapToLong(List::size).sum();
       }
     }
-    boolean pass = lost == 0 && unexpected == 0 && changed == 0 && finalDiffer == 0
-        && (!exactlyOnce || (repeated == 0 && restartedRuns == 0));
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("mode", exactlyOnce ? "exactly-once" : "at-least-once");
-    r.put("expectedUpdates", expectedUpdates);
-    r.put("committedUpdates", updates.size());
-    r.put("items", expected.size());
-    r.put("lost", lost);
-    r.put("repeated", repeated);
-    r.put("restartedRuns", restartedRuns);
-    r.put("unexpected", unexpected);
-    r.put("contentDiffers", changed);
-    r.put("finalEmbeddingsDiffer", finalDiffer);
-    r.put("verdict", pass ? "PASS" : "FAIL");
-    return r;
+    return new Comparison(exactlyOnce, expectedUpdates, updates.size(), expected.size(), lost, repeated,
+        restartedRuns, unexpected, changed, finalDiffer);
   }
 }

@@ -23,60 +23,60 @@ class CommittedUpdatesTest {
 
   private static final CommittedUpdates REFERENCE = new CommittedUpdates(run(1_000, 1_005, 11, 12, 13, 21, 22));
 
-  private static Map<String, Object> verdict(List<Update> updates, boolean exactlyOnce) {
+  private static CommittedUpdates.Comparison verdict(List<Update> updates, boolean exactlyOnce) {
     return new CommittedUpdates(updates).compare(REFERENCE, exactlyOnce);
   }
 
   @Test
   void theSameUpdatesAtAnotherClockPassBothModes() {
     List<Update> same = run(50_000, 50_002, 11, 12, 13, 21, 22);
-    assertEquals("PASS", verdict(same, true).get("verdict"));
-    assertEquals("PASS", verdict(same, false).get("verdict"));
+    assertEquals("PASS", verdict(same, true).verdict());
+    assertEquals("PASS", verdict(same, false).verdict());
   }
 
   @Test
   void aLostUpdateFailsBothModes() {
     List<Update> lost = run(50_000, 50_002, 11, 12, 13, 21, 22);
     lost.remove(2); // item 1's second update: a gap
-    Map<String, Object> v = verdict(lost, true);
-    assertEquals("FAIL", v.get("verdict"));
+    CommittedUpdates.Comparison v = verdict(lost, true);
+    assertEquals("FAIL", v.verdict());
     // What follows the gap reads as a restarted sequence whose first update is not the item's first.
-    assertEquals(1L, v.get("restartedRuns"));
-    assertEquals(1L, v.get("contentDiffers"));
-    assertEquals("FAIL", verdict(lost, false).get("verdict"));
+    assertEquals(1L, v.restartedRuns());
+    assertEquals(1L, v.contentDiffers());
+    assertEquals("FAIL", verdict(lost, false).verdict());
   }
 
   @Test
   void anEqualRepeatFailsExactlyOnceOnly() {
     List<Update> repeat = run(50_000, 50_002, 11, 12, 13, 21, 22);
     repeat.add(new Update(1, 50_001, 12));
-    assertEquals(1L, verdict(repeat, true).get("repeated"));
-    assertEquals("FAIL", verdict(repeat, true).get("verdict"));
-    assertEquals("PASS", verdict(repeat, false).get("verdict"));
+    assertEquals(1L, verdict(repeat, true).repeated());
+    assertEquals("FAIL", verdict(repeat, true).verdict());
+    assertEquals("PASS", verdict(repeat, false).verdict());
   }
 
   @Test
   void aRestartedSequenceThatRepeatsAPrefixFailsExactlyOnceOnly() {
     List<Update> restarted = new ArrayList<>(List.of(new Update(1, 40_000, 11), new Update(1, 40_001, 12)));
     restarted.addAll(run(50_000, 50_002, 11, 12, 13, 21, 22));
-    assertEquals(1L, verdict(restarted, true).get("restartedRuns"));
-    assertEquals("FAIL", verdict(restarted, true).get("verdict"));
-    assertEquals("PASS", verdict(restarted, false).get("verdict"));
+    assertEquals(1L, verdict(restarted, true).restartedRuns());
+    assertEquals("FAIL", verdict(restarted, true).verdict());
+    assertEquals("PASS", verdict(restarted, false).verdict());
   }
 
   @Test
   void differentContentOrAnExtraUpdateFailsBothModes() {
     List<Update> changed = run(50_000, 50_002, 11, 99, 13, 21, 22);
-    assertEquals(1L, verdict(changed, false).get("contentDiffers"));
-    assertEquals("FAIL", verdict(changed, false).get("verdict"));
+    assertEquals(1L, verdict(changed, false).contentDiffers());
+    assertEquals("FAIL", verdict(changed, false).verdict());
     List<Update> extra = run(50_000, 50_002, 11, 12, 13, 21, 22);
     extra.add(new Update(2, 50_004, 23));
-    assertEquals("FAIL", verdict(extra, false).get("verdict"));
+    assertEquals("FAIL", verdict(extra, false).verdict());
     List<Update> stale = run(50_000, 50_002, 11, 12, 13, 21, 22);
     stale.add(new Update(1, 40_000, 11)); // an earlier run whose final state is not the reference's
     stale.add(new Update(1, 40_001, 12));
     stale.add(new Update(1, 40_002, 13));
     stale.add(new Update(1, 40_003, 14));
-    assertEquals("FAIL", verdict(stale, false).get("verdict"));
+    assertEquals("FAIL", verdict(stale, false).verdict());
   }
 }

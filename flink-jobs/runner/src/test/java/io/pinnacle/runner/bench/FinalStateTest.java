@@ -23,15 +23,15 @@ class FinalStateTest {
   @Test
   void verdicts() throws Exception {
     FinalState reference = state("ref", 3, 9, 10_000, 6_000);
-    Map<String, Object> same = state("same", 3, 9, 10_000, 6_050).compare(reference);
-    assertEquals("PASS", same.get("verdict"), same.toString());
-    Map<String, Object> graduatedLater = state("grad", 3, 11, 10_000, 6_000).compare(reference);
-    assertEquals("PASS", graduatedLater.get("verdict"), "a graduation batch depends on timing");
-    assertEquals(1L, graduatedLater.get("graduatedCountsDiffer (timing, allowed)"));
-    Map<String, Object> lost = state("lost", 2, 9, 10_000, 6_000).compare(reference);
-    assertEquals("FAIL", lost.get("verdict"), "a cold item lost an event");
-    assertEquals(1L, lost.get("coldCountsDiffer"));
-    Map<String, Object> worse = state("worse", 3, 9, 10_000, 5_500).compare(reference);
-    assertEquals("FAIL", worse.get("verdict"), "targeting 0.55 against 0.60 on 10,000 pairs each");
+    FinalState.Comparison same = state("same", 3, 9, 10_000, 6_050).compare(reference);
+    assertEquals("PASS", same.verdict(), same.toString());
+    FinalState.Comparison graduatedLater = state("grad", 3, 11, 10_000, 6_000).compare(reference);
+    assertEquals("PASS", graduatedLater.verdict(), "a graduation batch depends on timing");
+    assertEquals(1L, graduatedLater.graduatedCountsDiffer());
+    FinalState.Comparison lost = state("lost", 2, 9, 10_000, 6_000).compare(reference);
+    assertEquals("FAIL", lost.verdict(), "a cold item lost an event");
+    assertEquals(1L, lost.coldCountsDiffer());
+    FinalState.Comparison worse = state("worse", 3, 9, 10_000, 5_500).compare(reference);
+    assertEquals("FAIL", worse.verdict(), "targeting 0.55 against 0.60 on 10,000 pairs each");
   }
 }
