@@ -80,8 +80,38 @@ public final class PrequentialEvaluation {
 
   private record Labelled(int user, int item, boolean positive, float value, long timeMs) {}
 
+  /** The labelled events in time order with dense ids, and the index of the first one after T. */
+  private record Stream(List<Labelled> events, int splitIndex, IdIndex users, IdIndex items) {}
+
+  /**
+   * What every row reads: each item's external id, group and base embedding, each user's id, frozen vector and
+   * whether they are new after T, and the replay's shared state (current user vectors, co-liked windows).
+   */
+  private record Setup(long[] itemIds, ItemGroup[] group, long[] userIds, float[][] frozen, boolean[] newUser,
+                       StreamState state, Map<Long, Integer> dense, Map<Long, float[]> content, boolean mapper,
+                       UserTimeline timeline, double encodeSeconds) {}
+
+  /** The rows of one evaluation and the ones the verdict reads by role. */
+  private record RowSet(List<Row> rows, int reference, Row staticBase, Rows.ItemKnn knn, Rows.PromoStream promoRow,
+                        List<Rows.PromoStream> servable, Row noInformation, Row normOnly, TargetingStats live,
+                        RetentionStats retention) {}
+
+  /** What the replay measured: targeting pairs and placement per cell, and the counters. */
+  private record Measured(Map<String, PairedAuc> targeting, Map<String, double[]> placement, Counters counters) {}
+
   public Result run() {
     long t0 = System.nanoTime();
+    Stream stream = labelledEvents();
+    try (ArtifactModels models = new ArtifactModels(base, promo, updaterConfig, rates, Device.cpu(), TuningEngine.AUTO);
+         UserEncoder encoder = new UserEncoder(base)) {
+      Setup setup = setup(stream, models, encoder);
+      RowSet rows = rows(setup, models);
+      Measured measured = replay(stream, setup, rows);
+      return report(stream, setup, rows, measured, t0);
+    }
+  }
+
+  private Stream labelledEvents() {
     FeedbackRules rules = split.dataset().rules();
     IdIndex users = new IdIndex(0);
     IdIndex items = new IdIndex(1);
@@ -99,273 +129,324 @@ public final class PrequentialEvaluation {
       events.add(new Labelled(users.add(e.getUserId()), items.add(e.getItemId()), pos,
           pos ? (float) rules.pinnacleValue(e) : 0f, e.getEventTimeMs()));
     }
-    int nu = users.size();
-    int ni = items.size() + 1;
-    try (ArtifactModels models = new ArtifactModels(base, promo, updaterConfig, rates, Device.cpu(), TuningEngine.AUTO);
-         UserEncoder encoder = new UserEncoder(base)) {
-      long[] itemIds = new long[ni];
-      ItemGroup[] group = new ItemGroup[ni];
-      float[][] baseEmb = new float[ni][];
-      float[] zero = new float[base.dim()];
-      boolean[] seenBefore = new boolean[ni];
-      boolean[] userBefore = new boolean[nu];
-      for (int k = 0; k < splitIndex; k++) {
-        seenBefore[events.get(k).item()] = true;
-        userBefore[events.get(k).user()] = true;
-      }
-      for (int i = 1; i < ni; i++) {
-        itemIds[i] = items.external(i);
-        float[] b = base.itemEmbedding(itemIds[i]);
-        baseEmb[i] = b != null ? b : zero;
-        group[i] = models.basePositives(itemIds[i]) >= updaterConfig.coldThreshold() ? ItemGroup.WARM
-            : seenBefore[i] ? ItemGroup.COLD : ItemGroup.NEW;
-      }
-      // The warm control: the configured share of warm items, or enough of them for an interval over items.
-      int warmItems = 0;
-      for (int i = 1; i < ni; i++) {
-        warmItems += group[i] == ItemGroup.WARM ? 1 : 0;
-      }
-      warmShare = Math.max(config.warmShare(),
-          Math.min(1.0, PrequentialConfig.MIN_WARM_ITEMS / (double) Math.max(1, warmItems)));
-      long[] userIds = users.externalIds();
-      float[][] frozen = new float[nu][];
-      boolean[] newUser = new boolean[nu];
-      List<List<Long>> after = new ArrayList<>(nu);
-      for (int u = 0; u < nu; u++) {
-        frozen[u] = base.userVector(userIds[u]);
-        newUser[u] = !userBefore[u];
-        after.add(new ArrayList<>());
-      }
-      for (int k = splitIndex; k < events.size(); k++) {
-        Labelled e = events.get(k);
-        if (e.positive()) {
-          after.get(e.user()).add(itemIds[e.item()]);
-        }
-      }
-      List<long[]> positivesAfter = new ArrayList<>(nu);
-      for (List<Long> l : after) {
-        positivesAfter.add(l.stream().mapToLong(Long::longValue).toArray());
-      }
-      System.out.printf(Locale.ROOT, "prequential: %,d labelled events, %,d after T; encoding user histories%n",
-          events.size(), events.size() - splitIndex);
-      long tEnc = System.nanoTime();
-      UserTimeline timeline = new UserTimeline(encoder, base, userIds, positivesAfter);
-      double encodeSeconds = (System.nanoTime() - tEnc) / 1e9;
-      StreamState state = new StreamState(itemIds, group, baseEmb, userIds, frozen, newUser, timeline,
-          config.knnWindow());
-      Map<Long, Integer> dense = new HashMap<>();
-      for (int i = 1; i < ni; i++) {
-        dense.put(itemIds[i], i);
-      }
-      List<Row> rows = new ArrayList<>();
-      Row staticBase = new Rows.Embeddings("Static base", state, false);
-      rows.add(staticBase);
-      Rows.ItemKnn knn = new Rows.ItemKnn(state);
-      rows.add(knn);
-      rows.add(new Rows.MeanOfUsers(state));
-      rows.add(new Rows.CoLiked(state, false));
-      rows.add(new Rows.CoLiked(state, true));
-      rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
-      // PROMO-stream as the job runs it: NEW items start from their catalog features through the base's content
-      // mapper when both exist (the catalog describes an item before its first event, so from the stream's start).
-      Map<Long, float[]> content = split.dataset().itemFeatures() == null ? Map.of() : split.dataset().itemFeatures();
-      boolean mapper = !content.isEmpty() && ContentMapper.of(base) != null;
-      if (!content.isEmpty() && !mapper) {
-        System.out.println("prequential: the base has no content mapper (pretrained without content features, or "
-            + "by an older build): PROMO-stream starts NEW items at zero");
-      }
-      String startNote = mapper ? ", no content features" : "";
-      Rows.PromoStream frozenRow = new Rows.PromoStream("PROMO-stream, frozen user vectors", state,
-          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), true, dense);
-      rows.add(frozenRow);
-      TargetingStats live = new TargetingStats();
-      RetentionStats retention = new RetentionStats();
-      Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state,
-          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live, retention);
-      rows.add(promoRow);
-      int reference = rows.size() - 1; // PROMO-stream
-      // What the serving rule adds: PROMO-stream from the plain starting embedding (the rule's anchor alone is the
-      // servable row of that source, below).
-      List<Rows.PromoStream> described = new ArrayList<>(List.of(frozenRow, promoRow));
-      if (updaterConfig.serving().coLiked()) {
-        described.add(new Rows.PromoStream("PROMO-stream without the co-liked anchor", state,
-            new ColdItemUpdater(updaterConfig.withServing(ServingRule.PROMO_ONLY), models), config.tuneBatch(),
-            false, dense));
-      }
-      rows.addAll(described.subList(2, described.size()));
-      // Every source the serving table can choose, each served alone by the job's updater: the served row is fitted
-      // among these (on a validation replay) and must not lose to any of them.
-      List<Rows.PromoStream> servable = new ArrayList<>();
-      for (ServedSource src : ServedSource.values()) {
-        servable.add(new Rows.PromoStream(servableName(src), state, new ColdItemUpdater(updaterConfig.withServing(
-            updaterConfig.serving().withTable(ServingTable.uniform(src))), models), config.tuneBatch(), false, dense));
-      }
-      described.addAll(servable);
-      rows.addAll(servable);
-      rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
-      if (!content.isEmpty()) {
-        // What each content path adds for items without feedback, against PROMO-stream without any.
-        rows.add(new Rows.PromoStream("PROMO-stream" + startNote, state,
-            new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense));
-        rows.add(new Rows.PromoStream("PROMO-stream, pseudo-pinnacle by content (Eq. 5)" + startNote, state,
-            new ColdItemUpdater(updaterConfig, new ContentModels(models, content)), config.tuneBatch(), false,
-            dense));
-      }
-      if (mapper) {
-        Rows.Embeddings mappedBase = new Rows.Embeddings("Static base, content-mapper start for NEW items", state,
-            false);
-        rows.add(mappedBase);
-        for (int i = 1; i < ni; i++) {
-          float[] x = content.get(itemIds[i]);
-          if (group[i] == ItemGroup.NEW && x != null) {
-            int[] ids = ContentMapper.featureIds(x);
-            float[] start = models.contentStart(ids);
-            if (start != null) {
-              mappedBase.table[i] = start;
-            }
-            for (Rows.PromoStream row : described) {
-              row.describe(itemIds[i], ids);
-            }
-          }
-        }
-        for (Rows.PromoStream row : described) {
-          row.sync();
-        }
-      }
-      Row noInformation = Rows.zeroVector(state);
-      rows.add(noInformation);
-      rows.add(Rows.itemAge());
-      rows.add(Rows.userPositiveRate());
-      rows.add(Rows.timing());
-      rows.add(Rows.fewestPositives());
-      Row normOnly = new Rows.MeanUserDirection(state, promoRow);
-      rows.add(normOnly);
-      if (config.servableOnly()) {
-        rows.removeIf(r -> !servable.contains(r) && r != promoRow && r != noInformation && r != staticBase);
-      }
-      if (config.promoOnly()) {
-        // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
-        rows.removeIf(r -> r != promoRow && r != noInformation && r != staticBase);
-        reference = rows.indexOf(promoRow);
-      }
+    return new Stream(events, splitIndex, users, items);
+  }
 
-      int[][] rejecters = rejecters(events, splitIndex, group, nu);
-      Map<String, PairedAuc> targeting = new LinkedHashMap<>();
-      Map<String, double[]> placement = new LinkedHashMap<>();
-      Counters counters = new Counters();
-      int nr = rows.size();
-      long lastReport = System.nanoTime();
-      for (int k = 0; k < events.size(); k++) {
-        Labelled e = events.get(k);
-        boolean afterSplit = k >= splitIndex;
-        if (afterSplit && e.positive() && evaluated(group[e.item()], itemIds[e.item()])) {
-          for (Row r : rows) {
-            r.sync();
-          }
-          evaluate(k, e, rejecters[k], state, rows, targeting, placement, counters);
-        }
-        float[] userVector = afterSplit ? state.current(e.user()) : null;
-        if (afterSplit && group[e.item()] != ItemGroup.WARM) {
-          counters.tunableEvents++;
-          counters.tunableEventsNewUser += newUser[e.user()] ? 1 : 0;
-          counters.tunableEventsNoVector += userVector == null ? 1 : 0;
-          counters.tunableEventsNoFrozenVector += frozen[e.user()] == null ? 1 : 0;
-        }
-        Row.Event ev = new Row.Event(e.user(), userIds[e.user()], e.item(), itemIds[e.item()], e.positive(),
-            e.value(), e.timeMs(), userVector, afterSplit ? state.currentCoLiked(e.user()) : null, afterSplit);
-        for (Row r : rows) {
-          r.observe(state, ev);
-        }
-        state.apply(e.user(), e.item(), e.positive(), e.timeMs(), afterSplit);
-        if (System.nanoTime() - lastReport > 15_000_000_000L) {
-          System.out.printf(Locale.ROOT, "  prequential replay: %,d of %,d events%n", k + 1, events.size());
-          lastReport = System.nanoTime();
-        }
-      }
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("dataset", split.dataset().name());
-      json.put("splitTimeMs", split.splitTimeMs());
-      json.put("baseModelVersion", base.version());
-      json.put("promoVersion", promo.metadata().version());
-      json.put("config", config);
-      json.put("warmControlShare", warmShare);
-      json.put("rows", rows.stream().map(r -> r.name).toList());
-      json.put("reference", rows.get(reference).name);
-      json.put("servingTable", updaterConfig.serving().table().toString());
-      // What each row is, for the verdict: the served row, the static base, a baseline it must beat, a variant of
-      // PROMO-stream, the row that knows nothing of taste, or a diagnostic.
-      Map<String, String> roles = new LinkedHashMap<>();
-      for (Row r : rows) {
-        roles.put(r.name, r == promoRow ? PrequentialVerdict.REFERENCE : r == staticBase ? PrequentialVerdict.STATIC_BASE
-            : r == noInformation ? PrequentialVerdict.NO_INFORMATION
-            : r == normOnly ? PrequentialVerdict.NORM_ONLY
-            : r.name.startsWith("Diagnostic") ? PrequentialVerdict.DIAGNOSTIC
-            : servable.contains(r) ? PrequentialVerdict.SERVABLE
-            : r instanceof Rows.PromoStream || r instanceof Rows.Borda || r.name.startsWith("Static base")
-                ? PrequentialVerdict.VARIANT : PrequentialVerdict.BASELINE);
-      }
-      json.put("roles", roles);
-      int[] groupCounts = new int[ItemGroup.values().length];
-      for (int i = 1; i < ni; i++) {
-        groupCounts[group[i].ordinal()]++;
-      }
-      json.put("items", Map.of("NEW", groupCounts[0], "COLD", groupCounts[1], "WARM", groupCounts[2]));
-      int newUsers = 0;
-      for (boolean b : newUser) {
-        newUsers += b ? 1 : 0;
-      }
-      json.put("usersNewAfterSplit", newUsers);
-      json.put("users", nu);
-      json.put("userHistoriesEncoded", timeline.encoded());
-      json.put("encodeSeconds", encodeSeconds);
-      json.put("promoUpdates", promoRow.updates());
-      json.put("counters", counters);
-      Map<String, Object> tJson = new LinkedHashMap<>();
-      StringBuilder md = new StringBuilder();
-      md.append(String.format(Locale.ROOT, "%s, %s; base %s, PROMO %s%n", split.dataset().name(), split.describe(),
-          base.version(), promo.metadata().version()));
-      md.append(String.format(Locale.ROOT, "items: NEW %d, COLD %d, WARM %d (control: %.0f%% of warm items); users "
-              + "first seen after T: %d of %d%n", groupCounts[0], groupCounts[1], groupCounts[2],
-          100 * warmShare, newUsers, nu));
-      md.append(String.format(Locale.ROOT, "events after T on NEW/COLD items: %,d, by users new after T %.1f%%, "
-              + "without a current vector %.1f%%, without a frozen vector %.1f%%; pairs with a user new after T "
-              + "%.1f%% of %,d%n", counters.tunableEvents, pct(counters.tunableEventsNewUser, counters.tunableEvents),
-          pct(counters.tunableEventsNoVector, counters.tunableEvents),
-          pct(counters.tunableEventsNoFrozenVector, counters.tunableEvents),
-          pct(counters.pairsWithNewUser, counters.pairs), counters.pairs));
-      // The base against the co-occurrence baseline: whether the frozen base is worth building on.
-      int baseRow = rows.indexOf(staticBase);
-      int knnRow = rows.indexOf(knn);
-      Map<String, Object> baseMinusKnn = new LinkedHashMap<>();
-      for (Map.Entry<String, PairedAuc> c : targeting.entrySet()) {
-        PairedAuc.Summary s = c.getValue().summarize(reference, config.bootstrap(), config.seed());
-        tJson.put(c.getKey(), summaryJson(s, rows));
-        if (baseRow >= 0 && knnRow >= 0 && c.getKey().endsWith("|all")) {
-          baseMinusKnn.put(c.getKey(), c.getValue().difference(baseRow, knnRow, config.bootstrap(), config.seed()));
-        }
-      }
-      json.put("staticBaseMinusItemKnn", baseMinusKnn);
-      json.put("targeting", tJson);
-      Map<String, Object> pJson = new LinkedHashMap<>();
-      placement.forEach((key, acc) -> pJson.put(key, placementJson(acc, rows)));
-      json.put("placement", pJson);
-      md.append(Report.targeting(tJson, rows.stream().filter(r -> r.targeting).map(r -> r.name).toList(),
-          rows.get(reference).name));
-      md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
-      md.append(Report.baseMinusKnn(baseMinusKnn));
-      json.put("liveEstimator", live.toMap());
-      md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
-          + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",
-          updaterConfig.targetingProbes(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
-      md.append(TargetingTable.of(Map.of("offline twin", live)));
-      json.put("seconds", (System.nanoTime() - t0) / 1e9);
-      json.put("retention", retention.toMap());
-      md.append(String.format(Locale.ROOT, "%nPinnacle memory retention on this replay (PROMO-stream, the job's "
-          + "tracker settings: sample rate %.2f, at most %d pairs per item):%n%n", updaterConfig.retentionSampleRate(),
-          updaterConfig.retentionMaxPerItem()));
-      md.append(RetentionReport.markdown(Map.of("offline twin", retention)));
-      return new Result(md.toString(), json, live, retention);
+  private Setup setup(Stream stream, ArtifactModels models, UserEncoder encoder) {
+    List<Labelled> events = stream.events();
+    int splitIndex = stream.splitIndex();
+    int nu = stream.users().size();
+    int ni = stream.items().size() + 1;
+    IdIndex items = stream.items();
+    IdIndex users = stream.users();
+    long[] itemIds = new long[ni];
+    ItemGroup[] group = new ItemGroup[ni];
+    float[][] baseEmb = new float[ni][];
+    float[] zero = new float[base.dim()];
+    boolean[] seenBefore = new boolean[ni];
+    boolean[] userBefore = new boolean[nu];
+    for (int k = 0; k < splitIndex; k++) {
+      seenBefore[events.get(k).item()] = true;
+      userBefore[events.get(k).user()] = true;
     }
+    for (int i = 1; i < ni; i++) {
+      itemIds[i] = items.external(i);
+      float[] b = base.itemEmbedding(itemIds[i]);
+      baseEmb[i] = b != null ? b : zero;
+      group[i] = models.basePositives(itemIds[i]) >= updaterConfig.coldThreshold() ? ItemGroup.WARM
+          : seenBefore[i] ? ItemGroup.COLD : ItemGroup.NEW;
+    }
+    // The warm control: the configured share of warm items, or enough of them for an interval over items.
+    int warmItems = 0;
+    for (int i = 1; i < ni; i++) {
+      warmItems += group[i] == ItemGroup.WARM ? 1 : 0;
+    }
+    warmShare = Math.max(config.warmShare(),
+        Math.min(1.0, PrequentialConfig.MIN_WARM_ITEMS / (double) Math.max(1, warmItems)));
+    long[] userIds = users.externalIds();
+    float[][] frozen = new float[nu][];
+    boolean[] newUser = new boolean[nu];
+    List<List<Long>> after = new ArrayList<>(nu);
+    for (int u = 0; u < nu; u++) {
+      frozen[u] = base.userVector(userIds[u]);
+      newUser[u] = !userBefore[u];
+      after.add(new ArrayList<>());
+    }
+    for (int k = splitIndex; k < events.size(); k++) {
+      Labelled e = events.get(k);
+      if (e.positive()) {
+        after.get(e.user()).add(itemIds[e.item()]);
+      }
+    }
+    List<long[]> positivesAfter = new ArrayList<>(nu);
+    for (List<Long> l : after) {
+      positivesAfter.add(l.stream().mapToLong(Long::longValue).toArray());
+    }
+    System.out.printf(Locale.ROOT, "prequential: %,d labelled events, %,d after T; encoding user histories%n",
+        events.size(), events.size() - splitIndex);
+    long tEnc = System.nanoTime();
+    UserTimeline timeline = new UserTimeline(encoder, base, userIds, positivesAfter);
+    double encodeSeconds = (System.nanoTime() - tEnc) / 1e9;
+    StreamState state = new StreamState(itemIds, group, baseEmb, userIds, frozen, newUser, timeline,
+        config.knnWindow());
+    Map<Long, Integer> dense = new HashMap<>();
+    for (int i = 1; i < ni; i++) {
+      dense.put(itemIds[i], i);
+    }
+    // PROMO-stream as the job runs it: NEW items start from their catalog features through the base's content
+    // mapper when both exist (the catalog describes an item before its first event, so from the stream's start).
+    Map<Long, float[]> content = split.dataset().itemFeatures() == null ? Map.of() : split.dataset().itemFeatures();
+    boolean mapper = !content.isEmpty() && ContentMapper.of(base) != null;
+    if (!content.isEmpty() && !mapper) {
+      System.out.println("prequential: the base has no content mapper (pretrained without content features, or "
+          + "by an older build): PROMO-stream starts NEW items at zero");
+    }
+    return new Setup(itemIds, group, userIds, frozen, newUser, state, dense, content, mapper, timeline,
+        encodeSeconds);
+  }
+
+  private RowSet rows(Setup setup, ArtifactModels models) {
+    StreamState state = setup.state();
+    Map<Long, Integer> dense = setup.dense();
+    Map<Long, float[]> content = setup.content();
+    boolean mapper = setup.mapper();
+    long[] itemIds = setup.itemIds();
+    ItemGroup[] group = setup.group();
+    int ni = itemIds.length;
+    List<Row> rows = new ArrayList<>();
+    Row staticBase = new Rows.Embeddings("Static base", state, false);
+    rows.add(staticBase);
+    Rows.ItemKnn knn = new Rows.ItemKnn(state);
+    rows.add(knn);
+    rows.add(new Rows.MeanOfUsers(state));
+    rows.add(new Rows.CoLiked(state, false));
+    rows.add(new Rows.CoLiked(state, true));
+    rows.add(new Rows.OnlineSgd(state, config.sgdLearningRate(), promo.metadata().tau()));
+    String startNote = mapper ? ", no content features" : "";
+    Rows.PromoStream frozenRow = new Rows.PromoStream("PROMO-stream, frozen user vectors", state,
+        new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), true, dense);
+    rows.add(frozenRow);
+    TargetingStats live = new TargetingStats();
+    RetentionStats retention = new RetentionStats();
+    Rows.PromoStream promoRow = new Rows.PromoStream("PROMO-stream", state,
+        new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense, live, retention);
+    rows.add(promoRow);
+    int reference = rows.size() - 1; // PROMO-stream
+    // What the serving rule adds: PROMO-stream from the plain starting embedding (the rule's anchor alone is the
+    // servable row of that source, below).
+    List<Rows.PromoStream> described = new ArrayList<>(List.of(frozenRow, promoRow));
+    if (updaterConfig.serving().coLiked()) {
+      described.add(new Rows.PromoStream("PROMO-stream without the co-liked anchor", state,
+          new ColdItemUpdater(updaterConfig.withServing(ServingRule.PROMO_ONLY), models), config.tuneBatch(),
+          false, dense));
+    }
+    rows.addAll(described.subList(2, described.size()));
+    // Every source the serving table can choose, each served alone by the job's updater: the served row is fitted
+    // among these (on a validation replay) and must not lose to any of them.
+    List<Rows.PromoStream> servable = new ArrayList<>();
+    for (ServedSource src : ServedSource.values()) {
+      servable.add(new Rows.PromoStream(servableName(src), state, new ColdItemUpdater(updaterConfig.withServing(
+          updaterConfig.serving().withTable(ServingTable.uniform(src))), models), config.tuneBatch(), false, dense));
+    }
+    described.addAll(servable);
+    rows.addAll(servable);
+    rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
+    if (!content.isEmpty()) {
+      // What each content path adds for items without feedback, against PROMO-stream without any.
+      rows.add(new Rows.PromoStream("PROMO-stream" + startNote, state,
+          new ColdItemUpdater(updaterConfig, models), config.tuneBatch(), false, dense));
+      rows.add(new Rows.PromoStream("PROMO-stream, pseudo-pinnacle by content (Eq. 5)" + startNote, state,
+          new ColdItemUpdater(updaterConfig, new ContentModels(models, content)), config.tuneBatch(), false,
+          dense));
+    }
+    if (mapper) {
+      Rows.Embeddings mappedBase = new Rows.Embeddings("Static base, content-mapper start for NEW items", state,
+          false);
+      rows.add(mappedBase);
+      for (int i = 1; i < ni; i++) {
+        float[] x = content.get(itemIds[i]);
+        if (group[i] == ItemGroup.NEW && x != null) {
+          int[] ids = ContentMapper.featureIds(x);
+          float[] start = models.contentStart(ids);
+          if (start != null) {
+            mappedBase.table[i] = start;
+          }
+          for (Rows.PromoStream row : described) {
+            row.describe(itemIds[i], ids);
+          }
+        }
+      }
+      for (Rows.PromoStream row : described) {
+        row.sync();
+      }
+    }
+    Row noInformation = Rows.zeroVector(state);
+    rows.add(noInformation);
+    rows.add(Rows.itemAge());
+    rows.add(Rows.userPositiveRate());
+    rows.add(Rows.timing());
+    rows.add(Rows.fewestPositives());
+    Row normOnly = new Rows.MeanUserDirection(state, promoRow);
+    rows.add(normOnly);
+    if (config.servableOnly()) {
+      rows.removeIf(r -> !servable.contains(r) && r != promoRow && r != noInformation && r != staticBase);
+    }
+    if (config.promoOnly()) {
+      // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
+      rows.removeIf(r -> r != promoRow && r != noInformation && r != staticBase);
+      reference = rows.indexOf(promoRow);
+    }
+
+    return new RowSet(rows, reference, staticBase, knn, promoRow, servable, noInformation, normOnly, live, retention);
+  }
+
+  private Measured replay(Stream stream, Setup setup, RowSet rowSet) {
+    List<Labelled> events = stream.events();
+    int splitIndex = stream.splitIndex();
+    ItemGroup[] group = setup.group();
+    long[] itemIds = setup.itemIds();
+    long[] userIds = setup.userIds();
+    boolean[] newUser = setup.newUser();
+    float[][] frozen = setup.frozen();
+    StreamState state = setup.state();
+    List<Row> rows = rowSet.rows();
+    int[][] rejecters = rejecters(events, splitIndex, group, stream.users().size());
+    Map<String, PairedAuc> targeting = new LinkedHashMap<>();
+    Map<String, double[]> placement = new LinkedHashMap<>();
+    Counters counters = new Counters();
+    int nr = rows.size();
+    long lastReport = System.nanoTime();
+    for (int k = 0; k < events.size(); k++) {
+      Labelled e = events.get(k);
+      boolean afterSplit = k >= splitIndex;
+      if (afterSplit && e.positive() && evaluated(group[e.item()], itemIds[e.item()])) {
+        for (Row r : rows) {
+          r.sync();
+        }
+        evaluate(k, e, rejecters[k], state, rows, targeting, placement, counters);
+      }
+      float[] userVector = afterSplit ? state.current(e.user()) : null;
+      if (afterSplit && group[e.item()] != ItemGroup.WARM) {
+        counters.tunableEvents++;
+        counters.tunableEventsNewUser += newUser[e.user()] ? 1 : 0;
+        counters.tunableEventsNoVector += userVector == null ? 1 : 0;
+        counters.tunableEventsNoFrozenVector += frozen[e.user()] == null ? 1 : 0;
+      }
+      Row.Event ev = new Row.Event(e.user(), userIds[e.user()], e.item(), itemIds[e.item()], e.positive(),
+          e.value(), e.timeMs(), userVector, afterSplit ? state.currentCoLiked(e.user()) : null, afterSplit);
+      for (Row r : rows) {
+        r.observe(state, ev);
+      }
+      state.apply(e.user(), e.item(), e.positive(), e.timeMs(), afterSplit);
+      if (System.nanoTime() - lastReport > 15_000_000_000L) {
+        System.out.printf(Locale.ROOT, "  prequential replay: %,d of %,d events%n", k + 1, events.size());
+        lastReport = System.nanoTime();
+      }
+    }
+    return new Measured(targeting, placement, counters);
+  }
+
+  private Result report(Stream stream, Setup setup, RowSet rowSet, Measured measured, long t0) {
+    List<Row> rows = rowSet.rows();
+    int reference = rowSet.reference();
+    Row promoRow = rowSet.promoRow();
+    Row staticBase = rowSet.staticBase();
+    Row noInformation = rowSet.noInformation();
+    Row normOnly = rowSet.normOnly();
+    Row knn = rowSet.knn();
+    List<Rows.PromoStream> servable = rowSet.servable();
+    TargetingStats live = rowSet.live();
+    RetentionStats retention = rowSet.retention();
+    Map<String, PairedAuc> targeting = measured.targeting();
+    Map<String, double[]> placement = measured.placement();
+    Counters counters = measured.counters();
+    ItemGroup[] group = setup.group();
+    boolean[] newUser = setup.newUser();
+    int ni = setup.itemIds().length;
+    int nu = stream.users().size();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("dataset", split.dataset().name());
+    json.put("splitTimeMs", split.splitTimeMs());
+    json.put("baseModelVersion", base.version());
+    json.put("promoVersion", promo.metadata().version());
+    json.put("config", config);
+    json.put("warmControlShare", warmShare);
+    json.put("rows", rows.stream().map(r -> r.name).toList());
+    json.put("reference", rows.get(reference).name);
+    json.put("servingTable", updaterConfig.serving().table().toString());
+    // What each row is, for the verdict: the served row, the static base, a baseline it must beat, a variant of
+    // PROMO-stream, the row that knows nothing of taste, or a diagnostic.
+    Map<String, String> roles = new LinkedHashMap<>();
+    for (Row r : rows) {
+      roles.put(r.name, r == promoRow ? PrequentialVerdict.REFERENCE : r == staticBase ? PrequentialVerdict.STATIC_BASE
+          : r == noInformation ? PrequentialVerdict.NO_INFORMATION
+          : r == normOnly ? PrequentialVerdict.NORM_ONLY
+          : r.name.startsWith("Diagnostic") ? PrequentialVerdict.DIAGNOSTIC
+          : servable.contains(r) ? PrequentialVerdict.SERVABLE
+          : r instanceof Rows.PromoStream || r instanceof Rows.Borda || r.name.startsWith("Static base")
+              ? PrequentialVerdict.VARIANT : PrequentialVerdict.BASELINE);
+    }
+    json.put("roles", roles);
+    int[] groupCounts = new int[ItemGroup.values().length];
+    for (int i = 1; i < ni; i++) {
+      groupCounts[group[i].ordinal()]++;
+    }
+    json.put("items", Map.of("NEW", groupCounts[0], "COLD", groupCounts[1], "WARM", groupCounts[2]));
+    int newUsers = 0;
+    for (boolean b : newUser) {
+      newUsers += b ? 1 : 0;
+    }
+    json.put("usersNewAfterSplit", newUsers);
+    json.put("users", nu);
+    json.put("userHistoriesEncoded", setup.timeline().encoded());
+    json.put("encodeSeconds", setup.encodeSeconds());
+    json.put("promoUpdates", rowSet.promoRow().updates());
+    json.put("counters", counters);
+    Map<String, Object> tJson = new LinkedHashMap<>();
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "%s, %s; base %s, PROMO %s%n", split.dataset().name(), split.describe(),
+        base.version(), promo.metadata().version()));
+    md.append(String.format(Locale.ROOT, "items: NEW %d, COLD %d, WARM %d (control: %.0f%% of warm items); users "
+            + "first seen after T: %d of %d%n", groupCounts[0], groupCounts[1], groupCounts[2],
+        100 * warmShare, newUsers, nu));
+    md.append(String.format(Locale.ROOT, "events after T on NEW/COLD items: %,d, by users new after T %.1f%%, "
+            + "without a current vector %.1f%%, without a frozen vector %.1f%%; pairs with a user new after T "
+            + "%.1f%% of %,d%n", counters.tunableEvents, pct(counters.tunableEventsNewUser, counters.tunableEvents),
+        pct(counters.tunableEventsNoVector, counters.tunableEvents),
+        pct(counters.tunableEventsNoFrozenVector, counters.tunableEvents),
+        pct(counters.pairsWithNewUser, counters.pairs), counters.pairs));
+    // The base against the co-occurrence baseline: whether the frozen base is worth building on.
+    int baseRow = rows.indexOf(staticBase);
+    int knnRow = rows.indexOf(knn);
+    Map<String, Object> baseMinusKnn = new LinkedHashMap<>();
+    for (Map.Entry<String, PairedAuc> c : targeting.entrySet()) {
+      PairedAuc.Summary s = c.getValue().summarize(reference, config.bootstrap(), config.seed());
+      tJson.put(c.getKey(), summaryJson(s, rows));
+      if (baseRow >= 0 && knnRow >= 0 && c.getKey().endsWith("|all")) {
+        baseMinusKnn.put(c.getKey(), c.getValue().difference(baseRow, knnRow, config.bootstrap(), config.seed()));
+      }
+    }
+    json.put("staticBaseMinusItemKnn", baseMinusKnn);
+    json.put("targeting", tJson);
+    Map<String, Object> pJson = new LinkedHashMap<>();
+    placement.forEach((key, acc) -> pJson.put(key, placementJson(acc, rows)));
+    json.put("placement", pJson);
+    md.append(Report.targeting(tJson, rows.stream().filter(r -> r.targeting).map(r -> r.name).toList(),
+        rows.get(reference).name));
+    md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
+    md.append(Report.baseMinusKnn(baseMinusKnn));
+    json.put("liveEstimator", live.toMap());
+    md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
+        + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",
+        updaterConfig.targetingProbes(), TargetingEstimator.Config.DEFAULTS.negativesPerProbe()));
+    md.append(TargetingTable.of(Map.of("offline twin", live)));
+    json.put("seconds", (System.nanoTime() - t0) / 1e9);
+    json.put("retention", retention.toMap());
+    md.append(String.format(Locale.ROOT, "%nPinnacle memory retention on this replay (PROMO-stream, the job's "
+        + "tracker settings: sample rate %.2f, at most %d pairs per item):%n%n", updaterConfig.retentionSampleRate(),
+        updaterConfig.retentionMaxPerItem()));
+    md.append(RetentionReport.markdown(Map.of("offline twin", retention)));
+    return new Result(md.toString(), json, live, retention);
   }
 
   /** The row that serves every NEW and COLD item from one source (the serving table's candidates). */
