@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The data set options shared by every command. */
 public final class DataOptions {
   @Option(names = "--dataset", defaultValue = "synthetic",
-      description = "synthetic (built in, default), ml-100k or kuairand")
+      description = "synthetic (built in, default; synthetic-xN: N times its users and items), ml-100k or "
+          + "kuairand")
   String dataset;
 
   @Option(names = "--data", description = "directory of the data set (ml-100k, kuairand), e.g. ../shared/data/ml-100k")

@@ -8,7 +8,19 @@ public final class DatasetLoader {
   private DatasetLoader() {}
 
   public static Dataset load(String name, Path dir) {
-    switch (name.toLowerCase(Locale.ROOT)) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.startsWith(SyntheticStream.NAME + "-x")) {
+      // synthetic-xN: the built-in stream with N times the users and items
+      int factor;
+      try {
+        factor = Integer.parseInt(lower.substring(SyntheticStream.NAME.length() + 2));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a scaled synthetic stream is named synthetic-xN, e.g. synthetic-x10; got '"
+            + name + "'");
+      }
+      return SyntheticStream.generate(SyntheticStream.Config.small().scaled(factor));
+    }
+    switch (lower) {
       case SyntheticStream.NAME:
         return SyntheticStream.generate(SyntheticStream.Config.small());
       case "synthetic-tiny":
@@ -20,7 +32,8 @@ public final class DatasetLoader {
       case "kuairand-pure":
         return KuaiRandReader.read(requireDir(name, dir));
       default:
-        throw new IllegalArgumentException("unknown data set '" + name + "'; use synthetic, ml-100k or kuairand");
+        throw new IllegalArgumentException("unknown data set '" + name + "'; use synthetic (synthetic-xN: N times its "
+            + "users and items), ml-100k or kuairand");
     }
   }
 

@@ -40,6 +40,20 @@ public final class SyntheticStream {
       return new Config(600, 500, 8, 80, 0.9, 0.3, 14L * 24 * 3600 * 1000, 3.0, -1.0, 1.5, APPEAL, EXPLORE, 50, 42L);
     }
 
+    /**
+     * The same stream with {@code factor} times the users and items (so about {@code factor} times the events, at the
+     * same events per user): for measuring training time against catalogue size ({@code synthetic-x10}). Generation
+     * draws each impression in time linear in the catalogue, so 10x takes about a minute and 100x is out of reach.
+     */
+    public Config scaled(int factor) {
+      if (factor < 1) {
+        throw new IllegalArgumentException("a scale factor is at least 1, got " + factor);
+      }
+      return new Config(users * factor, items * factor, latentDim, impressionsPerUser, popularityExponent,
+          lateItemShare, periodMs, sharpness, clickBias, tasteExposure, appealSpread, exploreShare, coldThreshold,
+          seed);
+    }
+
     /** Test fixtures: exposure by popularity alone, which sends more traffic to cold items. */
     public static Config tiny() {
       return new Config(150, 250, 6, 40, 0.9, 0.3, 7L * 24 * 3600 * 1000, 3.0, -0.6, 0.0, 0.0, 0.0, 20, 7L);

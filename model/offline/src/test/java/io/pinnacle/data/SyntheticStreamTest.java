@@ -2,6 +2,7 @@ package io.pinnacle.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.schema.InteractionEvent;
@@ -49,5 +50,20 @@ class SyntheticStreamTest {
     double rate = positives / (double) d.events().size();
     assertTrue(rate > 0.2 && rate < 0.8, "click rate " + rate);
     assertTrue(liked > 0 && liked < positives);
+  }
+
+  @Test
+  void scalesUsersItemsAndEvents() {
+    SyntheticStream.Config small = SyntheticStream.Config.tiny();
+    SyntheticStream.Config twice = small.scaled(2);
+    assertEquals(2 * small.users(), twice.users());
+    assertEquals(2 * small.items(), twice.items());
+    assertEquals(small.impressionsPerUser(), twice.impressionsPerUser());
+    Dataset a = SyntheticStream.generate(small);
+    Dataset b = SyntheticStream.generate(twice);
+    assertEquals(2 * small.users(), b.events().stream().map(InteractionEvent::getUserId).distinct().count());
+    assertTrue(b.events().size() > 1.8 * a.events().size());
+    assertThrows(IllegalArgumentException.class, () -> small.scaled(0));
+    assertThrows(IllegalArgumentException.class, () -> DatasetLoader.load("synthetic-xten", null));
   }
 }
