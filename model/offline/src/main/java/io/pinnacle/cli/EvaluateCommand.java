@@ -1,6 +1,5 @@
 package io.pinnacle.cli;
 
-import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.eval.BaseDiagnostics;
 import io.pinnacle.eval.Evaluation;
@@ -51,7 +50,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DjlRuntime.initForTraining(); // a training process: every core
     return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations, tables);
   }
 
