@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -50,6 +51,12 @@ public final class ClusterTool {
     System.exit(new CommandLine(new ClusterTool()).execute(args));
   }
 
+  /** The broker every command but format-storage talks to: the first positional argument. */
+  static final class Broker {
+    @Parameters(index = "0", paramLabel = "BOOTSTRAP", description = "the broker, host:port")
+    String bootstrap;
+  }
+
   /** The job's default settings (topic names, group), after the cluster's client settings are read. */
   static Configuration defaults() {
     KafkaClientConfig.loadClusterConfiguration(System.getenv(KafkaClientConfig.CONF_DIR_ENV));
@@ -58,8 +65,7 @@ public final class ClusterTool {
 
   @Command(name = "topics", description = "Creates the job's declared topics.")
   static final class CreateTopics implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "PARTITIONS")
     int partitions;
 
@@ -67,7 +73,7 @@ public final class ClusterTool {
     public Integer call() throws Exception {
       Topics t = Topics.of(defaults());
       // An hour before the cleaner may merge an item's updates: the drills read every one of them.
-      EmbeddedKafka.createTopics(bootstrap, t.plain(), t.compacted(), partitions,
+      EmbeddedKafka.createTopics(broker.bootstrap, t.plain(), t.compacted(), partitions,
           Map.of("min.compaction.lag.ms", "3600000"));
       System.out.println("topics ready: " + t.all());
       return 0;
@@ -76,8 +82,7 @@ public final class ClusterTool {
 
   @Command(name = "replay", description = "Sends EVENTS generated events of SEED to the input topic.")
   static final class Replay implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "BASE_DIR")
     Path base;
     @Parameters(index = "2", paramLabel = "PROMO_DIR")
@@ -91,7 +96,7 @@ public final class ClusterTool {
     public Integer call() throws Exception {
       Configuration defaults = defaults();
       Catalogue catalogue = Catalogue.load(base, promo, 50_000, seed);
-      try (EventProducer p = new EventProducer(bootstrap, defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
+      try (EventProducer p = new EventProducer(broker.bootstrap, defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
           new EventFactory(catalogue, 0.4, 0.05, "cluster-" + seed, seed)
               .withFixedClock(FIXED_CLOCK_START_MS + seed * 86_400_000L, 1))) {
         p.prefill(events);
@@ -104,15 +109,14 @@ public final class ClusterTool {
   @Command(name = "check", description = "Reads the committed embeddings until nothing new arrives for SECONDS; "
       + "fails on an updateSeq or event count going backwards.")
   static final class Check implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "SECONDS", defaultValue = "20")
     long seconds;
 
     @Override
     public Integer call() throws Exception {
       String topic = defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS);
-      try (EmbeddingMonitor m = new EmbeddingMonitor(bootstrap, topic)) {
+      try (EmbeddingMonitor m = new EmbeddingMonitor(broker.bootstrap, topic)) {
         m.pollUntilQuiet(Duration.ofSeconds(seconds));
         Map<String, Object> out = new HashMap<>();
         out.put("records", m.records());
@@ -151,22 +155,20 @@ public final class ClusterTool {
       + "with TLS only, a wrong password or an unknown user (and, given CONTROLLER, one without a certificate on the "
       + "controller listener) must be refused.")
   static final class AuthCheckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "CONTROLLER", arity = "0..1")
     String controller;
 
     @Override
     public Integer call() throws Exception {
       defaults();
-      return AuthCheck.run(bootstrap, controller) ? 0 : 1;
+      return AuthCheck.run(broker.bootstrap, controller) ? 0 : 1;
     }
   }
 
   @Command(name = "send-bad", description = "Sends N records that are not events to the input topic.")
   static final class SendBad implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "N")
     int n;
 
@@ -174,7 +176,7 @@ public final class ClusterTool {
     public Integer call() throws Exception {
       Configuration defaults = defaults();
       Map<String, Object> own = Map.of("acks", "all", "enable.idempotence", true);
-      try (var p = new KafkaProducer<byte[], byte[]>(KafkaClientConfig.with(bootstrap, own),
+      try (var p = new KafkaProducer<byte[], byte[]>(KafkaClientConfig.with(broker.bootstrap, own),
           new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < n; i++) {
           p.send(new ProducerRecord<>(defaults.get(PinnacleOptions.TOPIC_INTERACTIONS),
@@ -189,8 +191,7 @@ public final class ClusterTool {
   @Command(name = "account", description = "The input's end offsets against the job's committed offsets, and the "
       + "committed dead letters; fails while they differ.")
   static final class Account implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
 
     @Override
     public Integer call() throws Exception {
@@ -198,9 +199,9 @@ public final class ClusterTool {
       String input = defaults.get(PinnacleOptions.TOPIC_INTERACTIONS);
       String group = defaults.get(PinnacleOptions.GROUP_ID);
       String dlq = defaults.get(PinnacleOptions.TOPIC_DEAD_LETTER);
-      try (Admin admin = Admin.create(KafkaClientConfig.properties(bootstrap))) {
+      try (Admin admin = Admin.create(KafkaClientConfig.properties(broker.bootstrap))) {
         long[] offsets = inputOffsets(admin, input, group);
-        long dead = countCommitted(bootstrap, dlq);
+        long dead = countCommitted(broker.bootstrap, dlq);
         System.out.printf("{input=%d, committedByJob=%d, deadLetters=%d}%n", offsets[0], offsets[1], dead);
         return offsets[1] == offsets[0] ? 0 : 1;
       }
@@ -209,14 +210,14 @@ public final class ClusterTool {
 
   @Command(name = "snapshot", description = "Saves every committed update (item, updateSeq, content fingerprint).")
   static final class Snapshot implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
 
     @Override
     public Integer call() throws Exception {
-      CommittedUpdates u = CommittedUpdates.read(bootstrap, defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET);
+      CommittedUpdates u = CommittedUpdates.read(broker.bootstrap, defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS),
+          QUIET);
       u.save(file);
       System.out.printf("{updates=%d, itemsWithSeqGaps=%d, saved=%s}%n", u.updates.size(), u.itemsWithGaps(), file);
       return 0;
@@ -245,8 +246,7 @@ public final class ClusterTool {
 
   @Command(name = "compare", description = "Compares the committed updates with a saved no-failure run.")
   static final class Compare implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
     @Parameters(index = "2", paramLabel = "MODE", description = "exactly-once or at-least-once")
@@ -256,7 +256,7 @@ public final class ClusterTool {
     public Integer call() throws Exception {
       boolean exactlyOnce = Mode.parse(mode) == Mode.EXACTLY_ONCE;
       CommittedUpdates reference = CommittedUpdates.load(file);
-      CommittedUpdates.Comparison r = CommittedUpdates.read(bootstrap,
+      CommittedUpdates.Comparison r = CommittedUpdates.read(broker.bootstrap,
           defaults().get(PinnacleOptions.TOPIC_EMBEDDINGS), QUIET).compare(reference, exactlyOnce);
       System.out.println(r);
       return r.pass() ? 0 : 1;
@@ -266,15 +266,14 @@ public final class ClusterTool {
   @Command(name = "final-snapshot", description = "Saves each item's last committed update and the summed "
       + "targeting reports.")
   static final class FinalSnapshot implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
 
     @Override
     public Integer call() throws Exception {
       Configuration defaults = defaults();
-      FinalState f = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+      FinalState f = FinalState.read(broker.bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
           defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET);
       f.save(file);
       System.out.printf("{items=%d, targeting pairs=%s, saved=%s}%n", f.items.size(),
@@ -286,15 +285,14 @@ public final class ClusterTool {
   @Command(name = "final-compare", description = "Compares each item's last committed update and the targeting "
       + "reports with a saved no-failure run (FinalState).")
   static final class FinalCompare implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "BOOTSTRAP")
-    String bootstrap;
+    @Mixin Broker broker;
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
 
     @Override
     public Integer call() throws Exception {
       Configuration defaults = defaults();
-      FinalState.Comparison r = FinalState.read(bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+      FinalState.Comparison r = FinalState.read(broker.bootstrap, defaults.get(PinnacleOptions.TOPIC_EMBEDDINGS),
           defaults.get(PinnacleOptions.TOPIC_TARGETING), QUIET).compare(FinalState.load(file));
       System.out.println(r);
       return r.pass() ? 0 : 1;

@@ -46,6 +46,11 @@ class ClusterCommandLinesTest {
   void theToolTakesTheScriptsPositionalArguments() {
     CommandLine cl = new CommandLine(new ClusterTool());
     cl.parseArgs("replay", "localhost:9092", "base", "promo", "40000", "7");
+    ClusterTool.Replay replay = cl.getSubcommands().get("replay").getCommand();
+    assertEquals("localhost:9092", replay.broker.bootstrap);
+    assertEquals(Path.of("promo"), replay.promo);
+    assertEquals(40000, replay.events);
+    assertEquals(7, replay.seed);
     cl = new CommandLine(new ClusterTool());
     cl.parseArgs("check", "localhost:9092", "15");
     cl = new CommandLine(new ClusterTool());
