@@ -2,6 +2,7 @@ package io.pinnacle.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.cli.Artifacts;
 import io.pinnacle.cli.FitServingCommand;
@@ -87,6 +88,8 @@ public final class EmbeddedRunner implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Pre-training and the serving fit run here first; the job's tuner and encoder are closed-form Java.
+    DjlRuntime.initForTraining();
     Dataset ds = DatasetLoader.load(dataset, data);
     TemporalSplit temporal = TemporalSplit.parse(ds, this.split);
     if (!temporal.hasStream()) {

@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.TemporalSplit;
@@ -18,6 +19,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     DataOptions data = new DataOptions();
     data.dataset = "synthetic";
     Path artifact = work.resolve("base-synthetic");

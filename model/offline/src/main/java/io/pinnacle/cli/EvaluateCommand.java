@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.eval.BaseDiagnostics;
 import io.pinnacle.eval.Evaluation;
@@ -50,6 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     return evaluate(data, artifact, json, fineTuneEpochs, promo, ablations, tables);
   }
 

@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.Dataset;
@@ -58,6 +59,7 @@ public final class FitServingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     List<SasRecConfig> candidates = SasRecConfig.defaultCandidates().stream()
         .map(c -> seed == null ? c : c.toBuilder().seed(seed).build()).toList();
     fit(data.load(), BaseModelArtifact.load(artifact), promo, work, share, candidates);

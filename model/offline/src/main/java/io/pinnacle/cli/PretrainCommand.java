@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.TemporalSplit;
@@ -48,6 +49,7 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     TemporalSplit temporal = TemporalSplit.parse(data.load(), this.split);
     System.out.println(temporal.describe());
     LeaveOneOutSplit split = LeaveOneOutSplit.of(temporal.before());

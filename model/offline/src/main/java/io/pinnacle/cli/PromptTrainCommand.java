@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.pipeline.StreamTask;
@@ -38,6 +39,7 @@ final class PromptTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
     LeaveOneOutSplit split = data.trainingPeriod(base);
     System.out.println(split.describe());

@@ -1,5 +1,6 @@
 package io.pinnacle.cli;
 
+import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.data.Dataset;
 import io.pinnacle.data.TemporalSplit;
@@ -81,6 +82,7 @@ public final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DjlRuntime.initForTraining(); // a training process: every core
     BaseModelArtifact base = BaseModelArtifact.load(artifact);
     if (base.splitTimeMs() == null) {
       throw new IllegalArgumentException("the base " + base.version() + " was trained on the whole data set: "
