@@ -28,9 +28,12 @@ import java.util.List;
 /**
  * Item state as it is kept in RocksDB: the Avro record {@code ItemStateRecord} in single-object encoding, so a
  * state written by an older (or, after the two-step release of schemas/README.md, newer) job is resolved by its
- * schema fingerprint. Not thread-safe: one per operator instance.
+ * schema fingerprint. Vectors and event hashes are stored packed ({@code bytes}, since schema v6): boxing them for
+ * Avro's float arrays was half the cost of writing a state back; the array fields are read from older states only.
+ * Not thread-safe: one per operator instance.
  */
 public final class ItemStateCodec {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   private final AvroValueCodec<ItemStateRecord> avro = new AvroValueCodec<>(ItemStateRecord.getClassSchema());
 
   public byte[] encode(ItemState s, boolean dirty) {
@@ -71,11 +74,13 @@ public final class ItemStateCodec {
         .setPromoVersion(s.promoVersion)
         .setDirty(dirty)
         .setFeedback(s.feedback == null ? null : feedback(s.feedback))
-        .setPrompt(s.prompt == null ? null : new PromptRecord(floats(s.prompt.prompt()), floats(s.prompt.m()),
-            floats(s.prompt.v()), s.prompt.step()))
+        .setPrompt(s.prompt == null ? null : new PromptRecord(List.of(), List.of(), List.of(), s.prompt.step(),
+            pack(s.prompt.prompt()), pack(s.prompt.m()), pack(s.prompt.v())))
         .setTracked(tracked)
-        .setLastEmbedding(s.lastEmbedding == null ? null : floats(s.lastEmbedding))
-        .setEventHashes(eventHashes(s))
+        .setLastEmbedding(null)
+        .setPackedLastEmbedding(packOrNull(s.lastEmbedding))
+        .setEventHashes(List.of())
+        .setPackedEventHashes(eventHashes(s))
         .setContentFeatures(ints(s.content))
         .setTargetingProbes(probes(s.probes))
         .build();
@@ -99,21 +104,27 @@ public final class ItemStateCodec {
     }
     if (r.getPrompt() != null) {
       PromptRecord p = r.getPrompt();
-      s.prompt = new PromptState(floats(p.getPrompt()), floats(p.getAdamM()), floats(p.getAdamV()), p.getStep());
+      s.prompt = new PromptState(vector(p.getPackedPrompt(), p.getPrompt()), vector(p.getPackedAdamM(), p.getAdamM()),
+          vector(p.getPackedAdamV(), p.getAdamV()), p.getStep());
     }
     for (TrackedPairRecord p : r.getTracked()) {
       s.tracked.add(new TrackedPair(p.getUserId(), p.getNegativesAtT0(), (byte) p.getState(), p.getScoreAtT0(),
           p.getThreshold()));
     }
-    if (r.getLastEmbedding() != null) {
-      s.lastEmbedding = floats(r.getLastEmbedding());
+    s.lastEmbedding = r.getPackedLastEmbedding() != null ? unpack(r.getPackedLastEmbedding())
+        : floatsOrNull(r.getLastEmbedding());
+    if (r.getPackedEventHashes().hasRemaining()) {
+      ByteBuffer b = r.getPackedEventHashes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      s.eventHashes = new long[b.remaining() / 8];
+      b.asLongBuffer().get(s.eventHashes);
+    } else {
+      List<Long> hashes = r.getEventHashes();
+      s.eventHashes = new long[hashes.size()];
+      for (int j = 0; j < hashes.size(); j++) {
+        s.eventHashes[j] = hashes.get(j);
+      }
     }
-    List<Long> hashes = r.getEventHashes();
-    s.eventHashes = new long[hashes.size()];
-    for (int j = 0; j < hashes.size(); j++) {
-      s.eventHashes[j] = hashes.get(j);
-    }
-    s.eventHashCount = hashes.size();
+    s.eventHashCount = s.eventHashes.length;
     s.eventHashNext = 0; // the ring is stored full-length from its oldest entry (see eventHashes)
     for (TargetingProbeRecord p : r.getTargetingProbes()) {
       s.probes.add(new TargetingProbe(unpack(p.getEmbedding()), p.getSeed(), p.getLikerRank(), p.getBucket(),
@@ -136,10 +147,24 @@ public final class ItemStateCodec {
     return out;
   }
 
+  /** float32 little-endian: one copy, no boxing (Avro writes a float array element by element). */
   private static ByteBuffer pack(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(v);
     return b;
+  }
+
+  private static ByteBuffer packOrNull(float[] v) {
+    return v == null ? null : pack(v);
+  }
+
+  /** A packed vector, or the boxed array an older state holds. */
+  private static float[] vector(ByteBuffer packed, List<Float> legacy) {
+    return packed != null && packed.hasRemaining() ? unpack(packed) : floats(legacy);
+  }
+
+  private static float[] vectorOrNull(ByteBuffer packed, List<Float> legacy) {
+    return packed != null && packed.hasRemaining() ? unpack(packed) : floatsOrNull(legacy);
   }
 
   private static float[] unpack(ByteBuffer b) {
@@ -156,30 +181,30 @@ public final class ItemStateCodec {
     return out;
   }
 
-  /** The valid hashes, oldest first; the ring is stored at its full capacity so it restores unchanged. */
-  private static List<Long> eventHashes(ItemState s) {
+  /** The valid hashes, oldest first, packed; the ring is stored at its full capacity so it restores unchanged. */
+  private static ByteBuffer eventHashes(ItemState s) {
     int n = s.eventHashes.length;
-    List<Long> out = new ArrayList<>(s.eventHashCount);
+    ByteBuffer b = ByteBuffer.allocate(8 * s.eventHashCount).order(ByteOrder.LITTLE_ENDIAN);
     if (s.eventHashCount < n) {
       for (int j = 0; j < s.eventHashCount; j++) {
-        out.add(s.eventHashes[j]);
+        b.putLong(s.eventHashes[j]);
       }
     } else {
       for (int j = 0; j < n; j++) {
-        out.add(s.eventHashes[(s.eventHashNext + j) % n]);
+        b.putLong(s.eventHashes[(s.eventHashNext + j) % n]);
       }
     }
-    return out;
+    return b.flip();
   }
 
   private static FeedbackRecord feedback(ItemFeedbackState f) {
     List<PinnacleEntryRecord> pin = new ArrayList<>();
     for (PinnacleEntry e : f.pinnacle().entries()) {
-      pin.add(new PinnacleEntryRecord(e.userId(), e.value(), e.timeMs(), floatsOrNull(e.vector())));
+      pin.add(new PinnacleEntryRecord(e.userId(), e.value(), e.timeMs(), null, packOrNull(e.vector())));
     }
     List<LabelledSampleRecord> recent = new ArrayList<>();
     for (LabelledSample x : f.recent()) {
-      recent.add(new LabelledSampleRecord(x.userId(), x.positive(), x.timeMs(), floatsOrNull(x.vector())));
+      recent.add(new LabelledSampleRecord(x.userId(), x.positive(), x.timeMs(), null, packOrNull(x.vector())));
     }
     NegativeReservoir n = f.negatives();
     return FeedbackRecord.newBuilder()
@@ -190,15 +215,18 @@ public final class ItemStateCodec {
         .setNegativesSeen(n.seen())
         .setNegativeRngState(n.rngState())
         .setNegativeUsers(new ArrayList<>(n.users()))
-        .setNegativeVectors(n.vectors().stream().map(ItemStateCodec::floatsOrNull).toList())
+        .setNegativeVectors(List.of())
+        .setPackedNegativeVectors(packedAll(n.vectors()))
         .setRecentCapacity(f.recentCapacity())
         .setRecent(recent)
         .setPositiveCount(f.positiveCount())
         .setNegativeCount(f.negativeCount())
         .setLastEventTimeMs(f.lastEventTimeMs())
-        .setCoLikedSum(f.coLikedSum() == null ? List.of() : floats(f.coLikedSum()))
+        .setCoLikedSum(List.of())
+        .setPackedCoLikedSum(f.coLikedSum() == null ? EMPTY : pack(f.coLikedSum()))
         .setCoLikedCount(f.coLikedCount())
-        .setLikerSum(f.likerSum() == null ? List.of() : floats(f.likerSum()))
+        .setLikerSum(List.of())
+        .setPackedLikerSum(f.likerSum() == null ? EMPTY : pack(f.likerSum()))
         .setLikerCount(f.likerCount())
         .build();
   }
@@ -206,42 +234,44 @@ public final class ItemStateCodec {
   private static ItemFeedbackState feedback(FeedbackRecord r) {
     List<PinnacleEntry> pin = new ArrayList<>();
     for (PinnacleEntryRecord e : r.getPinnacle()) {
-      pin.add(new PinnacleEntry(e.getUserId(), e.getValue(), e.getTimeMs(), floatsOrNull(e.getVector())));
+      pin.add(new PinnacleEntry(e.getUserId(), e.getValue(), e.getTimeMs(),
+          vectorOrNull(e.getPackedVector(), e.getVector())));
     }
     List<LabelledSample> recent = new ArrayList<>();
     for (LabelledSampleRecord x : r.getRecent()) {
-      recent.add(new LabelledSample(x.getUserId(), x.getPositive(), x.getTimeMs(), floatsOrNull(x.getVector())));
+      recent.add(new LabelledSample(x.getUserId(), x.getPositive(), x.getTimeMs(),
+          vectorOrNull(x.getPackedVector(), x.getVector())));
     }
     // States written before user vectors have no negative vectors: those users are looked up when tuning.
     List<float[]> negVectors = new ArrayList<>();
+    List<ByteBuffer> packed = r.getPackedNegativeVectors();
     for (int j = 0; j < r.getNegativeUsers().size(); j++) {
-      negVectors.add(j < r.getNegativeVectors().size() ? floatsOrNull(r.getNegativeVectors().get(j)) : null);
+      negVectors.add(j < packed.size() ? (packed.get(j) == null ? null : unpack(packed.get(j)))
+          : j < r.getNegativeVectors().size() ? floatsOrNull(r.getNegativeVectors().get(j)) : null);
     }
     ItemFeedbackState f = new ItemFeedbackState(PinnacleSet.of(r.getK(), PinnacleMode.valueOf(r.getPinnacleMode()),
         pin), new NegativeReservoir(r.getNegativeCapacity(), r.getNegativesSeen(), r.getNegativeRngState(),
             r.getNegativeUsers(), negVectors),
         recent, r.getRecentCapacity(), r.getPositiveCount(), r.getNegativeCount(), r.getLastEventTimeMs());
     // States written before the co-liked sum read as none: the anchor starts from the positives that follow.
-    f.restoreCoLiked(r.getCoLikedSum().isEmpty() ? null : floats(r.getCoLikedSum()), r.getCoLikedCount());
+    f.restoreCoLiked(r.getPackedCoLikedSum().hasRemaining() ? unpack(r.getPackedCoLikedSum())
+        : r.getCoLikedSum().isEmpty() ? null : floats(r.getCoLikedSum()), r.getCoLikedCount());
     // States written before the likers' sum read as none: the mean of the users' vectors starts at the next positive.
-    f.restoreLikers(r.getLikerSum().isEmpty() ? null : floats(r.getLikerSum()), r.getLikerCount());
+    f.restoreLikers(r.getPackedLikerSum().hasRemaining() ? unpack(r.getPackedLikerSum())
+        : r.getLikerSum().isEmpty() ? null : floats(r.getLikerSum()), r.getLikerCount());
     return f;
   }
 
-  private static List<Float> floatsOrNull(float[] a) {
-    return a == null ? null : floats(a);
+  private static List<ByteBuffer> packedAll(List<float[]> vectors) {
+    List<ByteBuffer> out = new ArrayList<>(vectors.size());
+    for (float[] v : vectors) {
+      out.add(packOrNull(v));
+    }
+    return out;
   }
 
   private static float[] floatsOrNull(List<Float> a) {
     return a == null ? null : floats(a);
-  }
-
-  private static List<Float> floats(float[] a) {
-    List<Float> out = new ArrayList<>(a.length);
-    for (float x : a) {
-      out.add(x);
-    }
-    return out;
   }
 
   private static float[] floats(List<Float> a) {

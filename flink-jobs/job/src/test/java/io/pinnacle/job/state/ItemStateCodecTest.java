@@ -16,6 +16,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import io.pinnacle.schema.state.FeedbackRecord;
+import io.pinnacle.schema.state.PromptRecord;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -88,7 +92,7 @@ class ItemStateCodecTest {
     Schema current = ItemStateRecord.getClassSchema();
     List<Schema.Field> kept = new ArrayList<>();
     for (Schema.Field f : current.getFields()) {
-      if (!f.name().equals("tunedCount") && !f.name().equals("eventHashes")) {
+      if (!f.name().equals("tunedCount") && !f.name().equals("eventHashes") && !f.name().equals("packedEventHashes")) {
         kept.add(new Schema.Field(f, f.schema()));
       }
     }
@@ -108,6 +112,7 @@ class ItemStateCodecTest {
     ItemStateRecord read = reader.decode(bytes);
     assertEquals(0, read.getTunedCount(), "default of a field the old writer did not have");
     assertEquals(List.of(), read.getEventHashes());
+    assertEquals(0, read.getPackedEventHashes().remaining());
     assertEquals(1_700_000_000_123L, read.getUpdateSeq());
     assertEquals(2, read.getFeedback().getPinnacle().size());
   }
@@ -126,7 +131,7 @@ class ItemStateCodecTest {
     assertTrue(v4.getField("feedback").schema().getTypes().get(1).getField("likerSum") == null);
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().binaryEncoder(body, null);
-    new SpecificDatumWriter<ItemStateRecord>(current).write(ItemStateCodec.toRecord(sample(), false), enc);
+    new SpecificDatumWriter<ItemStateRecord>(current).write(boxedLayout(ItemStateCodec.toRecord(sample(), false)), enc);
     enc.flush();
     GenericRecord projected = new GenericDatumReader<GenericRecord>(current, v4)
         .read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
@@ -139,5 +144,72 @@ class ItemStateCodecTest {
     assertEquals(null, back.feedback.likerSum());
     assertEquals(0, back.feedback.likerCount());
     assertEquals(5, back.positives());
+  }
+
+  /**
+   * A state the previous job wrote (the released v5 schema: vectors and event hashes as Avro arrays, boxed) reads
+   * to the same state as the packed one: every vector, the prompt with its Adam moments and the hash ring.
+   */
+  @Test
+  void readsAStateWithBoxedVectors() throws Exception {
+    Schema current = ItemStateRecord.getClassSchema();
+    Schema v5;
+    try (var in = getClass().getResourceAsStream("/pinnacle/schema-history/ItemStateRecord/v5.avsc")) {
+      v5 = new Schema.Parser().parse(in);
+    }
+    assertTrue(v5.getField("packedEventHashes") == null);
+    ItemStateRecord r = boxedLayout(ItemStateCodec.toRecord(sample(), false));
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(body, null);
+    new SpecificDatumWriter<ItemStateRecord>(current).write(r, enc);
+    enc.flush();
+    GenericRecord projected = new GenericDatumReader<GenericRecord>(current, v5)
+        .read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
+    ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v5).encode(projected);
+    byte[] bytes = new byte[buf.remaining()];
+    buf.get(bytes);
+
+    ItemStateCodec codec = new ItemStateCodec();
+    ItemState back = codec.decode(bytes).state();
+    assertArrayEquals(codec.encode(sample(), false), codec.encode(back, false), "the same state, packed");
+    assertEquals(sample().prompt, back.prompt);
+    assertArrayEquals(new long[] {6, 7, 5}, back.eventHashes);
+    assertArrayEquals(new float[] {1f, 2f}, back.lastEmbedding);
+  }
+
+  /** The layout of a writer before schema v6: every packed field moved into its array field. */
+  private static ItemStateRecord boxedLayout(ItemStateRecord r) {
+    Function<ByteBuffer, List<Float>> boxed = b -> {
+      if (b == null) {
+        return null;
+      }
+      var f = b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      return IntStream.range(0, f.remaining()).mapToObj(f::get).toList();
+    };
+    FeedbackRecord fb = r.getFeedback();
+    fb.getPinnacle().forEach(e -> {
+      e.setVector(boxed.apply(e.getPackedVector()));
+      e.setPackedVector(null);
+    });
+    fb.getRecent().forEach(e -> {
+      e.setVector(boxed.apply(e.getPackedVector()));
+      e.setPackedVector(null);
+    });
+    fb.setNegativeVectors(fb.getPackedNegativeVectors().stream().map(boxed).toList());
+    fb.setPackedNegativeVectors(List.of());
+    fb.setCoLikedSum(boxed.apply(fb.getPackedCoLikedSum()));
+    fb.setPackedCoLikedSum(ByteBuffer.allocate(0));
+    fb.setLikerSum(boxed.apply(fb.getPackedLikerSum()));
+    fb.setPackedLikerSum(ByteBuffer.allocate(0));
+    PromptRecord pr = r.getPrompt();
+    r.setPrompt(new PromptRecord(boxed.apply(pr.getPackedPrompt()), boxed.apply(pr.getPackedAdamM()),
+        boxed.apply(pr.getPackedAdamV()), pr.getStep(), ByteBuffer.allocate(0), ByteBuffer.allocate(0),
+        ByteBuffer.allocate(0)));
+    r.setLastEmbedding(boxed.apply(r.getPackedLastEmbedding()));
+    r.setPackedLastEmbedding(null);
+    var h = r.getPackedEventHashes().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+    r.setEventHashes(IntStream.range(0, h.remaining()).mapToObj(h::get).toList());
+    r.setPackedEventHashes(ByteBuffer.allocate(0));
+    return r;
   }
 }
