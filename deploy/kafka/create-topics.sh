@@ -12,6 +12,10 @@ kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic item-embeddings \
   --partitions "$PARTITIONS" --replication-factor "$REPLICATION" \
   --config cleanup.policy=compact --config min.compaction.lag.ms=60000
+# Compacted: the latest vector per user as the job's user stage encoded it (key = user id).
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic user-vectors \
+  --partitions "$PARTITIONS" --replication-factor "$REPLICATION" \
+  --config cleanup.policy=compact --config min.compaction.lag.ms=60000
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic pinnacle-retention \
   --partitions 1 --replication-factor "$REPLICATION"
 # Compacted: the latest content features per item (key = item id); the job reads it from the start.

@@ -56,6 +56,7 @@ final class ItFixtures {
     m.put("pinnacle.topic.dead-letter", prefix + "-dlq");
     m.put("pinnacle.topic.retention", prefix + "-retention");
     m.put("pinnacle.topic.targeting", prefix + "-targeting");
+    m.put("pinnacle.topic.user-vectors", prefix + "-user-vectors");
     m.put("pinnacle.topic.item-catalog", prefix + "-item-catalog");
     m.put("pinnacle.kafka.group-id", prefix + "-updater");
     m.put("pinnacle.kafka.transactional-id-prefix", prefix + "-updater");

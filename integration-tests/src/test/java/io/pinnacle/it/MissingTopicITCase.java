@@ -19,7 +19,7 @@ class MissingTopicITCase {
     EmbeddedKafka kafka = SharedKafka.get();
     String prefix = "missing-" + System.currentTimeMillis();
     kafka.createTopics(List.of(prefix + "-interactions", prefix + "-dlq", prefix + "-retention"),
-        List.of(prefix + "-item-embeddings", prefix + "-item-catalog"), 1);
+        List.of(prefix + "-item-embeddings", prefix + "-item-catalog", prefix + "-user-vectors"), 1);
     Configuration c = JobConfiguration.of(Map.of(
         "pinnacle.kafka.bootstrap-servers", kafka.bootstrapServers(),
         "pinnacle.topic.interactions", prefix + "-interactions",
@@ -27,7 +27,8 @@ class MissingTopicITCase {
         "pinnacle.topic.retention", prefix + "-retention",
         "pinnacle.topic.targeting", prefix + "-targeting",
         "pinnacle.topic.item-embeddings", prefix + "-item-embeddings",
-        "pinnacle.topic.item-catalog", prefix + "-item-catalog"));
+        "pinnacle.topic.item-catalog", prefix + "-item-catalog",
+        "pinnacle.topic.user-vectors", prefix + "-user-vectors"));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> StreamRun.start(c, Path.of("target", prefix), Map.of()));
     assertTrue(e.getMessage().contains("[" + prefix + "-targeting]"), e.getMessage());

@@ -2,6 +2,7 @@ package io.pinnacle.job;
 
 import io.pinnacle.job.topology.PinnacleTopology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pinnacle.eval.LeaveOneOutSplit;
@@ -14,6 +15,7 @@ import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.PinnacleRetention;
 import io.pinnacle.schema.PinnacleTargeting;
+import io.pinnacle.schema.UserVector;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
 import java.util.ArrayList;
@@ -89,10 +91,11 @@ class TopologyITCase {
     CollectSink<DeadLetter> dead = new CollectSink<>("topology-dead");
     CollectSink<PinnacleRetention> retention = new CollectSink<>("topology-retention");
     CollectSink<PinnacleTargeting> targeting = new CollectSink<>("topology-targeting");
+    CollectSink<UserVector> userVectors = new CollectSink<>("topology-user-vectors");
     DataStream<RawRecord> catalog = env.fromSequence(0, CATALOG.size() - 1)
         .map(i -> CATALOG.get((int) (long) i), TypeInformation.of(RawRecord.class)).name("catalog");
     PinnacleTopology.build(new PinnacleTopology.Inputs(input, catalog), conf,
-        new PinnacleTopology.Outputs(embeddings, dead, retention, targeting));
+        new PinnacleTopology.Outputs(embeddings, dead, retention, targeting, userVectors));
     JobID id = env.executeAsync("topology").getJobID();
     JobResult result = cluster.requestJobResult(id).get();
     if (!result.isSuccess()) {
@@ -116,6 +119,7 @@ class TopologyITCase {
     Set<String> reasons = new HashSet<>();
     dead.values().forEach(d -> reasons.add(d.getReason().toString()));
     assertEquals(Set.of("undecodable", "duplicate", "bad-feature"), reasons);
+    assertFalse(userVectors.values().isEmpty(), "the user stage publishes the vectors it encodes");
     assertTrue(out.stream().anyMatch(e -> e.getItemId() == DESCRIBED_ONLY),
         "an item described by the catalog has an embedding before its first event");
   }

@@ -3,6 +3,8 @@ package io.pinnacle.runner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.retrieval.RetrievalConfig;
+import io.pinnacle.retrieval.RetrievalService;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.cli.Artifacts;
 import io.pinnacle.cli.FitServingCommand;
@@ -82,6 +84,13 @@ public final class EmbeddedRunner implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "PT60M", description = "give up after this long (ISO-8601)")
   Duration timeout;
 
+  @Option(names = "--serve", description = "after the run, keep the broker up and serve the embeddings "
+      + "(./pinnacle serve on its topics) until Ctrl-C")
+  boolean serve;
+
+  @Option(names = "--serve-port", defaultValue = "8088", description = "the service's HTTP port (default ${DEFAULT-VALUE})")
+  int servePort;
+
   public static void main(String[] args) {
     System.exit(io.pinnacle.cli.PinnacleCli.execute(new EmbeddedRunner(), args));
   }
@@ -140,7 +149,24 @@ public final class EmbeddedRunner implements Callable<Integer> {
       liveTargeting = RetentionReportCommand.targetingFromTopic(kafka.bootstrapServers(),
           config.get(PinnacleOptions.TOPIC_TARGETING)).getOrDefault("promo", new TargetingStats());
       report(split, temporal, base, promoDir, r, config, settings);
+      if (serve) {
+        serveUntilStopped(kafka, config, baseDir);
+      }
       return r.sequenceErrors().isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** The retrieval service on the run's topics, until Ctrl-C (the broker stays up meanwhile). */
+  private void serveUntilStopped(EmbeddedKafka kafka, Configuration config, Path baseDir) throws Exception {
+    RetrievalConfig rc = new RetrievalConfig(kafka.bootstrapServers(), config.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+        config.get(PinnacleOptions.TOPIC_USER_VECTORS), baseDir, servePort, 1000, 50, Map.of());
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    try (RetrievalService service = new RetrievalService(rc)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      service.awaitCaughtUp(Duration.ofMinutes(5));
+      System.out.println("retrieval service on http://localhost:" + service.port() + "/recommend?user=ID&k=10 ("
+          + service.index().size() + " items; /items/ID, /health, /metrics); Ctrl-C stops");
+      stop.await();
     }
   }
 

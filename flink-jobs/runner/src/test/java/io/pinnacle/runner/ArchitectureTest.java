@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape the redesign set, checked on every build (this module sees every other one): no cycle between any two
- * packages of the project, and the job (what a cluster runs) depends on nothing offline or local.
+ * packages of the project, and the job (what a cluster runs) and the retrieval service depend on nothing offline or
+ * local.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -33,6 +34,15 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.pinnacle.cli..", "io.pinnacle.eval..",
             "io.pinnacle.pipeline..", "io.pinnacle.prequential..", "io.pinnacle.report..", "io.pinnacle.training..",
             "io.pinnacle.bench..", "io.pinnacle.data..", "io.pinnacle.runner..")
+        .check(classes);
+  }
+
+  @Test
+  void theRetrievalServiceDependsOnTheServingModelOnly() {
+    noClasses().that().resideInAPackage("io.pinnacle.retrieval..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.pinnacle.cli..", "io.pinnacle.eval..",
+            "io.pinnacle.pipeline..", "io.pinnacle.prequential..", "io.pinnacle.report..", "io.pinnacle.training..",
+            "io.pinnacle.bench..", "io.pinnacle.data..", "io.pinnacle.runner..", "io.pinnacle.job..")
         .check(classes);
   }
 }

@@ -23,6 +23,10 @@ public final class Codecs {
     return new AvroValueCodec<>(ItemEmbedding.getClassSchema());
   }
 
+  public static AvroValueCodec<io.pinnacle.schema.UserVector> userVector() {
+    return new AvroValueCodec<>(io.pinnacle.schema.UserVector.getClassSchema());
+  }
+
   public static AvroValueCodec<PinnacleRetention> pinnacleRetention() {
     return new AvroValueCodec<>(PinnacleRetention.getClassSchema());
   }

@@ -92,6 +92,10 @@ public final class PinnacleOptions {
   public static final ConfigOption<String> TOPIC_EMBEDDINGS = key("pinnacle.topic.item-embeddings")
       .stringType().defaultValue("item-embeddings")
       .withDescription("Output topic, compacted, key = item id (Avro ItemEmbedding).");
+  public static final ConfigOption<String> TOPIC_USER_VECTORS = key("pinnacle.topic.user-vectors")
+      .stringType().defaultValue("user-vectors")
+      .withDescription("User vectors, compacted, key = user id (Avro UserVector): every vector the user stage encodes, "
+          + "so that a retrieval service scores with the vectors the updater tuned against.");
   public static final ConfigOption<String> TOPIC_DEAD_LETTER = key("pinnacle.topic.dead-letter")
       .stringType().defaultValue("interactions-dlq").withDescription("Refused input records (Avro DeadLetter).");
   public static final ConfigOption<String> TOPIC_RETENTION = key("pinnacle.topic.retention")
@@ -171,6 +175,10 @@ public final class PinnacleOptions {
       .booleanType().defaultValue(true)
       .withDescription("Run the user stage: each event on a tunable item carries the user's vector, encoded by the "
           + "frozen base from the user's recent items. Off: the base artifact's frozen user vectors.");
+  public static final ConfigOption<Boolean> USERS_PUBLISH = key("pinnacle.users.publish")
+      .booleanType().defaultValue(true)
+      .withDescription("Publish every vector the user stage encodes to pinnacle.topic.user-vectors (with the user "
+          + "stage on); false: the topic is not written, nor required.");
   public static final ConfigOption<Integer> USERS_BATCH_SIZE = key("pinnacle.users.batch-size")
       .intType().defaultValue(1).withDescription("Events waiting for a user vector that trigger one encoder pass. The "
           + "encoder runs on the JVM, one history at a time, so waiting buys nothing: 1 encodes each event as it "

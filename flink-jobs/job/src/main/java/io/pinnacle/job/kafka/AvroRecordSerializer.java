@@ -36,6 +36,12 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
         e -> itemKey(e.getItemId()));
   }
 
+  /** User vectors for the compacted topic: key = user id, 8 bytes big-endian. */
+  public static AvroRecordSerializer<io.pinnacle.schema.UserVector> userVectors(String topic) {
+    return new AvroRecordSerializer<>(topic, io.pinnacle.schema.UserVector.getClassSchema(),
+        u -> itemKey(u.getUserId()));
+  }
+
   /** Dead letters keyed by the refused record's original key (when it had one). */
   public static AvroRecordSerializer<io.pinnacle.schema.DeadLetter> deadLetters(String topic) {
     return new AvroRecordSerializer<>(topic, io.pinnacle.schema.DeadLetter.getClassSchema(), d -> {

@@ -62,7 +62,8 @@ public final class KafkaEndpoints {
         sink(c, AvroRecordSerializer.itemEmbeddings(c.get(PinnacleOptions.TOPIC_EMBEDDINGS)), "-embeddings"),
         sink(c, AvroRecordSerializer.deadLetters(c.get(PinnacleOptions.TOPIC_DEAD_LETTER)), "-dlq"),
         sink(c, AvroRecordSerializer.retention(c.get(PinnacleOptions.TOPIC_RETENTION)), "-retention"),
-        sink(c, AvroRecordSerializer.targeting(c.get(PinnacleOptions.TOPIC_TARGETING)), "-targeting"));
+        sink(c, AvroRecordSerializer.targeting(c.get(PinnacleOptions.TOPIC_TARGETING)), "-targeting"),
+        sink(c, AvroRecordSerializer.userVectors(c.get(PinnacleOptions.TOPIC_USER_VECTORS)), "-users"));
   }
 
   /** Each sink has its own transactional-id prefix. */

@@ -13,14 +13,25 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The job's topics, declared once: what a local runner, a test fixture or a benchmark creates before the job starts
- * (deploy/kafka/create-topics.sh is the cluster's copy of the same list). Compacted topics are keyed by item id.
+ * (deploy/kafka/create-topics.sh is the cluster's copy of the same list). Compacted topics are keyed by item id (the
+ * user vectors by user id).
  */
 public record Topics(List<String> plain, List<String> compacted) {
   public static Topics of(Configuration c) {
+    List<String> compacted = new ArrayList<>(List.of(c.get(PinnacleOptions.TOPIC_EMBEDDINGS),
+        c.get(PinnacleOptions.TOPIC_CATALOG)));
+    if (publishesUserVectors(c)) {
+      compacted.add(c.get(PinnacleOptions.TOPIC_USER_VECTORS));
+    }
     return new Topics(
         List.of(c.get(PinnacleOptions.TOPIC_INTERACTIONS), c.get(PinnacleOptions.TOPIC_DEAD_LETTER),
             c.get(PinnacleOptions.TOPIC_RETENTION), c.get(PinnacleOptions.TOPIC_TARGETING)),
-        List.of(c.get(PinnacleOptions.TOPIC_EMBEDDINGS), c.get(PinnacleOptions.TOPIC_CATALOG)));
+        List.copyOf(compacted));
+  }
+
+  /** The user stage runs and publishes what it encodes. */
+  public static boolean publishesUserVectors(Configuration c) {
+    return c.get(PinnacleOptions.USERS_ENABLED) && c.get(PinnacleOptions.USERS_PUBLISH);
   }
 
   public List<String> all() {

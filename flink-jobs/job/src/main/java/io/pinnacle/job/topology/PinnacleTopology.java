@@ -14,6 +14,7 @@ import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.ItemFeatures;
 import io.pinnacle.schema.PinnacleRetention;
 import io.pinnacle.schema.PinnacleTargeting;
+import io.pinnacle.schema.UserVector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -27,7 +28,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * keyBy(user) -> attach the user's vector from their recent items ({@link UserVectorOperator}) ->
  * keyBy(item), joined with the decoded item catalog ({@link DecodeCatalog}) -> de-duplicate, update feedback, start
  * new items from their content, tune cold items in micro-batches ({@link ItemUpdateOperator}) ->
- * item embeddings; refused records and duplicates -> dead letters; retention and targeting reports. {@code PinnacleJob#main}
+ * item embeddings; the encoded user vectors; refused records and duplicates -> dead letters; retention and targeting reports. {@code PinnacleJob#main}
  * wires Kafka in; tests wire in collections and collecting sinks.
  */
 public final class PinnacleTopology {
@@ -37,9 +38,13 @@ public final class PinnacleTopology {
   /** What the job reads: interactions, and the item catalog (content features; may be an empty stream). */
   public record Inputs(DataStream<RawRecord> interactions, DataStream<RawRecord> catalog) {}
 
-  /** Where the job's outputs go: embeddings, dead letters, and the two live measures' window reports. */
+  /**
+   * Where the job's outputs go: embeddings, dead letters, the two live measures' window reports, and the user vectors
+   * the user stage encoded (nothing when the stage is off).
+   */
   public record Outputs(Sink<ItemEmbedding> embeddings, Sink<DeadLetter> deadLetters,
-                        Sink<PinnacleRetention> retention, Sink<PinnacleTargeting> targeting) {}
+                        Sink<PinnacleRetention> retention, Sink<PinnacleTargeting> targeting,
+                        Sink<UserVector> userVectors) {}
 
   /** Adds the topology to the input's environment. */
   public static void build(Inputs inputs, Configuration conf, Outputs outputs) {
@@ -51,10 +56,15 @@ public final class PinnacleTopology {
         .uid("decode-catalog").name("decode catalog");
     DataStream<Interaction> withUsers = events;
     if (conf.get(PinnacleOptions.USERS_ENABLED)) {
-      withUsers = events
+      SingleOutputStreamOperator<Interaction> users = events
           .keyBy(e -> e.userId, Types.LONG)
           .transform("user vectors", InteractionTypeInfo.INSTANCE, new UserVectorOperator(conf))
           .uid("user-vectors");
+      if (conf.get(PinnacleOptions.USERS_PUBLISH)) {
+        users.getSideOutput(UserVectorOperator.VECTORS).sinkTo(outputs.userVectors())
+            .uid("user-vectors-sink").name("user vectors");
+      }
+      withUsers = users;
     }
     SingleOutputStreamOperator<ItemEmbedding> embeddings = withUsers
         .keyBy(e -> e.itemId, Types.LONG)

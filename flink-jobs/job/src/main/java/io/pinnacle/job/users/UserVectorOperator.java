@@ -6,6 +6,7 @@ import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.job.ingest.InteractionSerializer;
 import io.pinnacle.job.models.LoadedModels;
 import io.pinnacle.job.batch.MicroBatchTrigger;
+import io.pinnacle.schema.UserVector;
 import io.pinnacle.schema.state.UserStateRecord;
 import io.pinnacle.users.RecentItems;
 import io.pinnacle.users.UserEncoder;
@@ -31,6 +32,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The user stage, keyed by user id: keeps each user's recent positive items (RocksDB, bounded, expired when idle)
@@ -49,9 +51,14 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   public static final String WITHOUT_VECTOR = "eventsWithoutUserVector";
   /** Warm-item positives that ended here after extending a history (they change no embedding). */
   public static final String LEFT = "leftAtUserStage";
+  /** Every vector encoded here, for the user-vectors topic. */
+  public static final OutputTag<UserVector> VECTORS = new OutputTag<>("user-vectors") {};
   /** Mean encoded size of a user's state when written. */
   public static final String STATE_BYTES = "stateBytesPerUser";
-  /** Vectors of unchanged histories kept in memory (a user's negatives in a row need one pass). */
+  /**
+   * Users kept decoded on the heap with the vector of their latest encoded history (a user's negatives in a row need
+   * one encoding, and an event no Avro decoding).
+   */
   private static final int CACHE_USERS = 100_000;
 
   private final Configuration conf;
@@ -66,6 +73,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   private transient long ttlMs;
   private transient int historyLength;
   private transient boolean coLiked;
+  private transient boolean publish;
   private transient Counter encodedCounter;
   private transient Counter withoutVectorCounter;
   private transient Counter expiredCounter;
@@ -76,7 +84,21 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
 
   private record Pending(StreamRecord<Interaction> record, long[] history) {}
 
-  private record Cached(long[] history, float[] vector) {}
+  /**
+   * A user's state as stored (written through to the keyed state on every change, so a restore never needs it) and
+   * the vector of {@code encodedHistory}, the latest history encoded (null before the first).
+   */
+  private static final class Cached {
+    final UserStateRecord state;
+    long[] history;
+    long[] encodedHistory;
+    float[] vector;
+
+    Cached(UserStateRecord state, long[] history) {
+      this.state = state;
+      this.history = history;
+    }
+  }
 
   public UserVectorOperator(Configuration conf) {
     this.conf = conf;
@@ -89,6 +111,7 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     encoder = new UserEncoder(models.base);
     historyLength = encoder.maxLength();
     coLiked = conf.get(PinnacleOptions.SERVING_CO_LIKED);
+    publish = conf.get(PinnacleOptions.USERS_PUBLISH);
     state = getPartitionedState(new ValueStateDescriptor<>("user", BytePrimitiveArraySerializer.INSTANCE));
     codec = new UserStateCodec();
     pending = new ArrayList<>();
@@ -119,26 +142,32 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   public void processElement(StreamRecord<Interaction> element) throws Exception {
     Interaction e = element.getValue();
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    byte[] stored = state.value();
-    UserStateRecord s;
+    Cached c = cache.get(e.userId);
     boolean changed = false;
-    if (stored == null) {
-      s = new UserStateRecord(Arrays.stream(models.base.recentItems(e.userId)).boxed().toList(),
-          models.baseVersion(), now, true, -1L);
-      idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
-      changed = true;
-    } else {
-      s = codec.decode(stored);
-      if (!s.getBaseModelVersion().equals(models.baseVersion())) {
-        // Item ids outlive a base: the history is kept and encoded with the new base from here on.
-        s.setBaseModelVersion(models.baseVersion());
+    if (c == null) {
+      byte[] stored = state.value();
+      if (stored == null) {
+        long[] seed = models.base.recentItems(e.userId);
+        c = new Cached(new UserStateRecord(boxed(seed), models.baseVersion(), now, true, -1L), seed);
+        idleTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + ttlMs);
         changed = true;
+      } else {
+        UserStateRecord decoded = codec.decode(stored);
+        c = new Cached(decoded, unboxed(decoded.getRecentItems()));
       }
+      cache.put(e.userId, c);
     }
-    long[] history = s.getRecentItems().stream().mapToLong(Long::longValue).toArray();
+    UserStateRecord s = c.state;
+    if (!s.getBaseModelVersion().equals(models.baseVersion())) {
+      // Item ids outlive a base: the history is kept and encoded with the new base from here on.
+      s.setBaseModelVersion(models.baseVersion());
+      changed = true;
+    }
+    long[] history = c.history;
     e.userLastPositiveMs = s.getLastPositiveMs();
     if (e.positive) {
-      s.setRecentItems(Arrays.stream(RecentItems.append(history, e.itemId, historyLength)).boxed().toList());
+      c.history = RecentItems.append(history, e.itemId, historyLength);
+      s.setRecentItems(boxed(c.history));
       s.setLastPositiveMs(Math.max(s.getLastPositiveMs(), e.eventTimeMs));
       changed = true;
     }
@@ -179,8 +208,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
       Pending p = batch.get(j);
       long user = p.record().getValue().userId;
       Cached c = cache.get(user);
-      if (c != null && Arrays.equals(c.history(), p.history())) {
-        vectors[j] = c.vector();
+      if (c != null && c.vector != null && Arrays.equals(c.encodedHistory, p.history())) {
+        vectors[j] = c.vector;
         slot[j] = -1;
         continue;
       }
@@ -194,14 +223,20 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
       toEncode.add(p.history());
     }
     float[][] fresh = toEncode.isEmpty() ? new float[0][] : encoder.encode(toEncode);
+    long now = getProcessingTimeService().getCurrentProcessingTime();
     encoded.add(toEncode.size());
     encodedCounter.inc(toEncode.size());
     for (int j = 0; j < batch.size(); j++) {
       Pending p = batch.get(j);
       Interaction e = p.record().getValue();
       float[] v = slot[j] >= 0 ? fresh[slot[j]] : vectors[j];
-      if (slot[j] >= 0 && v != null) {
-        cache.put(e.userId, new Cached(p.history(), v));
+      Cached c = cache.get(e.userId);
+      if (slot[j] >= 0 && v != null && c != null && c.vector != v) {
+        c.encodedHistory = p.history();
+        c.vector = v;
+        if (publish) {
+          output.collect(VECTORS, new StreamRecord<>(published(e.userId, v, p.history().length, c.state, now), now));
+        }
       }
       e.userVector = v != null ? v : models.get(e.userId);
       e.coLiked = e.positive && coLiked ? encoder.coLiked(p.history()) : null;
@@ -214,14 +249,45 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
     trigger.flushed(0);
   }
 
+  private UserVector published(long userId, float[] v, int historyLength, UserStateRecord s, long now) {
+    List<Float> vector = new ArrayList<>(v.length);
+    for (float x : v) {
+      vector.add(x);
+    }
+    return new UserVector(userId, vector, models.baseVersion(), historyLength, s.getLastPositiveMs(), now);
+  }
+
+  private static List<Long> boxed(long[] items) {
+    List<Long> out = new ArrayList<>(items.length);
+    for (long x : items) {
+      out.add(x);
+    }
+    return out;
+  }
+
+  private static long[] unboxed(List<Long> items) {
+    long[] out = new long[items.size()];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = items.get(j);
+    }
+    return out;
+  }
+
   /** One timer per user: clears an idle user's history, or moves itself to the user's new idle deadline. */
   @Override
   public void onProcessingTime(InternalTimer<Long, VoidNamespace> timer) throws Exception {
-    byte[] stored = state.value();
-    if (stored == null) {
-      return;
+    Cached c = cache.get(timer.getKey());
+    long lastActivityMs;
+    if (c != null) {
+      lastActivityMs = c.state.getLastActivityMs();
+    } else {
+      byte[] stored = state.value();
+      if (stored == null) {
+        return;
+      }
+      lastActivityMs = codec.decode(stored).getLastActivityMs();
     }
-    long due = codec.decode(stored).getLastActivityMs() + ttlMs;
+    long due = lastActivityMs + ttlMs;
     if (timer.getTimestamp() >= due) {
       state.clear();
       cache.remove(timer.getKey());

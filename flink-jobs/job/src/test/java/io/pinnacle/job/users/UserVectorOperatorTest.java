@@ -11,6 +11,7 @@ import io.pinnacle.job.TestArtifacts;
 import io.pinnacle.job.ingest.Interaction;
 import io.pinnacle.users.RecentItems;
 import io.pinnacle.users.UserEncoder;
+import io.pinnacle.schema.UserVector;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -87,6 +88,39 @@ class UserVectorOperatorTest {
       assertEquals(2, out.get(1).userLastPositiveMs, "the warm item's positive at t = 2 was the last one");
       assertEquals(1, h.numKeyedStateEntries());
     }
+  }
+
+  /** The user-vectors topic gets each encoded vector once: a second event on the same history publishes nothing. */
+  @Test
+  void publishesEachEncodedVectorOnce() throws Exception {
+    Configuration conf = TestArtifacts.config(Map.of("pinnacle.users.batch-size", "1"));
+    try (var h = harness(conf)) {
+      h.open();
+      long user = users[5];
+      long coldItem = 77_100_001L;
+      h.processElement(event(coldItem, user, false, true, 1));
+      h.processElement(event(coldItem + 1, user, false, true, 2));
+      h.processElement(event(items[1], user, true, false, 3));
+      h.processElement(event(coldItem + 2, user, false, true, 4));
+      List<Interaction> out = h.extractOutputValues();
+      List<UserVector> published = h.getSideOutput(UserVectorOperator.VECTORS).stream()
+          .map(StreamRecord::getValue).toList();
+      assertEquals(2, published.size(), "one per encoded history");
+      assertEquals(user, published.get(0).getUserId());
+      assertEquals(base.version(), published.get(0).getBaseModelVersion().toString());
+      assertEquals(base.recentItems(user).length, published.get(0).getHistoryLength());
+      assertArrayEquals(out.get(0).userVector, floats(published.get(0).getVector()), 0f);
+      assertArrayEquals(out.get(2).userVector, floats(published.get(1).getVector()), 0f);
+      assertEquals(3, published.get(1).getLastPositiveMs(), "the warm positive at t = 3 changed the history");
+    }
+  }
+
+  private static float[] floats(List<Float> v) {
+    float[] out = new float[v.size()];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = v.get(k);
+    }
+    return out;
   }
 
   @Test

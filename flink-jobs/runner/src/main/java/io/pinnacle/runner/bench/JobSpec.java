@@ -45,6 +45,7 @@ record JobSpec(String name, List<String> template) {
         "--set", "pinnacle.topic.interactions={inputTopic}", "--set", "pinnacle.topic.item-embeddings={outputTopic}",
         "--set", "pinnacle.topic.dead-letter={deadLetterTopic}", "--set", "pinnacle.topic.retention={retentionTopic}",
         "--set", "pinnacle.topic.item-catalog={catalogTopic}", "--set", "pinnacle.topic.targeting={targetingTopic}",
+        "--set", "pinnacle.topic.user-vectors={userVectorsTopic}",
         "--set", "pinnacle.kafka.group-id={groupId}",
         "--set", "pinnacle.kafka.transactional-id-prefix={transactionalIdPrefix}",
         "--set", "pinnacle.artifact.base={base}", "--set", "pinnacle.artifact.promo={promo}",

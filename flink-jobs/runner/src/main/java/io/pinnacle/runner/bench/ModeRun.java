@@ -46,9 +46,10 @@ final class ModeRun {
     topics.put("retention", prefix + "-retention");
     topics.put("catalog", prefix + "-catalog");
     topics.put("targeting", prefix + "-targeting");
+    topics.put("userVectors", prefix + "-user-vectors");
     broker.createTopics(List.of(topics.get("input"), topics.get("deadLetter"), topics.get("retention"),
             topics.get("targeting")),
-        List.of(topics.get("output"), topics.get("catalog")), s.partitions());
+        List.of(topics.get("output"), topics.get("catalog"), topics.get("userVectors")), s.partitions());
 
     Path work = s.work().resolve(job.name() + "-" + delivery.toLowerCase());
     List<String> command = new ArrayList<>(JobProcess.substitute(job.template(), placeholders(topics, work)));
@@ -144,6 +145,7 @@ final class ModeRun {
     v.put("retentionTopic", topics.get("retention"));
     v.put("catalogTopic", topics.get("catalog"));
     v.put("targetingTopic", topics.get("targeting"));
+    v.put("userVectorsTopic", topics.get("userVectors"));
     v.put("groupId", prefix + "-job");
     v.put("transactionalIdPrefix", prefix);
     v.put("checkpointInterval", s.checkpointInterval().toString());

@@ -1,0 +1,231 @@
+package io.pinnacle.retrieval;
+
+import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.UserVector;
+import io.pinnacle.schema.codec.AvroValueCodec;
+import io.pinnacle.schema.codec.Codecs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the item-embeddings and user-vectors topics from their beginning (both compacted: the latest record per key
+ * survives) into the index and the user vectors, then follows them. read_committed, so an exactly-once job's aborted
+ * updates are never served; no consumer group and no committed offsets: a restarted service rebuilds from the
+ * topics. A record that does not decode, or belongs to another base, is counted and skipped (the service is a
+ * reader: the topics keep it).
+ */
+public final class TopicFollower implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+
+  private final RetrievalConfig config;
+  private final ItemIndex index;
+  private final UserVectors users;
+  private final RetrievalMetrics metrics;
+  private final String baseVersion;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final AvroValueCodec<ItemEmbedding> items = Codecs.itemEmbedding();
+  private final AvroValueCodec<UserVector> userCodec = Codecs.userVector();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile long lag = -1;
+  private volatile boolean running = true;
+  private Map<TopicPartition, Long> startEnds;
+
+  public TopicFollower(RetrievalConfig config, ItemIndex index, UserVectors users, RetrievalMetrics metrics,
+                       String baseVersion) {
+    this.config = config;
+    this.index = index;
+    this.users = users;
+    this.metrics = metrics;
+    this.baseVersion = baseVersion;
+    Properties p = new Properties();
+    p.putAll(config.kafka());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(config.itemTopic(), config.userTopic())) {
+      List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (info == null || info.isEmpty()) {
+        consumer.close();
+        throw new IllegalStateException("topic " + topic + " does not exist on " + config.bootstrap());
+      }
+      info.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    startEnds = consumer.endOffsets(partitions);
+    thread = new Thread(this, "topic-follower");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Records on both topics not yet applied, as of the last poll (-1 before the first). */
+  public long lag() {
+    return lag;
+  }
+
+  /** Waits until everything on the topics when the service started is applied. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean caughtUp() {
+    return caughtUp.getCount() == 0;
+  }
+
+  @Override
+  public void run() {
+    long lastLagCheck = 0;
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+        long generation = -1;
+        List<Long> emitted = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          if (r.value() == null) {
+            continue; // a tombstone: nothing to serve, nothing to remove (the job never deletes)
+          }
+          if (r.topic().equals(config.itemTopic())) {
+            long g = applyItem(r);
+            if (g >= 0) {
+              generation = Math.max(generation, g);
+              emitted.add(r.timestamp());
+            }
+          } else {
+            applyUser(r);
+          }
+        }
+        if (generation >= 0) {
+          index.awaitSearchable(generation, 10_000);
+          long now = System.currentTimeMillis();
+          for (long t : emitted) {
+            metrics.updateToSearchableSeconds.observe(Math.max(0, now - t) / 1000.0);
+            metrics.recentUpdates.add(Math.max(0, now - t));
+          }
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastLagCheck > 1000 || !caughtUp()) {
+          lastLagCheck = now;
+          updateLag();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("the topic follower stopped", e);
+      throw e;
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private long applyItem(ConsumerRecord<byte[], byte[]> r) {
+    ItemEmbedding e;
+    try {
+      e = items.decode(r.value());
+    } catch (Exception ex) {
+      metrics.updatesIgnored.labelValues("undecodable").inc();
+      LOG.warn("item-embeddings record at {}-{}@{} does not decode: {}", r.topic(), r.partition(), r.offset(),
+          ex.toString());
+      return -1;
+    }
+    if (!e.getBaseModelVersion().toString().equals(baseVersion)) {
+      metrics.updatesIgnored.labelValues("other-base").inc();
+      return -1;
+    }
+    float[] v = floats(e.getEmbedding());
+    long g;
+    try {
+      g = index.upsert(e.getItemId(), v, e.getPhase().name(), e.getUpdateSeq(), baseVersion, e.getEmittedAtMs());
+    } catch (IllegalArgumentException ex) {
+      metrics.updatesIgnored.labelValues("bad-embedding").inc();
+      LOG.warn("item {} not indexed: {}", e.getItemId(), ex.getMessage());
+      return -1;
+    }
+    if (g < 0) {
+      metrics.updatesIgnored.labelValues("not-newer").inc();
+    } else {
+      metrics.updatesApplied.inc();
+    }
+    return g;
+  }
+
+  private void applyUser(ConsumerRecord<byte[], byte[]> r) {
+    UserVector u;
+    try {
+      u = userCodec.decode(r.value());
+    } catch (Exception ex) {
+      LOG.warn("user-vectors record at {}-{}@{} does not decode: {}", r.topic(), r.partition(), r.offset(),
+          ex.toString());
+      return;
+    }
+    if (u.getBaseModelVersion().toString().equals(baseVersion) && u.getVector().size() == index.dim()) {
+      users.put(u.getUserId(), floats(u.getVector()), u.getEmittedAtMs());
+      metrics.userVectorsApplied.inc();
+    }
+  }
+
+  private void updateLag() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+    long total = 0;
+    boolean reachedStart = true;
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      long pos = consumer.position(tp);
+      positions.put(tp, pos);
+      total += Math.max(0, ends.getOrDefault(tp, pos) - pos);
+      if (pos < startEnds.getOrDefault(tp, 0L)) {
+        reachedStart = false;
+      }
+    }
+    lag = total;
+    if (reachedStart) {
+      caughtUp.countDown();
+    }
+  }
+
+  private static float[] floats(List<Float> v) {
+    float[] out = new float[v.size()];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = v.get(k);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (thread.isAlive()) {
+      consumer.wakeup();
+      thread.join(10_000);
+    } else if (thread.getState() == Thread.State.NEW) {
+      consumer.close();
+    }
+  }
+}
