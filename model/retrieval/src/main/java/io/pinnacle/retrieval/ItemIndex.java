@@ -9,6 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -51,10 +54,32 @@ public final class ItemIndex implements Closeable {
   private final ControlledRealTimeReopenThread<IndexSearcher> reopener;
   private final ConcurrentHashMap<Long, Item> items = new ConcurrentHashMap<>();
 
+  /**
+   * Candidates kept while inserting into the graph (Lucene's default is 100). Every update of the job is an insert,
+   * and at 100 an insert cost about a millisecond on this machine beside a running job; see model/README.md for the
+   * recall this keeps.
+   */
+  public static final int BEAM_WIDTH = 32;
+  /** Graph candidates searched per result asked for. */
+  public static final int CANDIDATES_PER_RESULT = 2;
+  /** Neighbours per node (Lucene's default). */
+  public static final int MAX_CONNECTIONS = 16;
+
   public ItemIndex(int dim, long maxStaleMs) {
+    this(dim, maxStaleMs, BEAM_WIDTH);
+  }
+
+  public ItemIndex(int dim, long maxStaleMs, int beamWidth) {
     this.dim = dim;
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setCodec(new Lucene912Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return new Lucene99HnswVectorsFormat(MAX_CONNECTIONS, beamWidth);
+      }
+    });
     try {
-      writer = new IndexWriter(directory, new IndexWriterConfig());
+      writer = new IndexWriter(directory, config);
       searchers = new SearcherManager(writer, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -121,7 +146,10 @@ public final class ItemIndex implements Closeable {
     return items.values();
   }
 
-  /** The approximate top {@code k} by inner product (HNSW), best first, with exact scores. */
+  /**
+   * The approximate top {@code k} by inner product (HNSW), best first, with exact scores: the graph is searched for
+   * {@link #CANDIDATES_PER_RESULT} times {@code k} candidates, the best {@code k} of them kept.
+   */
   public List<Hit> search(float[] query, int k) {
     if (query.length != dim) {
       throw new IllegalArgumentException("a query of " + query.length + " floats; the index holds " + dim);
@@ -129,7 +157,8 @@ public final class ItemIndex implements Closeable {
     try {
       IndexSearcher s = searchers.acquire();
       try {
-        TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
+        int candidates = CANDIDATES_PER_RESULT * k;
+        TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, query, candidates), candidates);
         StoredFields stored = s.storedFields();
         List<Hit> out = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc sd : top.scoreDocs) {
@@ -140,7 +169,7 @@ public final class ItemIndex implements Closeable {
           }
         }
         out.sort(Comparator.comparingDouble((Hit h) -> -h.score()));
-        return out;
+        return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;
       } finally {
         searchers.release(s);
       }

@@ -21,11 +21,19 @@ public final class RecentLatencies {
 
   /** The {@code q} quantile (nearest rank) of the kept latencies, NaN before the first. */
   public synchronized double quantile(double q) {
-    int n = (int) Math.min(count, ring.length);
+    return quantileSince(0, q);
+  }
+
+  /** As {@link #quantile}, over the latencies added after the first {@code from} (those still kept). */
+  public synchronized double quantileSince(long from, double q) {
+    int n = (int) Math.min(count - Math.min(from, count), ring.length);
     if (n == 0) {
       return Double.NaN;
     }
-    double[] sorted = Arrays.copyOf(ring, n);
+    double[] sorted = new double[n];
+    for (int j = 0; j < n; j++) {
+      sorted[j] = ring[(int) ((count - n + j) % ring.length)];
+    }
     Arrays.sort(sorted);
     return sorted[Math.min(n - 1, Math.max(0, (int) Math.ceil(q * n) - 1))];
   }

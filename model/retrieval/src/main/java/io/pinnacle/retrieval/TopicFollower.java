@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +48,11 @@ public final class TopicFollower implements Runnable, AutoCloseable {
   private volatile long lag = -1;
   private volatile boolean running = true;
   private Map<TopicPartition, Long> startEnds;
+  /** Applied batches whose update-to-searchable time the clock thread has yet to take. */
+  private final BlockingQueue<Applied> applied = new LinkedBlockingQueue<>();
+  private final Thread clock;
+
+  private record Applied(long generation, List<Long> emittedAtMs) {}
 
   public TopicFollower(RetrievalConfig config, ItemIndex index, UserVectors users, RetrievalMetrics metrics,
                        String baseVersion) {
@@ -75,10 +82,35 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     startEnds = consumer.endOffsets(partitions);
     thread = new Thread(this, "topic-follower");
     thread.setDaemon(true);
+    clock = new Thread(this::clock, "searchable-clock");
+    clock.setDaemon(true);
   }
 
   public void start() {
     thread.start();
+    clock.start();
+  }
+
+  /**
+   * Times each applied item update from the job's emission (its record timestamp) to the moment the index serves
+   * it, beside the follower, which goes on reading meanwhile.
+   */
+  private void clock() {
+    try {
+      while (running || !applied.isEmpty()) {
+        Applied a = applied.poll(200, TimeUnit.MILLISECONDS);
+        if (a == null || !index.awaitSearchable(a.generation(), 10_000)) {
+          continue;
+        }
+        long now = System.currentTimeMillis();
+        for (long t : a.emittedAtMs()) {
+          metrics.updateToSearchableSeconds.observe(Math.max(0, now - t) / 1000.0);
+          metrics.recentUpdates.add(Math.max(0, now - t));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Records on both topics not yet applied, as of the last poll (-1 before the first). */
@@ -102,7 +134,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       while (running) {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
         long generation = -1;
-        List<Long> emitted = new ArrayList<>();
+        List<Long> emitted = new ArrayList<>(batch.count());
         for (ConsumerRecord<byte[], byte[]> r : batch) {
           if (r.value() == null) {
             continue; // a tombstone: nothing to serve, nothing to remove (the job never deletes)
@@ -118,12 +150,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
           }
         }
         if (generation >= 0) {
-          index.awaitSearchable(generation, 10_000);
-          long now = System.currentTimeMillis();
-          for (long t : emitted) {
-            metrics.updateToSearchableSeconds.observe(Math.max(0, now - t) / 1000.0);
-            metrics.recentUpdates.add(Math.max(0, now - t));
-          }
+          applied.add(new Applied(generation, emitted));
         }
         long now = System.currentTimeMillis();
         if (now - lastLagCheck > 1000 || !caughtUp()) {
@@ -135,8 +162,6 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       if (running) {
         throw e;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("the topic follower stopped", e);
       throw e;
@@ -227,5 +252,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     } else if (thread.getState() == Thread.State.NEW) {
       consumer.close();
     }
+    clock.interrupt();
+    clock.join(10_000);
   }
 }

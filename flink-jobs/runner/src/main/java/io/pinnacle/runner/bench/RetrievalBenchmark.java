@@ -56,7 +56,8 @@ public final class RetrievalBenchmark implements Callable<Integer> {
   Path out;
   @Option(names = "--event-rate", defaultValue = "2000", description = "events/s into the job (default ${DEFAULT-VALUE})")
   double eventRate;
-  @Option(names = "--qps", split = ",", defaultValue = "100,1000", description = "query rates (default ${DEFAULT-VALUE})")
+  @Option(names = "--qps", split = ",", defaultValue = "0,100,1000",
+      description = "query rates, 0: none, updates only (default ${DEFAULT-VALUE})")
   List<Integer> qps;
   @Option(names = "--seconds", defaultValue = "30", description = "per query rate (default ${DEFAULT-VALUE})")
   int seconds;
@@ -71,7 +72,8 @@ public final class RetrievalBenchmark implements Callable<Integer> {
 
   /** One query rate's outcome; latencies in ms from the query's due time to its answer. */
   public record QueryPhase(int targetQps, double achievedQps, long queries, long errors, double p50Ms, double p99Ms,
-                           double maxMs) {}
+                           double maxMs, long itemUpdates, double updateToSearchableP50Ms,
+                           double updateToSearchableP99Ms) {}
 
   /** HNSW against exact inner product for the same users. */
   public record Recall(int k, int users, double recall) {}
@@ -115,10 +117,17 @@ public final class RetrievalBenchmark implements Callable<Integer> {
         System.out.println("warm-up: 20 s of events at " + eventRate + "/s and queries at 50/s");
         query(client, service.port(), users, 50, 20);
         List<QueryPhase> phases = new ArrayList<>();
+        var updates = service.metrics().recentUpdates;
         for (int rate : qps) {
-          QueryPhase p = query(client, service.port(), users, rate, seconds);
-          System.out.printf("queries at %d/s: achieved %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, errors %d%n",
-              rate, p.achievedQps(), p.p50Ms(), p.p99Ms(), p.maxMs(), p.errors());
+          long before = updates.count();
+          QueryPhase q = rate > 0 ? query(client, service.port(), users, rate, seconds) : idle(seconds);
+          QueryPhase p = new QueryPhase(q.targetQps(), q.achievedQps(), q.queries(), q.errors(), q.p50Ms(), q.p99Ms(),
+              q.maxMs(), updates.count() - before, updates.quantileSince(before, 0.5),
+              updates.quantileSince(before, 0.99));
+          System.out.printf("queries at %d/s: achieved %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, errors %d; "
+                  + "%d item updates, searchable after p50 %.0f ms, p99 %.0f ms%n", rate, p.achievedQps(), p.p50Ms(),
+              p.p99Ms(), p.maxMs(), p.errors(), p.itemUpdates(), p.updateToSearchableP50Ms(),
+              p.updateToSearchableP99Ms());
           phases.add(p);
         }
         List<Recall> recall = new ArrayList<>();
@@ -147,6 +156,11 @@ public final class RetrievalBenchmark implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static QueryPhase idle(int secs) throws InterruptedException {
+    TimeUnit.SECONDS.sleep(secs);
+    return new QueryPhase(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN);
   }
 
   /** Open loop: query i is due at start + i / rate; its latency runs from then to its answer. */
@@ -184,7 +198,7 @@ public final class RetrievalBenchmark implements Callable<Integer> {
     double[] sorted = latencies.clone();
     Arrays.sort(sorted);
     return new QueryPhase(rate, n / elapsed, n, errors.get(), sorted[(int) (0.5 * (n - 1))],
-        sorted[(int) Math.ceil(0.99 * (n - 1))], sorted[n - 1]);
+        sorted[(int) Math.ceil(0.99 * (n - 1))], sorted[n - 1], 0, Double.NaN, Double.NaN);
   }
 
   private static Recall recall(RetrievalService service, long[] users, int kk) {
