@@ -93,11 +93,15 @@ public final class PrequentialEvaluation {
 
   /** The rows of one evaluation and the ones the verdict reads by role. */
   private record RowSet(List<Row> rows, int reference, Row staticBase, Rows.ItemKnn knn, Rows.PromoStream promoRow,
-                        List<Rows.PromoStream> servable, Row noInformation, Row normOnly, TargetingStats live,
-                        RetentionStats retention) {}
+                        List<Rows.PromoStream> servable, Row noInformation, Row normOnly, Row popularity,
+                        TargetingStats live, RetentionStats retention) {}
 
-  /** What the replay measured: targeting pairs and placement per cell, and the counters. */
-  private record Measured(Map<String, PairedAuc> targeting, Map<String, double[]> placement, Counters counters) {}
+  /** What the replay measured: targeting pairs, placement and whole-catalogue reach per cell, and the counters. */
+  private record Measured(Map<String, PairedAuc> targeting, Map<String, double[]> placement,
+                          Map<String, PairedAuc> reach, List<Row> reachRows, Counters counters) {}
+
+  /** The K of the whole-catalogue reach: whether a liked NEW or COLD item was in the liker's top K at that moment. */
+  static final int[] REACH_K = {10, 50};
 
   public Result run() {
     long t0 = System.nanoTime();
@@ -288,6 +292,8 @@ public final class PrequentialEvaluation {
     rows.add(Rows.fewestPositives());
     Row normOnly = new Rows.MeanUserDirection(state, promoRow);
     rows.add(normOnly);
+    Row popularity = Rows.mostPositives();
+    rows.add(popularity);
     if (config.servableOnly()) {
       rows.removeIf(r -> !servable.contains(r) && r != promoRow && r != noInformation && r != staticBase);
     }
@@ -297,7 +303,8 @@ public final class PrequentialEvaluation {
       reference = rows.indexOf(promoRow);
     }
 
-    return new RowSet(rows, reference, staticBase, knn, promoRow, servable, noInformation, normOnly, live, retention);
+    return new RowSet(rows, reference, staticBase, knn, promoRow, servable, noInformation, normOnly, popularity, live,
+        retention);
   }
 
   private Measured replay(Stream stream, Setup setup, RowSet rowSet) {
@@ -313,6 +320,14 @@ public final class PrequentialEvaluation {
     int[][] rejecters = rejecters(events, splitIndex, group, stream.users().size());
     Map<String, PairedAuc> targeting = new LinkedHashMap<>();
     Map<String, double[]> placement = new LinkedHashMap<>();
+    Map<String, PairedAuc> reach = new LinkedHashMap<>();
+    // The served row first (the reference of the reach's differences), then what it must beat.
+    List<Row> reachRows = new ArrayList<>();
+    for (Row r : new Row[] {rowSet.promoRow(), rowSet.staticBase(), rowSet.knn(), rowSet.popularity()}) {
+      if (rows.contains(r)) {
+        reachRows.add(r);
+      }
+    }
     Counters counters = new Counters();
     int nr = rows.size();
     long lastReport = System.nanoTime();
@@ -324,6 +339,9 @@ public final class PrequentialEvaluation {
           r.sync();
         }
         evaluate(k, e, rejecters[k], state, rows, targeting, placement, counters);
+        if (group[e.item()] != ItemGroup.WARM && reachRows.contains(rowSet.promoRow())) {
+          reach(e, state, reachRows, reach);
+        }
       }
       float[] userVector = afterSplit ? state.current(e.user()) : null;
       if (afterSplit && group[e.item()] != ItemGroup.WARM) {
@@ -343,7 +361,41 @@ public final class PrequentialEvaluation {
         lastReport = System.nanoTime();
       }
     }
-    return new Measured(targeting, placement, counters);
+    return new Measured(targeting, placement, reach, reachRows, counters);
+  }
+
+  /**
+   * Whole-catalogue reach of one positive on a NEW or COLD item: per row, whether the item was among the liker's
+   * top K of every item seen so far that the liker had not touched, by the row's scores at that moment.
+   */
+  private static void reach(Labelled e, StreamState s, List<Row> reachRows, Map<String, PairedAuc> reach) {
+    int item = e.item();
+    int user = e.user();
+    int n = reachRows.size();
+    double[] rank = new double[n];
+    for (int r = 0; r < n; r++) {
+      Row row = reachRows.get(r);
+      float target = row.score(s, user, item);
+      double above = 0;
+      for (int c = 1; c <= s.itemsSeen; c++) {
+        if (c == item || s.touched[user].get(c)) {
+          continue;
+        }
+        float v = row.score(s, user, c);
+        above += v > target ? 1 : v == target ? 0.5 : 0;
+      }
+      rank[r] = above;
+    }
+    String g = s.group[item].name();
+    String bucket = Buckets.LABELS[Buckets.of(s.positives[item])];
+    for (int k : REACH_K) {
+      double[] hit = new double[n];
+      for (int r = 0; r < n; r++) {
+        hit[r] = rank[r] < k ? 1 : 0;
+      }
+      reach.computeIfAbsent(g + "|" + k + "|" + ALL, x -> new PairedAuc(n)).add(item, hit);
+      reach.computeIfAbsent(g + "|" + k + "|" + bucket, x -> new PairedAuc(n)).add(item, hit);
+    }
   }
 
   private Result report(Stream stream, Setup setup, RowSet rowSet, Measured measured, long t0) {
@@ -435,6 +487,48 @@ public final class PrequentialEvaluation {
         rows.get(reference).name));
     md.append(Report.placement(pJson, rows.stream().map(r -> r.name).toList()));
     md.append(Report.baseMinusKnn(baseMinusKnn));
+    Map<String, Object> rJson = new LinkedHashMap<>();
+    StringBuilder reachMd = new StringBuilder();
+    List<Row> reachRows = measured.reachRows();
+    if (!measured.reach().isEmpty()) {
+      reachMd.append(String.format(Locale.ROOT, "%nWhole-catalogue reach: for each positive on a NEW or COLD item "
+          + "after T, whether the item was in the liker's top K of every item seen so far that the liker had not "
+          + "touched, by each row's scores at that moment (share of positives; 95%% bootstrap intervals over items, "
+          + "served minus row):%n%n| cell | positives (items) | %s |%n|---|---|%s%n",
+          String.join(" | ", reachRows.stream().map(r -> r == promoRow ? "served (" + r.name + ")" : r.name).toList()),
+          "---|".repeat(reachRows.size())));
+    }
+    List<Map.Entry<String, PairedAuc>> cells = new ArrayList<>(measured.reach().entrySet());
+    // NEW before COLD, K ascending, all buckets first and then in bucket order.
+    cells.sort(java.util.Comparator.comparing((Map.Entry<String, PairedAuc> c) -> c.getKey().split("\\|")[0],
+            java.util.Comparator.reverseOrder())
+        .thenComparingInt(c -> Integer.parseInt(c.getKey().split("\\|")[1]))
+        .thenComparingInt(c -> bucketOrder(c.getKey().split("\\|")[2])));
+    for (Map.Entry<String, PairedAuc> c : cells) {
+      PairedAuc.Summary s = c.getValue().summarize(0, config.bootstrap(), config.seed());
+      Map<String, Object> cell = new LinkedHashMap<>();
+      cell.put("positives", s.pairs());
+      cell.put("items", s.items());
+      List<String> shown = new ArrayList<>();
+      for (int r = 0; r < reachRows.size(); r++) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("hitRate", s.auc().get(r));
+        if (r > 0) {
+          x.put("servedMinus", s.referenceMinus().get(r));
+        }
+        cell.put(reachRows.get(r).name, x);
+        PairedAuc.Estimate v = s.auc().get(r);
+        PairedAuc.Estimate d = s.referenceMinus().get(r);
+        shown.add(r == 0 ? String.format(Locale.ROOT, "%.3f", v.value())
+            : String.format(Locale.ROOT, "%.3f (%+.3f [%+.3f, %+.3f])", v.value(), d.value(), d.lo(), d.hi()));
+      }
+      rJson.put(c.getKey(), cell);
+      String[] key = c.getKey().split("\\|");
+      reachMd.append(String.format(Locale.ROOT, "| %s, K=%s, %s | %d (%d) | %s |%n", key[0], key[1], key[2],
+          s.pairs(), s.items(), String.join(" | ", shown)));
+    }
+    json.put("reach", rJson);
+    md.append(reachMd);
     json.put("liveEstimator", live.toMap());
     md.append(String.format(Locale.ROOT, "%nThe job's bounded targeting estimator on this replay (PROMO-stream; the "
         + "last %d positives per item, %d negatives each, base items as candidates), AUC (pairs):%n%n",
@@ -447,6 +541,10 @@ public final class PrequentialEvaluation {
         updaterConfig.retentionMaxPerItem()));
     md.append(RetentionReport.markdown(Map.of("offline twin", retention)));
     return new Result(md.toString(), json, live, retention);
+  }
+
+  private static int bucketOrder(String label) {
+    return ALL.equals(label) ? -1 : Arrays.asList(Buckets.LABELS).indexOf(label);
   }
 
   /** The row that serves every NEW and COLD item from one source (the serving table's candidates). */

@@ -367,6 +367,19 @@ final class Rows {
     };
   }
 
+  /**
+   * Placement only, and the taste-free row of the whole-catalogue reach: the item with the most positives so far
+   * first (what a product serves when it knows nothing of taste).
+   */
+  static Row mostPositives() {
+    return new Row("Diagnostic: most positives so far first", false) {
+      @Override
+      float score(StreamState s, int user, int item) {
+        return s.positives[item];
+      }
+    };
+  }
+
   /** Placement only: the item with the fewest positives so far first. */
   static Row fewestPositives() {
     return new Row("Diagnostic: fewest positives first", false) {
