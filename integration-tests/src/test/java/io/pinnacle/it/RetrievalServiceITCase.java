@@ -25,35 +25,48 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The retrieval service on what the job really wrote: a replay through the job on a real broker, then the service
- * reads both compacted topics (read_committed) and must hold exactly each item's latest committed update; closed and
- * started again it rebuilds the same index from the topics; it answers with the job's user vectors.
+ * The retrieval service on what the job really wrote, on a real broker: a first service is stopped while the job
+ * writes, a second one started mid-stream must end holding exactly each item's latest committed update (and the
+ * base embedding of every other item), and a third one started afterwards rebuilds the identical index from the
+ * compacted topics; it answers with the job's user vectors.
  */
 class RetrievalServiceITCase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void servesTheJobsLatestEmbeddingsAndRebuildsThemAfterARestart() throws Exception {
+  void servesTheJobsLatestEmbeddingsThroughRestartsMidStream() throws Exception {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
     Path work = Path.of("target", "it-retrieval-" + System.currentTimeMillis());
     ItFixtures.artifacts(split, work);
     EmbeddedKafka kafka = SharedKafka.get();
     Configuration config = ItFixtures.config("retrieval", kafka, work, "synthetic",
         Map.of("pinnacle.tuning.batch-size", "64", "pinnacle.tuning.max-delay", "500 ms"));
-    StreamRun.Result r = StreamRun.run(config, split.trainingEvents, List.of(), 0, work.resolve("flink"), false,
-        Duration.ofMinutes(10), Map.of("execution.checkpointing.interval", "2 s"));
-    assertTrue(r.latest().size() > 10, "the job published embeddings: " + r.latest().size());
     BaseModelArtifact base = BaseModelArtifact.load(work.resolve("base"));
     RetrievalConfig rc = new RetrievalConfig(kafka.bootstrapServers(), config.get(PinnacleOptions.TOPIC_EMBEDDINGS),
         config.get(PinnacleOptions.TOPIC_USER_VECTORS), work.resolve("base"), 0, 1000, 20, Map.of());
-
+    // The job replays at a bounded rate in the background; a first service is stopped mid-stream and a second one
+    // started while the job still writes.
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    Future<StreamRun.Result> run = background.submit(() -> StreamRun.run(config, split.trainingEvents, List.of(),
+        1_000, work.resolve("flink"), false, Duration.ofMinutes(10), Map.of("execution.checkpointing.interval",
+            "2 s")));
+    RetrievalService stopped = new RetrievalService(rc);
+    Thread.sleep(4_000);
+    stopped.close();
+    StreamRun.Result r;
     Map<Long, float[]> first;
     try (RetrievalService service = new RetrievalService(rc)) {
-      assertTrue(service.awaitCaughtUp(Duration.ofMinutes(1)), "caught up with the topics");
+      r = run.get(10, TimeUnit.MINUTES);
+      assertTrue(r.latest().size() > 10, "the job published embeddings: " + r.latest().size());
+      awaitLatest(service, r.latest());
       assertIndexHoldsTheLatest(service, r.latest(), base);
       assertTrue(service.users().publishedUsers() > 0, "the job published user vectors");
       first = embeddings(service.index());
@@ -65,14 +78,31 @@ class RetrievalServiceITCase {
       long cold = r.latest().keySet().iterator().next();
       JsonNode item = get(service, "/items/" + cold);
       assertEquals(r.latest().get(cold).getUpdateSeq(), item.get("updateSeq").asLong());
+    } finally {
+      background.shutdownNow();
     }
-    // A restarted service (nothing on disk) rebuilds the same index from the compacted topics.
+    // A service started after the job (nothing on disk) rebuilds the same index from the compacted topics.
     try (RetrievalService again = new RetrievalService(rc)) {
       assertTrue(again.awaitCaughtUp(Duration.ofMinutes(1)));
       assertIndexHoldsTheLatest(again, r.latest(), base);
       Map<Long, float[]> second = embeddings(again.index());
       assertEquals(first.keySet(), second.keySet());
       first.forEach((id, v) -> assertArrayEquals(v, second.get(id), 0f, "item " + id));
+    }
+  }
+
+  /** Waits until the service (which follows the topics) holds every item's latest committed update. */
+  private static void awaitLatest(RetrievalService service, Map<Long, ItemEmbedding> latest) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      boolean all = latest.values().stream().allMatch(e -> {
+        ItemIndex.Item held = service.index().get(e.getItemId());
+        return held != null && held.updateSeq() == e.getUpdateSeq();
+      });
+      if (all) {
+        return;
+      }
+      Thread.sleep(200);
     }
   }
 
