@@ -142,6 +142,8 @@ public final class EmbeddedRunner implements Callable<Integer> {
       System.out.println("Prometheus metrics at http://localhost:" + promPort + "/metrics (while the job runs)");
       Map<String, String> flink = new LinkedHashMap<>(StreamRun.prometheus(promPort));
       flink.putAll(flinkSettings);
+      // With --serve the service follows the run from its start, so that the reach of new items is live.
+      RetrievalService service = serve ? startService(kafka, config, baseDir) : null;
       StreamRun.Result r = StreamRun.run(config, temporal.after(), List.of(), catalog(ds), rate,
           runDir.resolve("flink"), true, timeout, flink);
       retention = RetentionReportCommand.fromTopic(kafka.bootstrapServers(),
@@ -149,23 +151,32 @@ public final class EmbeddedRunner implements Callable<Integer> {
       liveTargeting = RetentionReportCommand.targetingFromTopic(kafka.bootstrapServers(),
           config.get(PinnacleOptions.TOPIC_TARGETING)).getOrDefault("promo", new TargetingStats());
       report(split, temporal, base, promoDir, r, config, settings);
-      if (serve) {
-        serveUntilStopped(kafka, config, baseDir);
+      if (service != null) {
+        serveUntilStopped(service);
       }
       return r.sequenceErrors().isEmpty() ? 0 : 1;
     }
   }
 
-  /** The retrieval service on the run's topics, until Ctrl-C (the broker stays up meanwhile). */
-  private void serveUntilStopped(EmbeddedKafka kafka, Configuration config, Path baseDir) throws Exception {
+  private RetrievalService startService(EmbeddedKafka kafka, Configuration config, Path baseDir) throws Exception {
     RetrievalConfig rc = new RetrievalConfig(kafka.bootstrapServers(), config.get(PinnacleOptions.TOPIC_EMBEDDINGS),
-        config.get(PinnacleOptions.TOPIC_USER_VECTORS), baseDir, servePort, 1000, 50, Map.of());
+        config.get(PinnacleOptions.TOPIC_USER_VECTORS), baseDir, servePort, 1000, 50, Map.of(),
+        new RetrievalConfig.Reach(config.get(PinnacleOptions.TOPIC_INTERACTIONS),
+            config.get(PinnacleOptions.FEEDBACK_RULES), 10));
+    RetrievalService service = new RetrievalService(rc);
+    System.out.println("retrieval service on http://localhost:" + service.port() + "/ while the job runs");
+    return service;
+  }
+
+  /** Keeps the retrieval service (and the broker) up until Ctrl-C. */
+  private void serveUntilStopped(RetrievalService started) throws Exception {
     java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-    try (RetrievalService service = new RetrievalService(rc)) {
+    try (RetrievalService service = started) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       service.awaitCaughtUp(Duration.ofMinutes(5));
-      System.out.println("retrieval service on http://localhost:" + service.port() + "/recommend?user=ID&k=10 ("
-          + service.index().size() + " items; /items/ID, /health, /metrics); Ctrl-C stops");
+      System.out.println("retrieval service on http://localhost:" + service.port() + "/ (the page; API: "
+          + "/recommend?user=ID&k=10, /items/ID, /items/ID/reach, /health, /metrics; " + service.index().size()
+          + " items); Ctrl-C stops");
       stop.await();
     }
   }

@@ -40,6 +40,7 @@ public final class RetrievalHttp implements AutoCloseable {
 
   private final ItemIndex index;
   private final UserVectors users;
+  private final ReachTracker reach;
   private final RetrievalMetrics metrics;
   private final Status status;
   private final int maxK;
@@ -47,10 +48,11 @@ public final class RetrievalHttp implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public RetrievalHttp(int port, int maxK, ItemIndex index, UserVectors users, RetrievalMetrics metrics, Status status,
-                       LongSupplier clock) throws IOException {
+  public RetrievalHttp(int port, int maxK, ItemIndex index, UserVectors users, ReachTracker reach,
+                       RetrievalMetrics metrics, Status status, LongSupplier clock) throws IOException {
     this.index = index;
     this.users = users;
+    this.reach = reach;
     this.metrics = metrics;
     this.status = status;
     this.maxK = maxK;
@@ -63,13 +65,20 @@ public final class RetrievalHttp implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/recommend", get(this::recommend));
-    server.createContext("/items/", get(this::item));
+    server.createContext("/items/", get(ex -> ex.getRequestURI().getPath().endsWith("/reach") ? reach(ex) : item(ex)));
+    server.createContext("/reach", get(ex -> Map.of("k", reach.k(), "items", reach.top(50))));
     server.createContext("/health", get(this::health));
     server.createContext("/metrics", new MetricsHandler(metrics.registry));
-    server.createContext("/", get(ex -> {
-      throw new HttpError(404, "no such resource: " + ex.getRequestURI().getPath()
-          + " (GET /recommend?user=ID&k=K, /items/ID, /health, /metrics)");
-    }));
+    server.createContext("/", ex -> {
+      if ("/".equals(ex.getRequestURI().getPath()) && "GET".equals(ex.getRequestMethod())) {
+        page(ex);
+      } else {
+        get(e -> {
+          throw new HttpError(404, "no such resource: " + e.getRequestURI().getPath()
+              + " (GET /, /recommend?user=ID&k=K, /items/ID, /items/ID/reach, /reach, /health, /metrics)");
+        }).handle(ex);
+      }
+    });
     server.start();
   }
 
@@ -151,6 +160,40 @@ public final class RetrievalHttp implements AutoCloseable {
     metrics.querySeconds.observe(seconds);
     metrics.recentQueries.add(seconds * 1000);
     return out;
+  }
+
+  /** The page: a user's top K and a new item's reach over time, drawn from this service's API (page.html). */
+  private void page(HttpExchange ex) throws IOException {
+    try (ex; var in = RetrievalHttp.class.getResourceAsStream("page.html")) {
+      byte[] bytes = in.readAllBytes();
+      ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+      // Nothing but this service: inline script and style, requests to its own API.
+      ex.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+          + "style-src 'unsafe-inline'; connect-src 'self'");
+      ex.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private Object reach(HttpExchange ex) {
+    String path = ex.getRequestURI().getPath();
+    long itemId = itemId(path.substring("/items/".length(), path.length() - "/reach".length()));
+    ReachTracker.Reach r = reach.get(itemId);
+    if (r == null) {
+      throw new HttpError(404, "no positive on item " + itemId + " seen since the service started (reach is "
+          + "followed for items the base never saw, when the service reads the interactions topic)");
+    }
+    return r;
+  }
+
+  private static long itemId(String id) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "an item id is a number, not '" + id + "'");
+    }
   }
 
   private Object item(HttpExchange ex) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 public final class RetrievalService implements AutoCloseable {
   private final ItemIndex index;
   private final UserVectors users;
+  private final ReachTracker reach;
   private final RetrievalMetrics metrics = new RetrievalMetrics();
   private final TopicFollower follower;
   private final RetrievalHttp http;
@@ -24,10 +25,12 @@ public final class RetrievalService implements AutoCloseable {
       index.upsert(item, base.itemEmbedding(item), "WARM", 0L, base.version(), -1L);
     }
     users = new UserVectors(base);
-    follower = new TopicFollower(config, index, users, metrics, base.version());
+    reach = new ReachTracker(config.reach() == null ? 10 : config.reach().k(), 100_000);
+    follower = new TopicFollower(config, index, users, metrics, base.version(), reach,
+        item -> base.denseItem(item) < 0);
     metrics.gauges(() -> follower.lag(), index::size, index::indexBytes);
     follower.start();
-    http = new RetrievalHttp(config.port(), config.maxK(), index, users, metrics, new RetrievalHttp.Status() {
+    http = new RetrievalHttp(config.port(), config.maxK(), index, users, reach, metrics, new RetrievalHttp.Status() {
       @Override
       public boolean caughtUp() {
         return follower.caughtUp();
@@ -50,6 +53,10 @@ public final class RetrievalService implements AutoCloseable {
 
   public UserVectors users() {
     return users;
+  }
+
+  public ReachTracker reach() {
+    return reach;
   }
 
   public RetrievalMetrics metrics() {

@@ -30,6 +30,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-stale", defaultValue = "PT0.05S",
       description = "longest wait of an applied update before it is searchable (ISO-8601, default ${DEFAULT-VALUE})")
   Duration maxStale;
+  @Option(names = "--interactions-topic", description = "also follow this topic from its end and measure the live "
+      + "reach of new items (GET /items/ID/reach, the page)")
+  String interactionsTopic;
+  @Option(names = "--feedback-rules", defaultValue = "synthetic",
+      description = "the job's pinnacle.feedback.rules, which say what a positive is (default ${DEFAULT-VALUE})")
+  String feedbackRules;
+  @Option(names = "--reach-k", defaultValue = "10", description = "the K of the reach (default ${DEFAULT-VALUE})")
+  int reachK;
   @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "a consumer setting (repeatable)")
   Map<String, String> kafka = new HashMap<>();
 
@@ -40,12 +48,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RetrievalConfig config = new RetrievalConfig(bootstrap, itemTopic, userTopic, base, port, maxK,
-        maxStale.toMillis(), kafka);
+        maxStale.toMillis(), kafka, interactionsTopic == null ? null
+            : new RetrievalConfig.Reach(interactionsTopic, feedbackRules, reachK));
     CountDownLatch stop = new CountDownLatch(1);
     try (RetrievalService service = new RetrievalService(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      System.out.println("retrieval service on http://localhost:" + service.port()
-          + "/recommend?user=ID&k=10 (reading " + itemTopic + " and " + userTopic + "; Ctrl-C stops)");
+      System.out.println("retrieval service on http://localhost:" + service.port() + "/ (the page; API: "
+          + "/recommend?user=ID&k=10, /items/ID, /items/ID/reach, /health, /metrics; reading " + itemTopic + " and "
+          + userTopic + (interactionsTopic == null ? "" : ", and " + interactionsTopic + " for reach")
+          + "; Ctrl-C stops)");
       if (service.awaitCaughtUp(Duration.ofMinutes(10))) {
         System.out.println("caught up: " + service.index().size() + " items, "
             + service.users().publishedUsers() + " users with published vectors");

@@ -1,5 +1,8 @@
 package io.pinnacle.retrieval;
 
+import io.pinnacle.feedback.FeedbackRules;
+import io.pinnacle.feedback.Label;
+import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.UserVector;
 import io.pinnacle.schema.codec.AvroValueCodec;
@@ -14,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,6 +48,10 @@ public final class TopicFollower implements Runnable, AutoCloseable {
   private final AvroValueCodec<ItemEmbedding> items = Codecs.itemEmbedding();
   private final AvroValueCodec<UserVector> userCodec = Codecs.userVector();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final ReachTracker reach;
+  private final FeedbackRules rules;
+  private final LongPredicate isNew;
+  private final AvroValueCodec<InteractionEvent> interactions = Codecs.interactionEvent();
   private final Thread thread;
   private volatile long lag = -1;
   private volatile boolean running = true;
@@ -56,7 +64,19 @@ public final class TopicFollower implements Runnable, AutoCloseable {
 
   public TopicFollower(RetrievalConfig config, ItemIndex index, UserVectors users, RetrievalMetrics metrics,
                        String baseVersion) {
+    this(config, index, users, metrics, baseVersion, null, item -> false);
+  }
+
+  /**
+   * With {@code reach} (and {@code config.reach()}): also follows the interactions topic from its end, and at each
+   * positive on an item {@code isNew} accepts, records whether the item was in the liker's top K.
+   */
+  public TopicFollower(RetrievalConfig config, ItemIndex index, UserVectors users, RetrievalMetrics metrics,
+                       String baseVersion, ReachTracker reach, LongPredicate isNew) {
     this.config = config;
+    this.reach = config.reach() == null ? null : reach;
+    this.rules = config.reach() == null ? null : FeedbackRules.named(config.reach().feedbackRules());
+    this.isNew = isNew;
     this.index = index;
     this.users = users;
     this.metrics = metrics;
@@ -69,7 +89,11 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(config.itemTopic(), config.userTopic())) {
+    List<String> topics = new ArrayList<>(List.of(config.itemTopic(), config.userTopic()));
+    if (this.reach != null) {
+      topics.add(config.reach().interactionsTopic());
+    }
+    for (String topic : topics) {
       List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (info == null || info.isEmpty()) {
         consumer.close();
@@ -78,7 +102,15 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       info.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
     }
     consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    List<TopicPartition> events = partitions.stream()
+        .filter(tp -> this.reach != null && tp.topic().equals(config.reach().interactionsTopic())).toList();
+    List<TopicPartition> compacted = partitions.stream().filter(tp -> !events.contains(tp)).toList();
+    consumer.seekToBeginning(compacted);
+    // Reach is measured live: a past interaction met an index that is gone. (An empty list would mean every
+    // assigned partition to Kafka's consumer.)
+    if (!events.isEmpty()) {
+      consumer.seekToEnd(events);
+    }
     startEnds = consumer.endOffsets(partitions);
     thread = new Thread(this, "topic-follower");
     thread.setDaemon(true);
@@ -145,8 +177,10 @@ public final class TopicFollower implements Runnable, AutoCloseable {
               generation = Math.max(generation, g);
               emitted.add(r.timestamp());
             }
-          } else {
+          } else if (r.topic().equals(config.userTopic())) {
             applyUser(r);
+          } else {
+            applyInteraction(r);
           }
         }
         if (generation >= 0) {
@@ -214,6 +248,24 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       users.put(u.getUserId(), floats(u.getVector()), u.getEmittedAtMs());
       metrics.userVectorsApplied.inc();
     }
+  }
+
+  private void applyInteraction(ConsumerRecord<byte[], byte[]> r) {
+    InteractionEvent e;
+    try {
+      e = interactions.decode(r.value());
+    } catch (Exception ex) {
+      return; // the job dead-letters it
+    }
+    if (rules.label(e) != Label.POSITIVE || !isNew.test(e.getItemId())) {
+      return;
+    }
+    UserVectors.UserVector v = users.get(e.getUserId());
+    if (v == null) {
+      return;
+    }
+    boolean hit = index.search(v.vector(), reach.k()).stream().anyMatch(h -> h.item().itemId() == e.getItemId());
+    reach.positive(e.getItemId(), e.getEventTimeMs(), hit);
   }
 
   private void updateLag() {

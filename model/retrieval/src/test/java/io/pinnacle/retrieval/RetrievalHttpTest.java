@@ -28,7 +28,11 @@ class RetrievalHttpTest {
     index.awaitSearchable(g, 10_000);
     UserVectors users = new UserVectors(null);
     users.put(5, new float[] {0, 1}, 900L);
-    http = new RetrievalHttp(0, 100, index, users, new RetrievalMetrics(), new RetrievalHttp.Status() {
+    ReachTracker reach = new ReachTracker(2, 100);
+    reach.positive(11, 1_000L, false);
+    reach.positive(11, 2_000L, true);
+    reach.positive(11, 3_000L, true);
+    http = new RetrievalHttp(0, 100, index, users, reach, new RetrievalMetrics(), new RetrievalHttp.Status() {
       @Override
       public boolean caughtUp() {
         return true;
@@ -97,6 +101,33 @@ class RetrievalHttpTest {
       String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
     }
+  }
+
+  @Test
+  void reportsTheReachOfANewItem() throws Exception {
+    HttpResponse<String> r = get("/items/11/reach");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode reach = JSON.readTree(r.body());
+    assertEquals(3, reach.get("positives").asLong());
+    assertEquals(2, reach.get("hits").asLong());
+    assertEquals(3, reach.get("points").size());
+    assertError(404, "/items/10/reach", "no positive on item 10");
+    assertError(400, "/items/x/reach", "an item id is a number");
+    assertEquals(11, JSON.readTree(get("/reach").body()).get("items").get(0).get("itemId").asLong());
+  }
+
+  /** The page in a real browser, on this server: the user's top K and the item's reach drawn, nothing refused. */
+  @Test
+  void thePageRendersInHeadlessChromium() throws Exception {
+    java.util.Optional<java.nio.file.Path> browser = io.pinnacle.testing.HeadlessBrowser.find();
+    org.junit.jupiter.api.Assumptions.assumeTrue(browser.isPresent(), io.pinnacle.testing.HeadlessBrowser::missing);
+    String dom = io.pinnacle.testing.HeadlessBrowser.dumpDom(browser.get(),
+        URI.create("http://localhost:" + http.port() + "/?user=5&k=2&item=11"));
+    assertEquals("ready", io.pinnacle.testing.HeadlessBrowser.attribute(dom, "body", "data-state"), dom);
+    assertEquals("2", io.pinnacle.testing.HeadlessBrowser.attribute(dom, "body", "data-rows"));
+    assertEquals("3", io.pinnacle.testing.HeadlessBrowser.attribute(dom, "body", "data-points"));
+    assertEquals("0", io.pinnacle.testing.HeadlessBrowser.attribute(dom, "body", "data-blocked-requests"));
+    assertTrue(dom.contains("2 of 3 likers had it in their top 2"), dom);
   }
 
   @Test

@@ -25,6 +25,16 @@ public record FeedbackRules(
     int minUserPositives) implements java.io.Serializable {
 
   /** MovieLens: rating >= 4 positive, IR = rating, no CR; cold below 20 positives (the paper's ML-100K rule). */
+  /** The rules of a data set by name: movielens, kuairand or synthetic. */
+  public static FeedbackRules named(String name) {
+    return switch (name) {
+      case "movielens" -> movieLens();
+      case "kuairand" -> kuaiRand();
+      case "synthetic" -> synthetic();
+      default -> throw new IllegalArgumentException("feedback rules are movielens, kuairand or synthetic, not " + name);
+    };
+  }
+
   public static FeedbackRules movieLens() {
     return new FeedbackRules(4f, false, 0.0, 1.0, 0, 0, 0, 0, 20, 3);
   }

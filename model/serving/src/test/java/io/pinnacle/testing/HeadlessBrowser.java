@@ -39,11 +39,16 @@ public final class HeadlessBrowser {
 
   /** The DOM of {@code page} once its scripts ran. */
   public static String dumpDom(Path browser, Path page) throws IOException, InterruptedException {
+    return dumpDom(browser, page.toAbsolutePath().toUri());
+  }
+
+  /** The DOM of the page at {@code url} (a local server's, say) once its scripts ran. */
+  public static String dumpDom(Path browser, java.net.URI url) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("pinnacle-browser");
     List<String> cmd = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-extensions", "--user-data-dir=" + profile, "--virtual-time-budget=5000",
-        "--dump-dom", page.toAbsolutePath().toUri().toString()));
+        "--dump-dom", url.toString()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {

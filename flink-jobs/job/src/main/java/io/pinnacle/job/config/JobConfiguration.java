@@ -147,16 +147,11 @@ public final class JobConfiguration {
 
   public static FeedbackRules rules(ReadableConfig c) {
     String name = c.get(PinnacleOptions.FEEDBACK_RULES);
-    switch (name) {
-      case "movielens":
-        return FeedbackRules.movieLens();
-      case "kuairand":
-        return FeedbackRules.kuaiRand();
-      case "synthetic":
-        return FeedbackRules.synthetic();
-      default:
-        throw new IllegalArgumentException(PinnacleOptions.FEEDBACK_RULES.key()
-            + " must be movielens, kuairand or synthetic, not " + name);
+    try {
+      return FeedbackRules.named(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PinnacleOptions.FEEDBACK_RULES.key()
+          + " must be movielens, kuairand or synthetic, not " + name);
     }
   }
 
