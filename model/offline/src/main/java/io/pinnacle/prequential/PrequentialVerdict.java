@@ -97,6 +97,34 @@ public final class PrequentialVerdict {
     if (!placement.isEmpty()) {
       out.add("placement   HR@10 of the served embeddings against 100 untouched items: " + String.join(", ", placement));
     }
+    List<String> reach = new ArrayList<>();
+    for (String group : List.of("NEW", "COLD")) {
+      Map<String, Object> c = r.reach(group + "|10|all");
+      if (c == null) {
+        continue;
+      }
+      String served = null;
+      List<String> others = new ArrayList<>();
+      for (Map.Entry<String, Object> e : c.entrySet()) {
+        if (!(e.getValue() instanceof Map<?, ?> row)) {
+          continue;
+        }
+        PairedAuc.Estimate hit = (PairedAuc.Estimate) row.get("hitRate");
+        PairedAuc.Estimate minus = (PairedAuc.Estimate) row.get("servedMinus");
+        if (minus == null) {
+          served = String.format(Locale.ROOT, "served %.3f", hit.value());
+        } else {
+          others.add(String.format(Locale.ROOT, "%s %.3f, served minus it %+.3f [%+.3f, %+.3f]",
+              e.getKey().replace("Diagnostic: ", "").replace(" (streaming co-occurrence)", ""), hit.value(),
+              minus.value(), minus.lo(), minus.hi()));
+        }
+      }
+      reach.add(group + " " + served + " (" + String.join("; ", others) + ")");
+    }
+    if (!reach.isEmpty()) {
+      out.add("reach       share of NEW / COLD likes whose item was in the liker's top 10 of the whole catalogue at "
+          + "that moment: " + String.join("; ", reach));
+    }
     return out;
   }
 
@@ -193,6 +221,10 @@ public final class PrequentialVerdict {
         }
       }
       return best;
+    }
+
+    Map<String, Object> reach(String cell) {
+      return (Map<String, Object>) ((Map<String, Object>) json.getOrDefault("reach", Map.of())).get(cell);
     }
 
     Map<String, Object> placement(String cell) {
