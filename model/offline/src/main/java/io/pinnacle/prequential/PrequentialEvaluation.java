@@ -321,9 +321,13 @@ public final class PrequentialEvaluation {
     Map<String, PairedAuc> targeting = new LinkedHashMap<>();
     Map<String, double[]> placement = new LinkedHashMap<>();
     Map<String, PairedAuc> reach = new LinkedHashMap<>();
-    // The served row first (the reference of the reach's differences), then what it must beat.
+    // The served row first (the reference of the reach's differences), then what it must beat: the static base,
+    // item-kNN, the row that knows nothing of taste and every source the serving table could serve alone.
     List<Row> reachRows = new ArrayList<>();
-    for (Row r : new Row[] {rowSet.promoRow(), rowSet.staticBase(), rowSet.knn(), rowSet.popularity()}) {
+    List<Row> candidates = new ArrayList<>(List.of(rowSet.promoRow(), rowSet.staticBase(), rowSet.knn(),
+        rowSet.popularity()));
+    candidates.addAll(rowSet.servable());
+    for (Row r : candidates) {
       if (rows.contains(r)) {
         reachRows.add(r);
       }

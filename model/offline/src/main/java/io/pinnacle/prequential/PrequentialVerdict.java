@@ -105,19 +105,30 @@ public final class PrequentialVerdict {
       }
       String served = null;
       List<String> others = new ArrayList<>();
+      String bestServable = null;
+      double bestHit = Double.NEGATIVE_INFINITY;
       for (Map.Entry<String, Object> e : c.entrySet()) {
         if (!(e.getValue() instanceof Map<?, ?> row)) {
           continue;
         }
         PairedAuc.Estimate hit = (PairedAuc.Estimate) row.get("hitRate");
         PairedAuc.Estimate minus = (PairedAuc.Estimate) row.get("servedMinus");
+        String text = minus == null ? null : String.format(Locale.ROOT, "%s %.3f, served minus it %+.3f [%+.3f, "
+            + "%+.3f]", e.getKey().replace("Diagnostic: ", "").replace(" (streaming co-occurrence)", "")
+            .replace("Servable: ", "best servable: "), hit.value(), minus.value(), minus.lo(), minus.hi());
         if (minus == null) {
           served = String.format(Locale.ROOT, "served %.3f", hit.value());
+        } else if (e.getKey().startsWith("Servable: ")) {
+          if (hit.value() > bestHit) {
+            bestHit = hit.value();
+            bestServable = text;
+          }
         } else {
-          others.add(String.format(Locale.ROOT, "%s %.3f, served minus it %+.3f [%+.3f, %+.3f]",
-              e.getKey().replace("Diagnostic: ", "").replace(" (streaming co-occurrence)", ""), hit.value(),
-              minus.value(), minus.lo(), minus.hi()));
+          others.add(text);
         }
+      }
+      if (bestServable != null) {
+        others.add(bestServable);
       }
       reach.add(group + " " + served + " (" + String.join("; ", others) + ")");
     }
