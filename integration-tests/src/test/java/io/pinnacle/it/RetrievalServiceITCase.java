@@ -15,7 +15,9 @@ import io.pinnacle.retrieval.RetrievalConfig;
 import io.pinnacle.retrieval.RetrievalService;
 import io.pinnacle.runner.EmbeddedKafka;
 import io.pinnacle.runner.StreamRun;
+import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.codec.Codecs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +27,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +94,39 @@ class RetrievalServiceITCase {
       Map<Long, float[]> second = embeddings(again.index());
       assertEquals(first.keySet(), second.keySet());
       first.forEach((id, v) -> assertArrayEquals(v, second.get(id), 0f, "item " + id));
+    }
+    // Live reach: a service that also follows the interactions topic counts the likes of an item the base never saw
+    // from the moment it started, and leaves the likes of a base item and the non-likes out.
+    RetrievalConfig withReach = new RetrievalConfig(rc.bootstrap(), rc.itemTopic(), rc.userTopic(), rc.base(), 0,
+        1000, 20, Map.of(), new RetrievalConfig.Reach(config.get(PinnacleOptions.TOPIC_INTERACTIONS), "synthetic",
+            10));
+    try (RetrievalService live = new RetrievalService(withReach)) {
+      assertTrue(live.awaitCaughtUp(Duration.ofMinutes(1)));
+      long unknownItem = 987_654_321L;
+      InteractionEvent template = split.trainingEvents.get(0);
+      long user = base.userIds()[0];
+      Properties p = new Properties();
+      p.put("bootstrap.servers", kafka.bootstrapServers());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+          new ByteArraySerializer())) {
+        for (int j = 0; j < 4; j++) {
+          InteractionEvent e = InteractionEvent.newBuilder(template).setEventId("reach-" + j).setUserId(user)
+              .setItemId(j < 3 ? unknownItem : base.itemIds()[0]).setClicked(j != 1).build();
+          producer.send(new ProducerRecord<>(config.get(PinnacleOptions.TOPIC_INTERACTIONS), null,
+              Codecs.interactionEvent().encode(e))).get();
+        }
+      }
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (live.reach().get(unknownItem) == null || live.reach().get(unknownItem).positives() < 2) {
+        assertTrue(System.currentTimeMillis() < deadline, "the likes reached the tracker");
+        Thread.sleep(100);
+      }
+      Thread.sleep(1_000); // nothing else arrives for it
+      assertEquals(2, live.reach().get(unknownItem).positives(), "two likes (one event was not a click)");
+      assertEquals(0, live.reach().get(unknownItem).hits(), "an item without an embedding is in nobody's top 10");
+      assertEquals(null, live.reach().get(base.itemIds()[0]), "a base item is not followed");
+      JsonNode reach = get(live, "/items/" + unknownItem + "/reach");
+      assertEquals(2, reach.get("points").size());
     }
   }
 
