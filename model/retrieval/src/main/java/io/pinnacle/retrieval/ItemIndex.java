@@ -224,9 +224,4 @@ public final class ItemIndex implements Closeable {
     writer.close();
     directory.close();
   }
-
-  /** Waits for the reopener to publish everything written so far (tests, shutdown). */
-  void refreshNow() throws IOException {
-    searchers.maybeRefreshBlocking();
-  }
 }

@@ -7,6 +7,7 @@ import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.UserVector;
 import io.pinnacle.schema.codec.AvroValueCodec;
 import io.pinnacle.schema.codec.Codecs;
+import io.pinnacle.schema.codec.FloatLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -218,7 +219,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       metrics.updatesIgnored.labelValues("other-base").inc();
       return -1;
     }
-    float[] v = floats(e.getEmbedding());
+    float[] v = FloatLists.unboxed(e.getEmbedding());
     long g;
     try {
       g = index.upsert(e.getItemId(), v, e.getPhase().name(), e.getUpdateSeq(), baseVersion, e.getEmittedAtMs());
@@ -245,7 +246,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
       return;
     }
     if (u.getBaseModelVersion().toString().equals(baseVersion) && u.getVector().size() == index.dim()) {
-      users.put(u.getUserId(), floats(u.getVector()), u.getEmittedAtMs());
+      users.put(u.getUserId(), FloatLists.unboxed(u.getVector()), u.getEmittedAtMs());
       metrics.userVectorsApplied.inc();
     }
   }
@@ -285,14 +286,6 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     if (reachedStart) {
       caughtUp.countDown();
     }
-  }
-
-  private static float[] floats(List<Float> v) {
-    float[] out = new float[v.size()];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = v.get(k);
-    }
-    return out;
   }
 
   @Override

@@ -1,10 +1,9 @@
 package io.pinnacle.job.output;
 
 import io.pinnacle.schema.ItemEmbedding;
+import io.pinnacle.schema.codec.FloatLists;
 import io.pinnacle.tuning.ColdItemUpdater;
 import io.pinnacle.tuning.ItemState;
-import java.util.ArrayList;
-import java.util.List;
 
 /** An update of the cold-item updater as the record published on the embeddings topic. */
 public final class Embeddings {
@@ -12,13 +11,9 @@ public final class Embeddings {
 
   public static ItemEmbedding of(ColdItemUpdater.Update u, String baseVersion, long nowMs) {
     ItemState s = u.state();
-    List<Float> emb = new ArrayList<>(u.embedding().length);
-    for (float x : u.embedding()) {
-      emb.add(x);
-    }
     return ItemEmbedding.newBuilder()
         .setItemId(u.itemId())
-        .setEmbedding(emb)
+        .setEmbedding(FloatLists.boxed(u.embedding()))
         .setBaseModelVersion(baseVersion)
         .setUpdateSeq(s.updateSeq)
         .setPhase(u.phase())

@@ -8,6 +8,7 @@ import io.pinnacle.feedback.PinnacleMode;
 import io.pinnacle.feedback.PinnacleSet;
 import io.pinnacle.retention.TrackedPair;
 import io.pinnacle.schema.codec.AvroValueCodec;
+import io.pinnacle.schema.codec.FloatLists;
 import io.pinnacle.schema.state.FeedbackRecord;
 import io.pinnacle.schema.state.ItemStateRecord;
 import io.pinnacle.schema.state.LabelledSampleRecord;
@@ -275,10 +276,6 @@ public final class ItemStateCodec {
   }
 
   private static float[] floats(List<Float> a) {
-    float[] out = new float[a.size()];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = a.get(k);
-    }
-    return out;
+    return FloatLists.unboxed(a);
   }
 }

@@ -7,6 +7,7 @@ import io.pinnacle.job.ingest.InteractionSerializer;
 import io.pinnacle.job.models.LoadedModels;
 import io.pinnacle.job.batch.MicroBatchTrigger;
 import io.pinnacle.schema.UserVector;
+import io.pinnacle.schema.codec.FloatLists;
 import io.pinnacle.schema.state.UserStateRecord;
 import io.pinnacle.users.RecentItems;
 import io.pinnacle.users.UserEncoder;
@@ -250,11 +251,8 @@ public final class UserVectorOperator extends AbstractStreamOperator<Interaction
   }
 
   private UserVector published(long userId, float[] v, int historyLength, UserStateRecord s, long now) {
-    List<Float> vector = new ArrayList<>(v.length);
-    for (float x : v) {
-      vector.add(x);
-    }
-    return new UserVector(userId, vector, models.baseVersion(), historyLength, s.getLastPositiveMs(), now);
+    return new UserVector(userId, FloatLists.boxed(v), models.baseVersion(), historyLength, s.getLastPositiveMs(),
+        now);
   }
 
   private static List<Long> boxed(long[] items) {
