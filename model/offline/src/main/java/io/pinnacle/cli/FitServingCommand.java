@@ -104,16 +104,14 @@ public final class FitServingCommand implements Callable<Integer> {
     evidence.put("validationPromo", vPromo.metadata().version());
     evidence.putAll(fit.json());
     evidence.put("fittedTable", fit.table().toString());
-    evidence.put("fittedTableScore", choice.tableScore());
-    evidence.put("uniformScores", choice.uniformScores());
+    evidence.put("candidates", choice.candidates());
     evidence.put("chosen", choice.chosen());
     choice.table().save(promoDir, deployed.metadata().version(), evidence);
     PinnacleCli.JSON.writeValue(work.resolve("validation-prequential.json").toFile(), r.json());
-    StringBuilder whole2 = new StringBuilder(String.format(java.util.Locale.ROOT, "%nThe fitted table replayed as a "
-        + "whole: %.4f (targeting AUC + placement HR@10, NEW and COLD weighted by pairs); each source alone: ",
-        choice.tableScore()));
-    choice.uniformScores().forEach((k, v) -> whole2.append(String.format(java.util.Locale.ROOT, "%s %.4f; ", k, v)));
-    whole2.append("served: ").append(choice.chosen()).append(", `").append(choice.table()).append("`\n");
+    String whole2 = "\nThe fitted table replayed as a whole and every pair of one source for NEW and one for COLD "
+        + "items, on the whole validation stream (targeting AUC + placement HR@10, NEW and COLD weighted by pairs; "
+        + "eligible: warm placement HR@10 at most " + ServingFit.WARM_BUDGET + " below the static base's):\n\n"
+        + choice.markdown();
     String md = fit.markdown() + whole2;
     Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"
         + md);

@@ -27,6 +27,7 @@ import io.pinnacle.users.UserEncoder;
 import io.pinnacle.users.UserTimeline;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,6 +255,20 @@ public final class PrequentialEvaluation {
     }
     described.addAll(servable);
     rows.addAll(servable);
+    if (config.servableOnly()) {
+      // The serving fit's candidates beyond one source everywhere: one source for NEW items and another for COLD.
+      Map<ServedSource, Rows.PromoStream> bySource = new EnumMap<>(ServedSource.class);
+      for (ServedSource src : ServedSource.values()) {
+        bySource.put(src, servable.get(src.ordinal()));
+      }
+      for (ServedSource n : ServedSource.values()) {
+        for (ServedSource c : ServedSource.values()) {
+          if (n != c) {
+            rows.add(new Rows.TableOfServable(pairName(n, c), bySource, ServingTable.pair(n, c)));
+          }
+        }
+      }
+    }
     rows.add(new Rows.Borda("Hybrid: PROMO-stream + item-kNN (Borda count)", promoRow, knn));
     if (!content.isEmpty()) {
       // What each content path adds for items without feedback, against PROMO-stream without any.
@@ -295,7 +310,8 @@ public final class PrequentialEvaluation {
     Row popularity = Rows.mostPositives();
     rows.add(popularity);
     if (config.servableOnly()) {
-      rows.removeIf(r -> !servable.contains(r) && r != promoRow && r != noInformation && r != staticBase);
+      rows.removeIf(r -> !servable.contains(r) && !(r instanceof Rows.TableOfServable) && r != promoRow
+          && r != noInformation && r != staticBase);
     }
     if (config.promoOnly()) {
       // Hyper-parameter selection: PROMO-stream, and the static base and the no-information row to read it by.
@@ -437,7 +453,7 @@ public final class PrequentialEvaluation {
       roles.put(r.name, r == promoRow ? PrequentialVerdict.REFERENCE : r == staticBase ? PrequentialVerdict.STATIC_BASE
           : r == noInformation ? PrequentialVerdict.NO_INFORMATION
           : r == normOnly ? PrequentialVerdict.NORM_ONLY
-          : r.name.startsWith("Diagnostic") ? PrequentialVerdict.DIAGNOSTIC
+          : r.name.startsWith("Diagnostic") || r instanceof Rows.TableOfServable ? PrequentialVerdict.DIAGNOSTIC
           : servable.contains(r) ? PrequentialVerdict.SERVABLE
           : r instanceof Rows.PromoStream || r instanceof Rows.Borda || r.name.startsWith("Static base")
               ? PrequentialVerdict.VARIANT : PrequentialVerdict.BASELINE);
@@ -562,6 +578,15 @@ public final class PrequentialEvaluation {
       case PROMO -> "PROMO's change on the anchor";
       case POSTERIOR -> "per-item posterior (likers against rejecters around the anchor)";
     };
+  }
+
+  /**
+   * The table that serves NEW items from one source and COLD items from another (measured only in the serving fit's
+   * replay, {@link PrequentialConfig#servableOnly}); the same source for both is {@link #servableName}.
+   */
+  public static String pairName(ServedSource newItems, ServedSource coldItems) {
+    return newItems == coldItems ? servableName(newItems)
+        : "Serving pair: NEW " + newItems.label() + ", COLD " + coldItems.label();
   }
 
   /** Counts that say how much of the stream the user vectors reach. */

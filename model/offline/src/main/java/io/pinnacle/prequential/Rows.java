@@ -6,6 +6,8 @@ import io.pinnacle.targeting.TargetingStats;
 import io.pinnacle.tuning.ColdItemReplay;
 import io.pinnacle.tuning.ColdItemUpdater.Update;
 import io.pinnacle.tuning.ColdItemUpdater;
+import io.pinnacle.tuning.ServedSource;
+import io.pinnacle.tuning.ServingTable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,31 @@ final class Rows {
     @Override
     float score(StreamState s, int user, int item) {
       return dot(user(s, user), table[item]);
+    }
+  }
+
+  /**
+   * A serving table made of the servable rows: each NEW or COLD item scored by the row of the source the table
+   * gives its group and positives now (warm items as every servable row has them). The updater's state does not
+   * depend on what it serves, so this is the table's replay without replaying it again: the serving fit measures
+   * many tables at once this way, each on every other item served by the same table.
+   */
+  static final class TableOfServable extends Row {
+    private final Map<ServedSource, ? extends Embeddings> bySource;
+    private final ServingTable table;
+
+    TableOfServable(String name, Map<ServedSource, ? extends Embeddings> bySource, ServingTable table) {
+      super(name, true);
+      this.bySource = bySource;
+      this.table = table;
+    }
+
+    @Override
+    float score(StreamState s, int user, int item) {
+      ItemGroup g = s.group[item];
+      ServedSource src = g == ItemGroup.WARM ? ServedSource.START
+          : table.source(g == ItemGroup.NEW, s.positives[item]);
+      return bySource.get(src).score(s, user, item);
     }
   }
 

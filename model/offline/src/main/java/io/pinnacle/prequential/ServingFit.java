@@ -15,21 +15,27 @@ import java.util.Map;
  * its targeting AUC plus its placement HR@10 on the same positives (targeting says whether the item reaches its
  * likers rather than its rejecters, placement whether it reaches a liker's top 10 at all). The anchor (the
  * parameter-free co-liked anchor, what the rest is built on) is served unless another source scores at least
- * {@link #MARGIN} above it: a validation cell holds tens of items, and chasing its noise costs more than it gains. A
- * source whose row costs warm items' placement more than {@link #WARM_BUDGET} against the static base is not
- * eligible. A cell with fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets, and a group
- * with fewer, the anchor.
+ * {@link #MARGIN} above it: a validation cell holds tens of items, and chasing its noise costs more than it gains.
+ * A cell with fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets, and a group with fewer,
+ * the anchor.
+ *
+ * <p>Warm items pay for what cold items are served: a cold item that rises in a user's ranking pushes a warm one
+ * down. The budget is on the whole table: its warm placement HR@10 may fall at most {@link #WARM_BUDGET} below the
+ * static base's. In a cell a source is eligible when serving it to that group alone (the other group at its start)
+ * stays within the budget; in the end ({@link #choose}) the fitted table and every pair of one source for NEW and
+ * one for COLD items compete on the whole validation stream, and the best within the budget is served.
  */
 public final class ServingFit {
   /** Cells with fewer items than this are too noisy to fit alone. */
   public static final int MIN_ITEMS = 10;
-  /** Warm placement HR@10 a source may cost against the static base: one point, the budget the leave-one-out selection gives. */
+  /** Warm placement HR@10 a table may cost against the static base: one point, the budget the leave-one-out selection gives. */
   public static final double WARM_BUDGET = 0.01;
   /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
       ServedSource.CO_LIKED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
+  static final String[] GROUPS = {"NEW", "COLD"};
 
   private ServingFit() {}
 
@@ -37,12 +43,17 @@ public final class ServingFit {
   public record Cell(String group, String bucket, int items, Map<String, Double> auc, Map<String, Double> hr10,
                      String chosen, String reason) {}
 
-  public record Fit(ServingTable table, List<Cell> cells, List<String> ineligible, Map<String, Double> warmCost) {
+  /**
+   * The fitted table, its cells, and per group the warm placement cost of each source served to that group alone
+   * and the sources over the budget there.
+   */
+  public record Fit(ServingTable table, List<Cell> cells, Map<String, List<String>> ineligible,
+                    Map<String, Map<String, Double>> warmCost) {
     public Map<String, Object> json() {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rule", "the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN + " higher; cells "
           + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; warm placement "
-          + "budget " + WARM_BUDGET);
+          + "budget " + WARM_BUDGET + " against the static base");
       out.put("warmPlacementCost", warmCost);
       out.put("table", table.toString());
       out.put("ineligible", ineligible);
@@ -67,11 +78,16 @@ public final class ServingFit {
         }
         md.append(c.chosen()).append(c.reason().isEmpty() ? "" : " (" + c.reason() + ")").append(" |\n");
       }
-      md.append("\nWarm placement HR@10 cost against the static base, every NEW and COLD item served from one "
-          + "source: ");
-      warmCost.forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %+.3f; ", k, v)));
-      md.append(ineligible.isEmpty() ? "all eligible" : "not eligible (over " + WARM_BUDGET + "): "
-          + String.join(", ", ineligible)).append('\n');
+      md.append("\nWarm placement HR@10 cost against the static base of each source served to one group (the other "
+          + "at its start):\n");
+      for (String g : GROUPS) {
+        md.append("- ").append(g).append(": ");
+        warmCost.getOrDefault(g, Map.of()).forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %+.3f; ", k,
+            v)));
+        List<String> out = ineligible.getOrDefault(g, List.of());
+        md.append(out.isEmpty() ? "all eligible" : "not eligible (over " + WARM_BUDGET + "): " + String.join(", ",
+            out)).append('\n');
+      }
       md.append("\nFitted table: `").append(table).append("`\n");
       return md.toString();
     }
@@ -80,25 +96,31 @@ public final class ServingFit {
   /** Fits the table on a prequential result that has the servable rows ({@link PrequentialEvaluation#servableName}). */
   public static Fit fit(Map<String, Object> json) {
     PrequentialVerdict.Results r = new PrequentialVerdict.Results(json);
-    List<String> ineligible = new ArrayList<>();
-    Map<String, Double> warmCost = new LinkedHashMap<>();
-    String base = r.withRole(PrequentialVerdict.STATIC_BASE);
-    Map<String, Object> warm = r.placement("WARM|all");
-    for (ServedSource s : ORDER) {
-      if (warm != null && base != null) {
-        double cost = r.hr10(warm, base) - r.hr10(warm, PrequentialEvaluation.servableName(s));
-        warmCost.put(s.label(), cost);
-        if (cost > WARM_BUDGET && s != ServedSource.START) { // the start is the static base itself
-          ineligible.add(s.label());
+    Map<String, List<String>> ineligible = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> warmCost = new LinkedHashMap<>();
+    for (String g : GROUPS) {
+      List<String> out = new ArrayList<>();
+      Map<String, Double> cost = new LinkedHashMap<>();
+      for (ServedSource s : ORDER) {
+        double c = warmCost(r, g.equals("NEW") ? PrequentialEvaluation.pairName(s, ServedSource.START)
+            : PrequentialEvaluation.pairName(ServedSource.START, s), PrequentialEvaluation.servableName(s));
+        if (Double.isNaN(c)) {
+          continue;
+        }
+        cost.put(s.label(), c);
+        if (c > WARM_BUDGET && s != ServedSource.START) { // the start is the static base itself
+          out.add(s.label());
         }
       }
+      warmCost.put(g, cost);
+      ineligible.put(g, out);
     }
-    String[] groups = {"NEW", "COLD"};
+    String[] groups = GROUPS;
     ServedSource[][] pooled = new ServedSource[2][];
     List<Cell> cells = new ArrayList<>();
     ServedSource[] groupChoice = new ServedSource[2];
     for (int g = 0; g < 2; g++) {
-      Cell all = cell(r, groups[g], "all", ineligible);
+      Cell all = cell(r, groups[g], "all", ineligible.get(groups[g]));
       if (all != null && all.items() >= MIN_ITEMS) {
         cells.add(all);
         groupChoice[g] = ServedSource.parse(all.chosen());
@@ -111,7 +133,7 @@ public final class ServingFit {
     for (int g = 0; g < 2; g++) {
       pooled[g] = new ServedSource[ServingTable.BUCKETS];
       for (int b = 0; b < ServingTable.BUCKETS; b++) {
-        Cell c = cell(r, groups[g], TargetingStats.BUCKETS[b], ineligible);
+        Cell c = cell(r, groups[g], TargetingStats.BUCKETS[b], ineligible.get(groups[g]));
         if (c == null || c.items() < MIN_ITEMS) {
           pooled[g][b] = groupChoice[g];
           cells.add(new Cell(groups[g], TargetingStats.BUCKETS[b], c == null ? 0 : c.items(),
@@ -148,31 +170,82 @@ public final class ServingFit {
     return weight == 0 ? Double.NaN : sum / weight;
   }
 
-  /** What is served in the end: the fitted table, or one source for every cell if that scored higher. */
-  public record Choice(ServingTable table, double tableScore, Map<String, Double> uniformScores, String chosen) {}
+  /**
+   * Warm placement HR@10 of the static base minus the row's ({@code fallback}'s when the row was not measured);
+   * NaN when neither was.
+   */
+  private static double warmCost(PrequentialVerdict.Results r, String row, String fallback) {
+    Map<String, Object> warm = r.placement("WARM|all");
+    String base = r.withRole(PrequentialVerdict.STATIC_BASE);
+    if (warm == null || base == null) {
+      return Double.NaN;
+    }
+    double h = r.hr10(warm, row);
+    if (Double.isNaN(h)) {
+      h = r.hr10(warm, fallback);
+    }
+    return r.hr10(warm, base) - h;
+  }
+
+  /** One table the final choice weighed: its score on the whole validation stream and its warm placement cost. */
+  public record Candidate(String name, ServingTable table, double score, double warmCost, boolean eligible) {}
+
+  /** What is served in the end, and every candidate it was chosen among. */
+  public record Choice(ServingTable table, String chosen, double score, List<Candidate> candidates) {
+    /** The candidates as the fit's evidence and report print them. */
+    public String markdown() {
+      StringBuilder md = new StringBuilder("| candidate | score (AUC + HR@10) | warm placement cost | eligible |\n"
+          + "|---|---|---|---|\n");
+      for (Candidate c : candidates) {
+        md.append(String.format(Locale.ROOT, "| %s | %.4f | %+.3f | %s |%n", c.name(), c.score(), c.warmCost(),
+            c.eligible() ? "yes" : "no"));
+      }
+      md.append(String.format(Locale.ROOT, "%nServed: %s (%.4f), `%s`%n", chosen, score, table));
+      return md.toString();
+    }
+  }
 
   /**
-   * Cells do not add up: a source chosen for some items changes the candidates every other item is ranked against.
-   * So the fitted table is replayed on the same validation stream ({@code tableJson}, its served row the
-   * reference) and compared with each eligible source served alone ({@code uniformJson}); the best overall score
-   * is served, the table on ties.
+   * Cells do not add up: a source chosen for some items changes the candidates every other item is ranked against,
+   * and so does the warm cost. So the fitted table is replayed on the same validation stream ({@code tableJson},
+   * its served row the reference) and weighed with every pair of one source for NEW and one for COLD items (the
+   * servable rows and pairs of {@code uniformJson}); the best overall score within the warm budget is served, the
+   * table on ties, the start everywhere (the static base) when nothing else is within it.
    */
   public static Choice choose(Fit fit, Map<String, Object> uniformJson, Map<String, Object> tableJson) {
-    double tableScore = overall(tableJson, (String) tableJson.get("reference"));
-    Map<String, Double> uniform = new LinkedHashMap<>();
-    ServingTable best = fit.table();
-    double bestScore = Double.isNaN(tableScore) ? Double.NEGATIVE_INFINITY : tableScore;
-    String chosen = "the fitted table";
-    for (ServedSource s : ORDER) {
-      double score = overall(uniformJson, PrequentialEvaluation.servableName(s));
-      uniform.put(s.label(), score);
-      if (!fit.ineligible().contains(s.label()) && score > bestScore + 1e-9) {
-        bestScore = score;
-        best = ServingTable.uniform(s);
-        chosen = s.label() + " everywhere";
+    List<Candidate> candidates = new ArrayList<>();
+    String reference = (String) tableJson.get("reference");
+    candidates.add(candidate("the fitted table", fit.table(), overall(tableJson, reference),
+        warmCost(new PrequentialVerdict.Results(tableJson), reference, reference)));
+    PrequentialVerdict.Results u = new PrequentialVerdict.Results(uniformJson);
+    for (ServedSource n : ORDER) {
+      for (ServedSource c : ORDER) {
+        String row = PrequentialEvaluation.pairName(n, c);
+        double score = overall(uniformJson, row);
+        if (Double.isNaN(score)) {
+          continue; // a pair the replay did not measure
+        }
+        ServingTable t = ServingTable.pair(n, c);
+        String name = n == c ? n.label() + " everywhere" : "NEW " + n.label() + ", COLD " + c.label();
+        candidates.add(candidate(name, t, score, warmCost(u, row, row)));
       }
     }
-    return new Choice(best, tableScore, uniform, chosen);
+    Candidate best = null;
+    for (Candidate c : candidates) {
+      if (c.eligible() && !Double.isNaN(c.score()) && (best == null || c.score() > best.score() + 1e-9)) {
+        best = c;
+      }
+    }
+    if (best == null) {
+      ServingTable start = ServingTable.uniform(ServedSource.START);
+      return new Choice(start, "start everywhere (nothing else within the warm budget)", Double.NaN, candidates);
+    }
+    return new Choice(best.table(), best.name(), best.score(), candidates);
+  }
+
+  private static Candidate candidate(String name, ServingTable t, double score, double warmCost) {
+    boolean startOnly = t.equals(ServingTable.uniform(ServedSource.START));
+    return new Candidate(name, t, score, warmCost, startOnly || !(warmCost > WARM_BUDGET));
   }
 
   private static Cell cell(PrequentialVerdict.Results r, String group, String bucket, List<String> ineligible) {

@@ -45,6 +45,15 @@ public record ServingTable(ServedSource[] newItems, ServedSource[] coldItems) {
     return new ServingTable(a, a);
   }
 
+  /** NEW items from one source in every bucket, COLD items from another. */
+  public static ServingTable pair(ServedSource newItems, ServedSource coldItems) {
+    ServedSource[] n = new ServedSource[BUCKETS];
+    ServedSource[] c = new ServedSource[BUCKETS];
+    Arrays.fill(n, newItems);
+    Arrays.fill(c, coldItems);
+    return new ServingTable(n, c);
+  }
+
   /** The source of an item with {@code positives} positives (training and stream) now. */
   public ServedSource source(boolean newItem, long positives) {
     return (newItem ? newItems : coldItems)[TargetingStats.bucket(positives)];
