@@ -19,17 +19,18 @@ import java.util.Map;
  * A cell with fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets, and a group with fewer,
  * the anchor.
  *
- * <p>Warm items pay for what cold items are served: a cold item that rises in a user's ranking pushes a warm one
- * down. The budget is on the whole table: its warm placement HR@10 may fall at most {@link #WARM_BUDGET} below the
- * static base's. In a cell a source is eligible when serving it to that group alone (the other group at its start)
- * stays within the budget; in the end ({@link #choose}) the fitted table and every pair of one source for NEW and
- * one for COLD items compete on the whole validation stream, and the best within the budget is served.
+ * <p>Every group pays for what the others are served: an item that rises in a user's ranking pushes another down.
+ * So no group may be placed worse than the static base places it: a table's placement HR@10 of warm, COLD and NEW
+ * items may each fall at most {@link #PLACEMENT_BUDGET} below the static base's. In a cell a source is eligible when
+ * serving it to that group alone (the other group at its start) keeps warm placement within the budget; in the end
+ * ({@link #choose}) the fitted table and every pair of one source for NEW and one for COLD items compete on the whole
+ * validation stream, and the best within the budget for every group is served.
  */
 public final class ServingFit {
   /** Cells with fewer items than this are too noisy to fit alone. */
   public static final int MIN_ITEMS = 10;
-  /** Warm placement HR@10 a table may cost against the static base: one point, the budget the leave-one-out selection gives. */
-  public static final double WARM_BUDGET = 0.01;
+  /** Placement HR@10 a table may cost a group against the static base: one point, the budget the leave-one-out selection gives. */
+  public static final double PLACEMENT_BUDGET = 0.01;
   /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
@@ -53,7 +54,7 @@ public final class ServingFit {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rule", "the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN + " higher; cells "
           + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; warm placement "
-          + "budget " + WARM_BUDGET + " against the static base");
+          + "budget " + PLACEMENT_BUDGET + " against the static base");
       out.put("warmPlacementCost", warmCost);
       out.put("table", table.toString());
       out.put("ineligible", ineligible);
@@ -85,7 +86,7 @@ public final class ServingFit {
         warmCost.getOrDefault(g, Map.of()).forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %+.3f; ", k,
             v)));
         List<String> out = ineligible.getOrDefault(g, List.of());
-        md.append(out.isEmpty() ? "all eligible" : "not eligible (over " + WARM_BUDGET + "): " + String.join(", ",
+        md.append(out.isEmpty() ? "all eligible" : "not eligible (over " + PLACEMENT_BUDGET + "): " + String.join(", ",
             out)).append('\n');
       }
       md.append("\nFitted table: `").append(table).append("`\n");
@@ -108,7 +109,7 @@ public final class ServingFit {
           continue;
         }
         cost.put(s.label(), c);
-        if (c > WARM_BUDGET && s != ServedSource.START) { // the start is the static base itself
+        if (c > PLACEMENT_BUDGET && s != ServedSource.START) { // the start is the static base itself
           out.add(s.label());
         }
       }
@@ -187,17 +188,22 @@ public final class ServingFit {
     return r.hr10(warm, base) - h;
   }
 
-  /** One table the final choice weighed: its score on the whole validation stream and its warm placement cost. */
-  public record Candidate(String name, ServingTable table, double score, double warmCost, boolean eligible) {}
+  /**
+   * One table the final choice weighed: its score on the whole validation stream and what it costs each group's
+   * placement HR@10 against the static base (WARM, COLD, NEW; NaN where a group was not measured).
+   */
+  public record Candidate(String name, ServingTable table, double score, Map<String, Double> placementCost,
+                          boolean eligible) {}
 
   /** What is served in the end, and every candidate it was chosen among. */
   public record Choice(ServingTable table, String chosen, double score, List<Candidate> candidates) {
     /** The candidates as the fit's evidence and report print them. */
     public String markdown() {
-      StringBuilder md = new StringBuilder("| candidate | score (AUC + HR@10) | warm placement cost | eligible |\n"
-          + "|---|---|---|---|\n");
+      StringBuilder md = new StringBuilder("| candidate | score (AUC + HR@10) | placement cost WARM / COLD / NEW "
+          + "| eligible |\n|---|---|---|---|\n");
       for (Candidate c : candidates) {
-        md.append(String.format(Locale.ROOT, "| %s | %.4f | %+.3f | %s |%n", c.name(), c.score(), c.warmCost(),
+        md.append(String.format(Locale.ROOT, "| %s | %.4f | %+.3f / %+.3f / %+.3f | %s |%n", c.name(), c.score(),
+            c.placementCost().get("WARM"), c.placementCost().get("COLD"), c.placementCost().get("NEW"),
             c.eligible() ? "yes" : "no"));
       }
       md.append(String.format(Locale.ROOT, "%nServed: %s (%.4f), `%s`%n", chosen, score, table));
@@ -207,16 +213,17 @@ public final class ServingFit {
 
   /**
    * Cells do not add up: a source chosen for some items changes the candidates every other item is ranked against,
-   * and so does the warm cost. So the fitted table is replayed on the same validation stream ({@code tableJson},
-   * its served row the reference) and weighed with every pair of one source for NEW and one for COLD items (the
-   * servable rows and pairs of {@code uniformJson}); the best overall score within the warm budget is served, the
-   * table on ties, the start everywhere (the static base) when nothing else is within it.
+   * and so does every group's placement. So the fitted table is replayed on the same validation stream
+   * ({@code tableJson}, its served row the reference) and weighed with every pair of one source for NEW and one for
+   * COLD items (the servable rows and pairs of {@code uniformJson}); the best overall score within the placement
+   * budget of every group is served, the table on ties, the start everywhere (the static base) when nothing else is
+   * within it.
    */
   public static Choice choose(Fit fit, Map<String, Object> uniformJson, Map<String, Object> tableJson) {
     List<Candidate> candidates = new ArrayList<>();
     String reference = (String) tableJson.get("reference");
     candidates.add(candidate("the fitted table", fit.table(), overall(tableJson, reference),
-        warmCost(new PrequentialVerdict.Results(tableJson), reference, reference)));
+        placementCost(new PrequentialVerdict.Results(tableJson), reference)));
     PrequentialVerdict.Results u = new PrequentialVerdict.Results(uniformJson);
     for (ServedSource n : ORDER) {
       for (ServedSource c : ORDER) {
@@ -227,7 +234,7 @@ public final class ServingFit {
         }
         ServingTable t = ServingTable.pair(n, c);
         String name = n == c ? n.label() + " everywhere" : "NEW " + n.label() + ", COLD " + c.label();
-        candidates.add(candidate(name, t, score, warmCost(u, row, row)));
+        candidates.add(candidate(name, t, score, placementCost(u, row)));
       }
     }
     Candidate best = null;
@@ -238,14 +245,28 @@ public final class ServingFit {
     }
     if (best == null) {
       ServingTable start = ServingTable.uniform(ServedSource.START);
-      return new Choice(start, "start everywhere (nothing else within the warm budget)", Double.NaN, candidates);
+      return new Choice(start, "start everywhere (nothing else within the placement budget)", Double.NaN, candidates);
     }
     return new Choice(best.table(), best.name(), best.score(), candidates);
   }
 
-  private static Candidate candidate(String name, ServingTable t, double score, double warmCost) {
-    boolean startOnly = t.equals(ServingTable.uniform(ServedSource.START));
-    return new Candidate(name, t, score, warmCost, startOnly || !(warmCost > WARM_BUDGET));
+  private static Candidate candidate(String name, ServingTable t, double score, Map<String, Double> cost) {
+    boolean within = t.equals(ServingTable.uniform(ServedSource.START)); // the static base itself
+    if (!within) {
+      within = cost.values().stream().noneMatch(c -> c > PLACEMENT_BUDGET);
+    }
+    return new Candidate(name, t, score, cost, within);
+  }
+
+  /** Per group (WARM, COLD, NEW): the static base's placement HR@10 minus the row's (NaN: not measured). */
+  private static Map<String, Double> placementCost(PrequentialVerdict.Results r, String row) {
+    Map<String, Double> cost = new LinkedHashMap<>();
+    String base = r.withRole(PrequentialVerdict.STATIC_BASE);
+    for (String g : new String[] {"WARM", "COLD", "NEW"}) {
+      Map<String, Object> p = r.placement(g + "|all");
+      cost.put(g, p == null || base == null ? Double.NaN : r.hr10(p, base) - r.hr10(p, row));
+    }
+    return cost;
   }
 
   private static Cell cell(PrequentialVerdict.Results r, String group, String bucket, List<String> ineligible) {

@@ -192,7 +192,8 @@ class PrequentialEvaluationTest {
       if (c.eligible()) {
         assertTrue(served.score() >= c.score() - 1e-9, choice.markdown());
       } else {
-        assertTrue(c.warmCost() > ServingFit.WARM_BUDGET, c.toString());
+        assertTrue(c.placementCost().values().stream().anyMatch(x -> x > ServingFit.PLACEMENT_BUDGET),
+            c.toString());
       }
     }
   }

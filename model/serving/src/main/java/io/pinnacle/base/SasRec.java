@@ -10,6 +10,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.ndarray.types.SparseFormat;
+import io.pinnacle.djl.GraphScalars;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,14 +124,16 @@ public final class SasRec implements AutoCloseable {
   private NDArray forward(NDArray seq, boolean training, boolean lastQueryOnly) {
     int d = config.dim();
     long len = seq.getShape().get(1);
+    NDManager m = seq.getManager();
     NDArray mask = seq.neq(0).toType(DataType.FLOAT32, false).expandDims(2);
+    // Scalars the backward pass reads are libtorch's own (GraphScalars): DJL frees a number's buffer too early.
+    NDArray sqrtD = GraphScalars.of(m, (float) Math.sqrt(d));
     NDArray x = Embedding.embedding(seq, params.get(ITEM_EMBEDDING), SparseFormat.DENSE).singletonOrThrow()
-        .mul((float) Math.sqrt(d));
+        .mul(sqrtD);
     NDArray pos = params.get("position").get("{}:", config.maxLen() - len);
     x = x.add(pos);
     x = dropout(x, training).mul(mask);
     // Additive attention mask: future positions and padded keys get -1e9 (finite, so all-padding rows stay finite).
-    NDManager m = seq.getManager();
     NDArray causal = m.create(causalMask((int) len), new Shape(len, len));
     NDArray keyPad = mask.squeeze(2).sub(1f).mul(1e9f).expandDims(1);
     NDArray attnMask = causal.expandDims(0).add(keyPad);
@@ -141,7 +144,7 @@ public final class SasRec implements AutoCloseable {
       NDArray qq = linear(q, p + "wq");
       NDArray kk = linear(x, p + "wk");
       NDArray vv = linear(x, p + "wv");
-      NDArray scores = qq.batchMatMul(kk.transpose(0, 2, 1)).div((float) Math.sqrt(d))
+      NDArray scores = qq.batchMatMul(kk.transpose(0, 2, 1)).div(sqrtD)
           .add(lastOnly ? attnMask.get(":, {}:, :", len - 1) : attnMask);
       NDArray attn = dropout(scores.softmax(2), training);
       x = q.add(attn.batchMatMul(vv));
@@ -173,7 +176,7 @@ public final class SasRec implements AutoCloseable {
    */
   public NDArray loss(NDArray seq, NDArray targets, NDArray negatives, NDArray weight) {
     NDArray h = encode(seq, true);
-    float tau = config.tau();
+    NDArray tau = GraphScalars.of(seq.getManager(), config.tau());
     if (config.loss() == SasRecConfig.Loss.BCE) {
       NDArray pl = h.mul(itemVectors(targets)).sum(new int[] {2}).div(tau);
       NDArray nl = h.mul(itemVectors(negatives)).sum(new int[] {2}).div(tau);

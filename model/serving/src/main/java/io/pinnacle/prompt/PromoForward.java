@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import io.pinnacle.djl.GraphScalars;
 import java.util.Map;
 
 /**
@@ -113,7 +114,9 @@ public final class PromoForward {
     NDArray sampleBase = in.base().expandDims(1);
     NDArray sampleEmb = gated(g, sampleBase, keepItemPart(g, sampleBase,
         fixedPart.expandDims(1).add(samplePooled.matMul(g.get(PromoGlobals.FUSE_PINNACLE)))));
-    NDArray logits = in.sampleUsers().mul(sampleEmb).sum(new int[] {2}).div(tau);
+    // Scalars the backward pass reads are libtorch's own (GraphScalars): DJL frees a number's buffer too early.
+    NDArray tauT = GraphScalars.of(in.labels().getManager(), tau);
+    NDArray logits = in.sampleUsers().mul(sampleEmb).sum(new int[] {2}).div(tauT);
 
     NDArray mask = in.sampleMask();
     NDArray y = in.labels();
@@ -122,7 +125,7 @@ public final class PromoForward {
     if (c.pairwiseRec()) {
       // A sample user's margin: the item's score less their mean score over the batch's items (served embeddings).
       // What moves every item of the batch alike (a shift of cold items as a class) cancels.
-      NDArray others = in.sampleUsers().matMul(embedding.transpose()).mean(new int[] {2}).div(tau);
+      NDArray others = in.sampleUsers().matMul(embedding.transpose()).mean(new int[] {2}).div(tauT);
       rec = pairwise(logits.sub(others), y, mask);
     } else {
       rec = bce.mul(mask).sum(new int[] {1}).div(NDArrays.maximum(1f, mask.sum(new int[] {1})));
@@ -140,7 +143,8 @@ public final class PromoForward {
     NDArray pape = Activation.softPlus(margin.neg()).mul(pos).sum(new int[] {1})
         .div(NDArrays.maximum(1f, posCount));
 
-    NDArray total = rec.add(pfpe.mul(c.lambda1())).add(pape.mul(c.lambda2()));
+    NDArray total = rec.add(pfpe.mul(GraphScalars.of(tauT.getManager(), c.lambda1())))
+        .add(pape.mul(GraphScalars.of(tauT.getManager(), c.lambda2())));
     return new Outputs(embedding, logits, rec, pfpe, pape, total);
   }
 }

@@ -46,6 +46,57 @@ class PromoGradientTest {
     check(PromoForward.Outputs::pfpe, PromoGlobals.GEN_BIAS);
   }
 
+  /** The prompt stage and the tuner read tau and the loss weights in backward: a collection must not change them. */
+  @Test
+  void gradientsDoNotDependOnCollectionsBeforeBackward() {
+    float[] calm = promptGradient(false);
+    float[] collected = promptGradient(true);
+    for (int k = 0; k < calm.length; k++) {
+      assertTrue(Float.isFinite(collected[k]), "prompts[" + k + "] is " + collected[k]);
+      assertEquals(calm[k], collected[k], 1e-6, "prompts[" + k + "]");
+    }
+  }
+
+  private static float[] promptGradient(boolean collect) {
+    PromoConfig c = PromoFixtures.config(DIM);
+    NamedTensors g = PromoFixtures.globals(c, 3);
+    List<ItemTuningInput> items = PromoFixtures.items(3, DIM, c.k(), 5);
+    try (NDManager m = NDManager.newBaseManager()) {
+      PromoForward.Inputs in = ItemBatch.pack(m, items, DIM, c.k());
+      Map<String, NDArray> params = new HashMap<>();
+      for (var e : g.all().entrySet()) {
+        params.put(e.getKey(), m.create(e.getValue().data(), new Shape(e.getValue().shape())));
+      }
+      float[] pr = new float[items.size() * DIM];
+      for (int i = 0; i < items.size(); i++) {
+        System.arraycopy(items.get(i).state().prompt(), 0, pr, i * DIM, DIM);
+      }
+      NDArray prompts = m.create(pr, new Shape(items.size(), DIM));
+      prompts.setRequiresGradient(true);
+      DjlRuntime.gradientLock().lock();
+      try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDArray l = PromoForward.run(params, prompts, in, c, 0.7f).total().sum();
+        if (collect) {
+          List<java.nio.ByteBuffer> spray = new java.util.ArrayList<>();
+          for (int round = 0; round < 3; round++) {
+            System.gc();
+            Thread.sleep(30);
+          }
+          for (int i = 0; i < 10_000; i++) {
+            spray.add(java.nio.ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder())
+                .putFloat(0, Float.NaN));
+          }
+        }
+        gc.backward(l);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        DjlRuntime.gradientLock().unlock();
+      }
+      return prompts.getGradient().toFloatArray();
+    }
+  }
+
   private void check(Function<PromoForward.Outputs, NDArray> loss, String wrt) {
     PromoConfig c = PromoFixtures.config(DIM);
     NamedTensors g = PromoFixtures.globals(c, 3);
