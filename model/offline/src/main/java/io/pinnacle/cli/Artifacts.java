@@ -29,12 +29,14 @@ public final class Artifacts {
     if (Files.isDirectory(dir)) {
       BaseModelArtifact existing = BaseModelArtifact.load(dir);
       boolean wantsMapper = split.dataset.itemFeatures() != null && !split.dataset.itemFeatures().isEmpty();
-      if (Long.valueOf(temporal.splitTimeMs()).equals(existing.splitTimeMs())
+      // The same items too: a validation period with items held out as new has T_v but not every item before it.
+      boolean sameItems = existing.itemIds().length == temporal.before().distinctItems();
+      if (Long.valueOf(temporal.splitTimeMs()).equals(existing.splitTimeMs()) && sameItems
           && (!wantsMapper || existing.contentMapperBytes() != null)) {
         return existing;
       }
-      System.out.println("the base model in " + dir + " was trained up to another time or without its content "
-          + "mapper; training again");
+      System.out.println("the base model in " + dir + " was trained up to another time, on other items or without "
+          + "its content mapper; training again");
     }
     System.out.println("pre-training the base model on the events up to T into " + dir);
     Pretraining.select(split, candidates, dir, temporal);

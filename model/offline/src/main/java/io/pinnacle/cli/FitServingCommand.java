@@ -4,6 +4,7 @@ import io.pinnacle.djl.DjlRuntime;
 import io.pinnacle.base.BaseModelArtifact;
 import io.pinnacle.base.SasRecConfig;
 import io.pinnacle.data.Dataset;
+import io.pinnacle.data.NewItemHoldout;
 import io.pinnacle.data.TemporalSplit;
 import io.pinnacle.eval.LeaveOneOutSplit;
 import io.pinnacle.prequential.PrequentialConfig;
@@ -81,8 +82,11 @@ public final class FitServingCommand implements Callable<Integer> {
     }
     PromoArtifact deployed = PromoArtifact.load(promoDir);
     Dataset training = TemporalSplit.at(all, base.splitTimeMs()).before();
-    TemporalSplit validation = TemporalSplit.byShare(training, share);
-    System.out.println("fitting the serving table on the validation replay: " + validation.describe());
+    NewItemHoldout.Result holdout = NewItemHoldout.ensure(TemporalSplit.byShare(training, share),
+        NewItemHoldout.MIN_NEW_ITEMS);
+    TemporalSplit validation = holdout.split();
+    System.out.println("fitting the serving table on the validation replay: " + validation.describe() + "; NEW: "
+        + holdout.describe());
     LeaveOneOutSplit vSplit = LeaveOneOutSplit.of(validation.before());
     BaseModelArtifact vBase = Artifacts.base(vSplit, validation, work.resolve("base-validation"), candidates);
     PromoArtifact vPromo = Artifacts.promo(vSplit, vBase, work.resolve("promo-validation"));
@@ -100,6 +104,8 @@ public final class FitServingCommand implements Callable<Integer> {
     evidence.put("validation", validation.describe());
     evidence.put("validationSplitTimeMs", validation.splitTimeMs());
     evidence.put("validationShare", share);
+    evidence.put("validationNewItems", holdout.describe());
+    evidence.put("heldOutAsNew", holdout.heldOut());
     evidence.put("validationBase", vBase.version());
     evidence.put("validationPromo", vPromo.metadata().version());
     evidence.putAll(fit.json());
@@ -115,7 +121,7 @@ public final class FitServingCommand implements Callable<Integer> {
         + choice.markdown();
     String md = fit.markdown() + whole2;
     Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"
-        + md);
+        + "NEW items: " + holdout.describe() + "\n\n" + md);
     System.out.print(md);
     System.out.println("serving table written to " + promoDir.resolve(ServingTable.FILE));
     return choice.table();
