@@ -2,6 +2,7 @@ package io.pinnacle.job.retention;
 
 import io.pinnacle.retention.RetentionStats;
 import io.pinnacle.schema.PinnacleRetention;
+import java.util.Arrays;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -10,11 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The item stage's view of pinnacle-memory retention (definition in flink-jobs/README.md): counters and a gauge per
- * bucket of negatives under the metric group {@code pinnacle_retention}, a report per window, and an alert (WARN
- * line and counter) when a well-sampled bucket falls below the floor.
+ * bucket of negatives under the metric group {@code pinnacle_retention}, a report per window, and an alert when a
+ * well-sampled bucket falls below the floor: a WARN line and the {@code alerts} counter when it falls, a WARN line
+ * again every {@link #REMIND_MS} while it stays there, an INFO line when it is back (a window closes every second or
+ * so, and a log that repeats itself each time hides what changed).
  */
 public final class RetentionMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionMonitor.class);
+  /** How often a bucket that stays below the floor is reported again. */
+  static final long REMIND_MS = 10 * 60_000L;
 
   /** Alert settings. */
   public record Alert(double floor, long minSamples) {}
@@ -28,6 +33,8 @@ public final class RetentionMonitor {
   private final Counter memorized;
   private final Counter forgotten;
   private final Counter alerts;
+  /** Per bucket: when it was last reported below the floor (-1: it is not below). */
+  private final long[] belowSinceWarnMs = new long[RetentionStats.BUCKETS];
 
   public RetentionMonitor(MetricGroup operatorGroup, Alert alert, long nowMs) {
     this.alert = alert;
@@ -38,6 +45,7 @@ public final class RetentionMonitor {
     memorized = group.counter("memorized");
     forgotten = group.counter("forgotten");
     alerts = group.counter("alerts");
+    Arrays.fill(belowSinceWarnMs, -1L);
     for (int b = 0; b < RetentionStats.BUCKETS; b++) {
       int bucket = b;
       String name = "rate_negatives_" + RetentionStats.label(b).replace(">=", "ge").replace('-', '_');
@@ -58,6 +66,11 @@ public final class RetentionMonitor {
     forgotten.inc(delta.forgottenTotal());
   }
 
+  /** Times a bucket fell below the floor (the {@code alerts} counter). */
+  long alertCount() {
+    return alerts.getCount();
+  }
+
   /** Closes the window: its report (null when nothing happened in it), and the alert check on the running totals. */
   public PinnacleRetention closeWindow(long nowMs) {
     PinnacleRetention report = null;
@@ -68,10 +81,18 @@ public final class RetentionMonitor {
     windowStartMs = nowMs;
     for (int b = 0; b < RetentionStats.BUCKETS; b++) {
       long n = total.memorized(b) + total.forgotten(b);
-      if (n >= alert.minSamples() && total.rate(b) < alert.floor()) {
+      boolean below = n >= alert.minSamples() && total.rate(b) < alert.floor();
+      if (below && belowSinceWarnMs[b] < 0) {
         alerts.inc();
+      }
+      if (below && (belowSinceWarnMs[b] < 0 || nowMs - belowSinceWarnMs[b] >= REMIND_MS)) {
+        belowSinceWarnMs[b] = nowMs;
         LOG.warn(String.format("pinnacle memory retention %.3f for pairs with %s negatives since t0 (%d evaluated) "
             + "is below the floor %.2f", total.rate(b), RetentionStats.label(b), n, alert.floor()));
+      } else if (!below && belowSinceWarnMs[b] >= 0) {
+        belowSinceWarnMs[b] = -1L;
+        LOG.info(String.format("pinnacle memory retention %.3f for pairs with %s negatives is back above the floor "
+            + "%.2f", total.rate(b), RetentionStats.label(b), alert.floor()));
       }
     }
     return report;
