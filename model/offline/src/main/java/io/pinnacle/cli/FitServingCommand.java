@@ -116,8 +116,7 @@ public final class FitServingCommand implements Callable<Integer> {
     PinnacleCli.JSON.writeValue(work.resolve("validation-prequential.json").toFile(), r.json());
     String whole2 = "\nThe fitted table replayed as a whole and every pair of one source for NEW and one for COLD "
         + "items, on the whole validation stream (targeting AUC + placement HR@10, NEW and COLD weighted by pairs; "
-        + "eligible: placement HR@10 of every group at most " + ServingFit.PLACEMENT_BUDGET + " below the static "
-        + "base's):\n\n"
+        + "eligible: placement HR@10 of no group below the static base's by more than its budget):\n\n"
         + choice.markdown();
     String md = fit.markdown() + whole2;
     Files.writeString(work.resolve("serving-fit.md"), "# Serving table fitted on " + validation.describe() + "\n\n"

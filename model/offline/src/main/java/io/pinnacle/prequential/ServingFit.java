@@ -21,7 +21,9 @@ import java.util.Map;
  *
  * <p>Every group pays for what the others are served: an item that rises in a user's ranking pushes another down.
  * So no group may be placed worse than the static base places it: a table's placement HR@10 of warm, COLD and NEW
- * items may each fall at most {@link #PLACEMENT_BUDGET} below the static base's. In a cell a source is eligible when
+ * items may each fall below the static base's by at most the group's budget: {@link #PLACEMENT_BUDGET}, or the
+ * standard error of the static base's HR@10 on the group's validation positives when that is larger (a cost the
+ * replay cannot tell from zero is no reason to refuse a table). In a cell a source is eligible when
  * serving it to that group alone (the other group at its start) keeps warm placement within the budget; in the end
  * ({@link #choose}) the fitted table and every pair of one source for NEW and one for COLD items compete on the whole
  * validation stream, and the best within the budget for every group is served.
@@ -29,7 +31,10 @@ import java.util.Map;
 public final class ServingFit {
   /** Cells with fewer items than this are too noisy to fit alone. */
   public static final int MIN_ITEMS = 10;
-  /** Placement HR@10 a table may cost a group against the static base: one point, the budget the leave-one-out selection gives. */
+  /**
+   * Placement HR@10 a table may cost a group against the static base at least (one point, the budget the
+   * leave-one-out selection gives); more where the validation replay's own standard error is larger.
+   */
   public static final double PLACEMENT_BUDGET = 0.01;
   /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
   public static final double MARGIN = 0.01;
@@ -53,8 +58,8 @@ public final class ServingFit {
     public Map<String, Object> json() {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rule", "the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN + " higher; cells "
-          + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; warm placement "
-          + "budget " + PLACEMENT_BUDGET + " against the static base");
+          + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; placement budget "
+          + "against the static base per group: " + PLACEMENT_BUDGET + " or the static base's standard error");
       out.put("warmPlacementCost", warmCost);
       out.put("table", table.toString());
       out.put("ineligible", ineligible);
@@ -86,7 +91,7 @@ public final class ServingFit {
         warmCost.getOrDefault(g, Map.of()).forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %+.3f; ", k,
             v)));
         List<String> out = ineligible.getOrDefault(g, List.of());
-        md.append(out.isEmpty() ? "all eligible" : "not eligible (over " + PLACEMENT_BUDGET + "): " + String.join(", ",
+        md.append(out.isEmpty() ? "all eligible" : "not eligible (over the warm budget): " + String.join(", ",
             out)).append('\n');
       }
       md.append("\nFitted table: `").append(table).append("`\n");
@@ -109,7 +114,7 @@ public final class ServingFit {
           continue;
         }
         cost.put(s.label(), c);
-        if (c > PLACEMENT_BUDGET && s != ServedSource.START) { // the start is the static base itself
+        if (c > budget(r, "WARM") && s != ServedSource.START) { // the start is the static base itself
           out.add(s.label());
         }
       }
@@ -196,7 +201,8 @@ public final class ServingFit {
                           boolean eligible) {}
 
   /** What is served in the end, and every candidate it was chosen among. */
-  public record Choice(ServingTable table, String chosen, double score, List<Candidate> candidates) {
+  public record Choice(ServingTable table, String chosen, double score, List<Candidate> candidates,
+                       Map<String, Double> budget) {
     /** The candidates as the fit's evidence and report print them. */
     public String markdown() {
       StringBuilder md = new StringBuilder("| candidate | score (AUC + HR@10) | placement cost WARM / COLD / NEW "
@@ -206,6 +212,9 @@ public final class ServingFit {
             c.placementCost().get("WARM"), c.placementCost().get("COLD"), c.placementCost().get("NEW"),
             c.eligible() ? "yes" : "no"));
       }
+      md.append(String.format(Locale.ROOT, "%nPlacement budgets (at least %.2f, else the static base's standard "
+          + "error): WARM %.3f, COLD %.3f, NEW %.3f%n", PLACEMENT_BUDGET, budget.get("WARM"), budget.get("COLD"),
+          budget.get("NEW")));
       md.append(String.format(Locale.ROOT, "%nServed: %s (%.4f), `%s`%n", chosen, score, table));
       return md.toString();
     }
@@ -222,9 +231,11 @@ public final class ServingFit {
   public static Choice choose(Fit fit, Map<String, Object> uniformJson, Map<String, Object> tableJson) {
     List<Candidate> candidates = new ArrayList<>();
     String reference = (String) tableJson.get("reference");
+    PrequentialVerdict.Results whole = new PrequentialVerdict.Results(tableJson);
     candidates.add(candidate("the fitted table", fit.table(), overall(tableJson, reference),
-        placementCost(new PrequentialVerdict.Results(tableJson), reference)));
+        placementCost(whole, reference), budgets(whole)));
     PrequentialVerdict.Results u = new PrequentialVerdict.Results(uniformJson);
+    Map<String, Double> budget = budgets(u);
     for (ServedSource n : ORDER) {
       for (ServedSource c : ORDER) {
         String row = PrequentialEvaluation.pairName(n, c);
@@ -234,7 +245,7 @@ public final class ServingFit {
         }
         ServingTable t = ServingTable.pair(n, c);
         String name = n == c ? n.label() + " everywhere" : "NEW " + n.label() + ", COLD " + c.label();
-        candidates.add(candidate(name, t, score, placementCost(u, row)));
+        candidates.add(candidate(name, t, score, placementCost(u, row), budget));
       }
     }
     Candidate best = null;
@@ -245,17 +256,42 @@ public final class ServingFit {
     }
     if (best == null) {
       ServingTable start = ServingTable.uniform(ServedSource.START);
-      return new Choice(start, "start everywhere (nothing else within the placement budget)", Double.NaN, candidates);
+      return new Choice(start, "start everywhere (nothing else within the placement budget)", Double.NaN, candidates,
+          budget);
     }
-    return new Choice(best.table(), best.name(), best.score(), candidates);
+    return new Choice(best.table(), best.name(), best.score(), candidates, budget);
   }
 
-  private static Candidate candidate(String name, ServingTable t, double score, Map<String, Double> cost) {
+  private static Candidate candidate(String name, ServingTable t, double score, Map<String, Double> cost,
+                                     Map<String, Double> budget) {
     boolean within = t.equals(ServingTable.uniform(ServedSource.START)); // the static base itself
     if (!within) {
-      within = cost.values().stream().noneMatch(c -> c > PLACEMENT_BUDGET);
+      within = cost.entrySet().stream().noneMatch(c -> c.getValue() > budget.get(c.getKey()));
     }
     return new Candidate(name, t, score, cost, within);
+  }
+
+  private static Map<String, Double> budgets(PrequentialVerdict.Results r) {
+    Map<String, Double> b = new LinkedHashMap<>();
+    for (String g : new String[] {"WARM", "COLD", "NEW"}) {
+      b.put(g, budget(r, g));
+    }
+    return b;
+  }
+
+  /**
+   * A group's placement budget on a replay: {@link #PLACEMENT_BUDGET}, or the binomial standard error of the static
+   * base's HR@10 over the group's positives there when larger.
+   */
+  static double budget(PrequentialVerdict.Results r, String group) {
+    Map<String, Object> p = r.placement(group + "|all");
+    String base = r.withRole(PrequentialVerdict.STATIC_BASE);
+    if (p == null || base == null) {
+      return PLACEMENT_BUDGET;
+    }
+    double h = r.hr10(p, base);
+    double n = ((Number) p.get("positives")).doubleValue();
+    return n > 0 && Double.isFinite(h) ? Math.max(PLACEMENT_BUDGET, Math.sqrt(h * (1 - h) / n)) : PLACEMENT_BUDGET;
   }
 
   /** Per group (WARM, COLD, NEW): the static base's placement HR@10 minus the row's (NaN: not measured). */

@@ -192,10 +192,24 @@ class PrequentialEvaluationTest {
       if (c.eligible()) {
         assertTrue(served.score() >= c.score() - 1e-9, choice.markdown());
       } else {
-        assertTrue(c.placementCost().values().stream().anyMatch(x -> x > ServingFit.PLACEMENT_BUDGET),
+        assertTrue(c.placementCost().entrySet().stream().anyMatch(x -> x.getValue() > choice.budget().get(x.getKey())),
             c.toString());
       }
     }
+  }
+
+  /** A group's placement budget: one point, or the static base's standard error there when that is larger. */
+  @Test
+  void thePlacementBudgetIsAtLeastTheValidationsStandardError() {
+    java.util.function.BiFunction<Double, Integer, Map<String, Object>> json = (hr, n) -> Map.of(
+        "roles", Map.of("Static base", PrequentialVerdict.STATIC_BASE),
+        "placement", Map.of("WARM|all", Map.of("positives", n, "rows", Map.of("Static base", Map.of("hr10", hr)))));
+    assertEquals(Math.sqrt(0.75 * 0.25 / 500), ServingFit.budget(new PrequentialVerdict.Results(json.apply(0.75, 500)),
+        "WARM"), 1e-12);
+    assertEquals(ServingFit.PLACEMENT_BUDGET, ServingFit.budget(new PrequentialVerdict.Results(json.apply(0.75,
+        50_000)), "WARM"), 1e-12);
+    assertEquals(ServingFit.PLACEMENT_BUDGET, ServingFit.budget(new PrequentialVerdict.Results(json.apply(0.75,
+        500)), "COLD"), 1e-12, "a group not measured");
   }
 
   /**
