@@ -573,6 +573,7 @@ public final class PrequentialEvaluation {
       case START -> "start alone (base, content start or zero)";
       case ANCHOR -> "anchor alone (co-liked, centered)";
       case CO_LIKED -> "co-liked blend (item-kNN in the embedding space)";
+      case CO_LIKED_SCALED -> "co-liked blend at the start's norm";
       case USERS -> "mean of the likers' vectors";
       case USERS_SCALED -> "likers' direction at the item norm";
       case PROMO -> "PROMO's change on the anchor";

@@ -40,7 +40,7 @@ public final class ServingFit {
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
-      ServedSource.CO_LIKED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
+      ServedSource.CO_LIKED, ServedSource.CO_LIKED_SCALED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
   static final String[] GROUPS = {"NEW", "COLD"};
 
   private ServingFit() {}

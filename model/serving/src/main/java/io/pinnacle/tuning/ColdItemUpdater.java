@@ -386,7 +386,8 @@ public final class ColdItemUpdater {
             models.meanUserVector(), f, models);
       case START:
         return startEmbedding(itemId, s).clone();
-      case CO_LIKED: {
+      case CO_LIKED:
+      case CO_LIKED_SCALED: {
         float[] a = startEmbedding(itemId, s);
         float[] c = f.coLikedSum();
         if (c == null) {
@@ -397,6 +398,10 @@ public final class ColdItemUpdater {
         float[] out = new float[a.length];
         for (int k = 0; k < out.length; k++) {
           out[k] = (float) ((p * (double) a[k] + c[k]) / (p + n));
+        }
+        if (source == ServedSource.CO_LIKED_SCALED) {
+          double startNorm = norm(a);
+          rescale(out, startNorm > 0 ? startNorm : models.meanItemNorm());
         }
         return out;
       }
@@ -422,6 +427,25 @@ public final class ColdItemUpdater {
       }
       default:
         throw new IllegalStateException("unknown served source");
+    }
+  }
+
+  private static double norm(float[] v) {
+    double sq = 0;
+    for (float x : v) {
+      sq += (double) x * x;
+    }
+    return Math.sqrt(sq);
+  }
+
+  /** Scales {@code v} in place to {@code target} norm (unchanged when it is zero or the target is not positive). */
+  private static void rescale(float[] v, double target) {
+    double n = norm(v);
+    if (n > 0 && target > 0) {
+      float k = (float) (target / n);
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= k;
+      }
     }
   }
 

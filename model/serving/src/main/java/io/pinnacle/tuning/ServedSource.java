@@ -18,6 +18,12 @@ public enum ServedSource {
    * the embedding space.
    */
   CO_LIKED,
+  /**
+   * The co-liked blend's direction at the starting embedding's norm (the item table's mean norm for an item that
+   * starts at zero): what item-kNN says of the item's audience, without the blend's shrinking of the item toward
+   * the mean, which lowers it in every list.
+   */
+  CO_LIKED_SCALED,
   /** The mean of the vectors the item's likers had when they liked it (the start before the first). */
   USERS,
   /**
@@ -42,8 +48,8 @@ public enum ServedSource {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown served source '" + s + "'; one of start, anchor, co-liked, users, "
-          + "users-scaled, promo, posterior");
+      throw new IllegalArgumentException("unknown served source '" + s + "'; one of start, anchor, co-liked, "
+          + "co-liked-scaled, users, users-scaled, promo, posterior");
     }
   }
 }

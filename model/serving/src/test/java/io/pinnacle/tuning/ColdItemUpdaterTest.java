@@ -316,6 +316,18 @@ class ColdItemUpdaterTest {
     for (int k = 0; k < DIM; k++) {
       assertEquals(likers[k] * 2 / norm, v[k], 1e-5, "the likers' mean direction at norm 2");
     }
+    // The co-liked blend's direction at the start's norm.
+    ColdItemUpdater coScaled = updater(m, ServingRule.DEFAULTS.withTable(ServingTable.uniform(
+        ServedSource.CO_LIKED_SCALED)));
+    ItemState q = coScaled.newItem(7);
+    coScaled.observe(q, positive(7, 3, c1), null, null);
+    coScaled.observe(q, positive(7, 4, c2), null, null);
+    float[] w = coScaled.tune(List.of(7L), List.of(q), 0, null).get(0).embedding();
+    double start = Math.sqrt(dot(h, h));
+    double blend = Math.sqrt(dot(coLiked, coLiked));
+    for (int k = 0; k < DIM; k++) {
+      assertEquals(coLiked[k] * start / blend, w[k], 1e-5, "the co-liked direction at the start's norm");
+    }
     // By bucket: a COLD item with one positive takes bucket 1's source, with two bucket 2's; a NEW item its row.
     ServingTable t = ServingTable.parse("NEW:users;COLD:promo,start,users,promo,promo,promo");
     assertEquals(t, ServingTable.parse(t.toString()));
