@@ -1,11 +1,17 @@
 package io.pinnacle.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.testing.FreedMemory;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +64,49 @@ class SasRecLossTest {
       });
       assertEquals(expected, loss(m, model, m.create(negatives)), 1e-4);
     }
+  }
+
+  /**
+   * The gradient does not depend on when the JVM collects: with every freed buffer reused between the forward and
+   * the backward pass, each loss's gradients are finite and equal to those of an undisturbed pass (DJL's
+   * {@code mul(Number)} once made the item table's gradient NaN this way: {@code GraphScalars}).
+   */
+  @Test
+  void gradientsDoNotDependOnCollectionsBeforeBackward() {
+    for (int negatives : new int[] {0, 3, -1}) { // full softmax, sampled softmax, BCE
+      SasRecConfig c = negatives < 0 ? config(0).toBuilder().loss(SasRecConfig.Loss.BCE).build() : config(negatives);
+      Map<String, float[]> calm = gradients(c, false);
+      Map<String, float[]> collected = gradients(c, true);
+      for (Map.Entry<String, float[]> e : calm.entrySet()) {
+        float[] got = collected.get(e.getKey());
+        for (int k = 0; k < got.length; k++) {
+          assertTrue(Float.isFinite(got[k]), c.loss() + " " + e.getKey() + "[" + k + "] is " + got[k]);
+          assertEquals(e.getValue()[k], got[k], 1e-6f, c.loss() + " " + e.getKey() + "[" + k + "]");
+        }
+      }
+    }
+  }
+
+  private static Map<String, float[]> gradients(SasRecConfig config, boolean collect) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    try (NDManager m = NDManager.newBaseManager(); SasRec model = new SasRec(m, config, ITEMS)) {
+      model.parameters().values().forEach(p -> p.setRequiresGradient(true));
+      Shape shape = new Shape(2, LEN);
+      NDArray negatives = config.loss() == SasRecConfig.Loss.BCE
+          ? m.create(new long[] {2, 7, 6, 1, 3, 2, 8, 1, 5, 6}, shape)
+          : config.negatives() > 0 ? m.create(new long[] {2, 7, 6}) : null;
+      DjlRuntime.gradientLock().lock();
+      try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDArray l = model.loss(m.create(SEQ, shape), m.create(TARGET, shape), negatives, m.create(WEIGHT, shape));
+        Object held = collect ? FreedMemory.reuse() : null;
+        gc.backward(l);
+        java.lang.ref.Reference.reachabilityFence(held);
+      } finally {
+        DjlRuntime.gradientLock().unlock();
+      }
+      model.parameters().forEach((k, v) -> out.put(k, v.getGradient().toFloatArray()));
+    }
+    return out;
   }
 
   /** A position's loss from its scores (item -> h . e_item) and its index. */

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.djl.DjlRuntime;
+import io.pinnacle.testing.FreedMemory;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import io.pinnacle.prompt.PromoGlobals;
@@ -76,20 +77,9 @@ class PromoGradientTest {
       DjlRuntime.gradientLock().lock();
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray l = PromoForward.run(params, prompts, in, c, 0.7f).total().sum();
-        if (collect) {
-          List<java.nio.ByteBuffer> spray = new java.util.ArrayList<>();
-          for (int round = 0; round < 3; round++) {
-            System.gc();
-            Thread.sleep(30);
-          }
-          for (int i = 0; i < 10_000; i++) {
-            spray.add(java.nio.ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder())
-                .putFloat(0, Float.NaN));
-          }
-        }
+        Object held = collect ? FreedMemory.reuse() : null;
         gc.backward(l);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
+        java.lang.ref.Reference.reachabilityFence(held);
       } finally {
         DjlRuntime.gradientLock().unlock();
       }
