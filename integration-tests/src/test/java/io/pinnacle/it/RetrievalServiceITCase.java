@@ -130,6 +130,67 @@ class RetrievalServiceITCase {
     }
   }
 
+  /**
+   * A broker restart under the service: it keeps what it holds and serves while the broker is down, and takes the
+   * updates written after the restart without being restarted itself.
+   */
+  @Test
+  void survivesABrokerRestart() throws Exception {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticStream.generate(SyntheticStream.Config.tiny()));
+    Path work = Path.of("target", "it-retrieval-restart-" + System.currentTimeMillis());
+    ItFixtures.artifacts(split, work);
+    BaseModelArtifact base = BaseModelArtifact.load(work.resolve("base"));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+      kafka.createTopics(List.of(), List.of("restart-items", "restart-users"), 2);
+      RetrievalConfig rc = new RetrievalConfig(kafka.bootstrapServers(), "restart-items", "restart-users",
+          work.resolve("base"), 0, 1000, 20, Map.of());
+      long[] items = base.itemIds();
+      Properties p = new Properties();
+      p.put("bootstrap.servers", kafka.bootstrapServers());
+      try (RetrievalService service = new RetrievalService(rc)) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+          send(producer, base, items[0], 1);
+        }
+        awaitUpdate(service, items[0], 1);
+        kafka.restart();
+        assertEquals(1, service.index().get(items[0]).updateSeq(), "what it held survives the broker's restart");
+        assertEquals(200, status(service, "/recommend?user=" + base.userIds()[0] + "&k=5"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+          send(producer, base, items[0], 2);
+          send(producer, base, items[1], 1);
+        }
+        awaitUpdate(service, items[0], 2);
+        awaitUpdate(service, items[1], 1);
+      }
+    }
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, BaseModelArtifact base, long item, long seq)
+      throws Exception {
+    float[] e = base.itemEmbedding(item);
+    List<Float> v = new java.util.ArrayList<>();
+    for (float x : e) {
+      v.add(x * (1 + seq));
+    }
+    ItemEmbedding u = ItemEmbedding.newBuilder().setItemId(item).setEmbedding(v).setBaseModelVersion(base.version())
+        .setUpdateSeq(seq).setPhase(io.pinnacle.schema.Phase.COLD).setPositiveCount(seq).setNegativeCount(0)
+        .setPinnacleCount(1).setLastEventTimeMs(System.currentTimeMillis())
+        .setEmittedAtMs(System.currentTimeMillis()).build();
+    producer.send(new ProducerRecord<>("restart-items", Long.toString(item).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), Codecs.itemEmbedding().encode(u))).get();
+  }
+
+  private static void awaitUpdate(RetrievalService service, long item, long seq) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (service.index().get(item) == null || service.index().get(item).updateSeq() < seq) {
+      assertTrue(System.currentTimeMillis() < deadline, "item " + item + " reached updateSeq " + seq);
+      Thread.sleep(100);
+    }
+    assertEquals(seq, service.index().get(item).updateSeq());
+  }
+
   /** Waits until the service (which follows the topics) holds every item's latest committed update. */
   private static void awaitLatest(RetrievalService service, Map<Long, ItemEmbedding> latest) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;

@@ -25,12 +25,14 @@ import org.apache.kafka.common.utils.Time;
  * integration tests: formats a fresh log directory, starts on free local ports, and stops cleanly.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-  private final KafkaRaftServer server;
+  private KafkaRaftServer server;
   private final String bootstrap;
+  private final Properties props;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrap) {
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Properties props) {
     this.server = server;
     this.bootstrap = bootstrap;
+    this.props = props;
   }
 
   public static EmbeddedKafka start(Path workDir) {
@@ -52,7 +54,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
       server.startup();
-      EmbeddedKafka k = new EmbeddedKafka(server, "localhost:" + brokerPort);
+      EmbeddedKafka k = new EmbeddedKafka(server, "localhost:" + brokerPort, p);
       k.awaitReady();
       return k;
     } catch (IOException e) {
@@ -148,6 +150,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * Stops the broker and starts it again on the same ports and log directory, as a broker restart in production:
+   * clients keep their bootstrap address and reconnect; what was written is still there.
+   */
+  public void restart() {
+    server.shutdown();
+    server.awaitShutdown();
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+    server.startup();
+    awaitReady();
   }
 
   @Override
