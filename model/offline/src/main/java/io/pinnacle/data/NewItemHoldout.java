@@ -1,5 +1,6 @@
 package io.pinnacle.data;
 
+import io.pinnacle.feedback.Label;
 import io.pinnacle.schema.InteractionEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,12 +13,13 @@ import java.util.Set;
 
 /**
  * NEW items for a validation replay that has too few. A catalogue that grew early (MovieLens-100K) has almost no
- * item first seen in the last part of its training period, so a rule for NEW items cannot be fitted there. The
- * youngest items that also occur after T_v are held out: their events up to T_v are removed, so the validation base
- * never sees them and the replay meets them as new, as the evaluated stream meets items uploaded after T.
+ * item first seen in the last part of its training period that is both liked and refused there (what targeting needs
+ * to compare), so a rule for NEW items cannot be fitted there. The youngest items that are both liked and refused
+ * after T_v are held out: their events up to T_v are removed, so the validation base never sees them and the replay
+ * meets them as new, as the evaluated stream meets items uploaded after T.
  */
 public final class NewItemHoldout {
-  /** NEW items a validation replay should have: three cells' worth of the serving fit's minimum. */
+  /** NEW items, liked and refused after T_v, a validation replay should have: three cells' worth of the fit's minimum. */
   public static final int MIN_NEW_ITEMS = 30;
 
   private NewItemHoldout() {}
@@ -25,9 +27,10 @@ public final class NewItemHoldout {
   /** The split to validate on, how many items in it are NEW and which of them were held out. */
   public record Result(TemporalSplit split, int newItems, List<Long> heldOut) {
     public String describe() {
-      return heldOut.isEmpty() ? newItems + " items first seen after T_v"
-          : (newItems - heldOut.size()) + " items first seen after T_v and " + heldOut.size() + " held out as new "
-              + "(the youngest items seen after T_v: their events up to T_v removed)";
+      return heldOut.isEmpty() ? newItems + " items first seen after T_v, liked and refused there"
+          : (newItems - heldOut.size()) + " items first seen after T_v, liked and refused there, and "
+              + heldOut.size() + " held out as new (the youngest such items seen before T_v: their events up to T_v "
+              + "removed)";
     }
   }
 
@@ -37,9 +40,17 @@ public final class NewItemHoldout {
     for (InteractionEvent e : split.before().events()) {
       firstSeen.putIfAbsent(e.getItemId(), e.getEventTimeMs());
     }
+    Set<Long> liked = new HashSet<>();
+    Set<Long> refused = new HashSet<>();
+    for (InteractionEvent e : split.after()) {
+      Label l = split.dataset().rules().label(e);
+      (l == Label.POSITIVE ? liked : l == Label.NEGATIVE ? refused : new HashSet<Long>()).add(e.getItemId());
+    }
     Set<Long> after = new LinkedHashSet<>();
     for (InteractionEvent e : split.after()) {
-      after.add(e.getItemId());
+      if (liked.contains(e.getItemId()) && refused.contains(e.getItemId())) {
+        after.add(e.getItemId());
+      }
     }
     int fresh = (int) after.stream().filter(i -> !firstSeen.containsKey(i)).count();
     if (fresh >= wanted) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pinnacle.feedback.Label;
 import io.pinnacle.schema.InteractionEvent;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,15 +41,26 @@ class NewItemHoldoutTest {
     r.split().before().events().forEach(e -> before.add(e.getItemId()));
     Set<Long> after = new HashSet<>();
     r.split().after().forEach(e -> after.add(e.getItemId()));
+    Set<Long> liked = new HashSet<>();
+    Set<Long> refused = new HashSet<>();
+    for (InteractionEvent e : s.after()) {
+      Label l = DATA.rules().label(e);
+      if (l == Label.POSITIVE) {
+        liked.add(e.getItemId());
+      } else if (l == Label.NEGATIVE) {
+        refused.add(e.getItemId());
+      }
+    }
     long youngestKept = Long.MIN_VALUE;
     for (long item : firstSeen.keySet()) {
-      if (!r.heldOut().contains(item) && after.contains(item)) {
+      if (!r.heldOut().contains(item) && liked.contains(item) && refused.contains(item)) {
         youngestKept = Math.max(youngestKept, firstSeen.get(item));
       }
     }
     for (long item : r.heldOut()) {
       assertFalse(before.contains(item), "the validation base never sees " + item);
       assertTrue(after.contains(item), item + " is met after T_v");
+      assertTrue(liked.contains(item) && refused.contains(item), item + " is liked and refused after T_v");
       assertTrue(firstSeen.get(item) >= youngestKept, "held-out items are the youngest");
     }
     // Nothing after T_v is lost, and before it only the held-out items' events.
