@@ -11,22 +11,20 @@ import java.util.Map;
 
 /**
  * Fits the serving table on a validation replay's prequential result (a base and PROMO globals trained up to T_v,
- * the stream (T_v, T]): per group (NEW, COLD) and bucket of positives, each source's row served alone is scored by
- * its targeting AUC plus its placement HR@10 on the same positives (targeting says whether the item reaches its
- * likers rather than its rejecters, placement whether it reaches a liker's top 10 at all). The anchor (the
- * parameter-free co-liked anchor, what the rest is built on) is served unless another source scores at least
- * {@link #MARGIN} above it: a validation cell holds tens of items, and chasing its noise costs more than it gains.
- * A cell with fewer than {@link #MIN_ITEMS} items takes its group's choice over all buckets, and a group with fewer,
- * the anchor.
+ * the stream (T_v, T]): which source NEW items are served from and which COLD items are (a pair). Each source served
+ * alone is scored per group by its targeting AUC plus its placement HR@10 on the same positives (targeting says
+ * whether the item reaches its likers rather than its rejecters, placement whether it reaches a liker's top 10 at
+ * all). A group's choice is the anchor (the parameter-free co-liked anchor, what the rest is built on) unless another
+ * source scores at least {@link #MARGIN} above it; a group with fewer than {@link #MIN_ITEMS} items keeps the anchor.
+ * Buckets of positives are shown, not fitted: a validation bucket holds a few dozen items.
  *
  * <p>Every group pays for what the others are served: an item that rises in a user's ranking pushes another down.
- * So no group may be placed worse than the static base places it: a table's placement HR@10 of warm, COLD and NEW
+ * So no group may be placed worse than the static base places it: a pair's placement HR@10 of warm, COLD and NEW
  * items may each fall below the static base's by at most the group's budget: {@link #PLACEMENT_BUDGET}, or the
  * standard error of the static base's HR@10 on the group's validation positives when that is larger (a cost the
- * replay cannot tell from zero is no reason to refuse a table). In a cell a source is eligible when
- * serving it to that group alone (the other group at its start) keeps warm placement within the budget; in the end
- * ({@link #choose}) the fitted table and every pair of one source for NEW and one for COLD items compete on the whole
- * validation stream, and the best within the budget for every group is served.
+ * replay cannot tell from zero is no reason to refuse a table). A source is eligible for a group when serving it to
+ * that group alone (the other group at its start) keeps warm placement within the budget; in the end
+ * ({@link #choose}) every pair competes on the whole validation stream.
  */
 public final class ServingFit {
   /** Cells with fewer items than this are too noisy to fit alone. */
@@ -36,7 +34,7 @@ public final class ServingFit {
    * leave-one-out selection gives); more where the validation replay's own standard error is larger.
    */
   public static final double PLACEMENT_BUDGET = 0.01;
-  /** Score (AUC + HR@10) by which a source must beat the anchor to replace it in a cell. */
+  /** Score (AUC + HR@10) by which a source must beat the anchor in a group, and a pair the fitted pair. */
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
@@ -94,7 +92,7 @@ public final class ServingFit {
         md.append(out.isEmpty() ? "all eligible" : "not eligible (over the warm budget): " + String.join(", ",
             out)).append('\n');
       }
-      md.append("\nFitted table: `").append(table).append("`\n");
+      md.append("\nFitted pair: `").append(table).append("`\n");
       return md.toString();
     }
   }
@@ -122,7 +120,6 @@ public final class ServingFit {
       ineligible.put(g, out);
     }
     String[] groups = GROUPS;
-    ServedSource[][] pooled = new ServedSource[2][];
     List<Cell> cells = new ArrayList<>();
     ServedSource[] groupChoice = new ServedSource[2];
     for (int g = 0; g < 2; g++) {
@@ -136,22 +133,16 @@ public final class ServingFit {
             all == null ? Map.of() : all.hr10(), ServedSource.ANCHOR.label(), "too few items: the anchor"));
       }
     }
+    // Buckets are read, not fitted: a validation bucket holds a few dozen items, and a table fitted per bucket
+    // chased their noise (it won on validation and lost warm placement after T).
     for (int g = 0; g < 2; g++) {
-      pooled[g] = new ServedSource[ServingTable.BUCKETS];
       for (int b = 0; b < ServingTable.BUCKETS; b++) {
         Cell c = cell(r, groups[g], TargetingStats.BUCKETS[b], ineligible.get(groups[g]));
-        if (c == null || c.items() < MIN_ITEMS) {
-          pooled[g][b] = groupChoice[g];
-          cells.add(new Cell(groups[g], TargetingStats.BUCKETS[b], c == null ? 0 : c.items(),
-              c == null ? Map.of() : c.auc(), c == null ? Map.of() : c.hr10(), groupChoice[g].label(),
-              "too few items: the group's choice"));
-        } else {
-          pooled[g][b] = ServedSource.parse(c.chosen());
-          cells.add(c);
-        }
+        cells.add(new Cell(groups[g], TargetingStats.BUCKETS[b], c == null ? 0 : c.items(),
+            c == null ? Map.of() : c.auc(), c == null ? Map.of() : c.hr10(), "-", "read, not fitted"));
       }
     }
-    return new Fit(new ServingTable(pooled[0], pooled[1]), cells, ineligible, warmCost);
+    return new Fit(ServingTable.pair(groupChoice[0], groupChoice[1]), cells, ineligible, warmCost);
   }
 
   /**
@@ -221,36 +212,38 @@ public final class ServingFit {
   }
 
   /**
-   * Cells do not add up: a source chosen for some items changes the candidates every other item is ranked against,
-   * and so does every group's placement. So the fitted table is replayed on the same validation stream
-   * ({@code tableJson}, its served row the reference) and weighed with every pair of one source for NEW and one for
-   * COLD items (the servable rows and pairs of {@code uniformJson}); the best overall score within the placement
-   * budget of every group is served, the table on ties, the start everywhere (the static base) when nothing else is
-   * within it.
+   * Groups do not add up: what NEW items are served changes the candidates COLD and warm items are ranked against,
+   * and every group's placement. So every pair of one source for NEW and one for COLD items is weighed on the whole
+   * validation stream (the servable rows and pairs of {@code json}, each exactly the pair's own replay) by the overall
+   * score, within the placement budget of every group. The fitted pair (each group's choice) is the incumbent: another
+   * pair replaces it only by {@link #MARGIN} or when the fitted pair is over the budget; the start everywhere (the
+   * static base) when nothing is within it.
    */
-  public static Choice choose(Fit fit, Map<String, Object> uniformJson, Map<String, Object> tableJson) {
+  public static Choice choose(Fit fit, Map<String, Object> json) {
     List<Candidate> candidates = new ArrayList<>();
-    String reference = (String) tableJson.get("reference");
-    PrequentialVerdict.Results whole = new PrequentialVerdict.Results(tableJson);
-    candidates.add(candidate("the fitted table", fit.table(), overall(tableJson, reference),
-        placementCost(whole, reference), budgets(whole)));
-    PrequentialVerdict.Results u = new PrequentialVerdict.Results(uniformJson);
+    PrequentialVerdict.Results u = new PrequentialVerdict.Results(json);
     Map<String, Double> budget = budgets(u);
+    Candidate incumbent = null;
     for (ServedSource n : ORDER) {
       for (ServedSource c : ORDER) {
         String row = PrequentialEvaluation.pairName(n, c);
-        double score = overall(uniformJson, row);
+        double score = overall(json, row);
         if (Double.isNaN(score)) {
           continue; // a pair the replay did not measure
         }
         ServingTable t = ServingTable.pair(n, c);
         String name = n == c ? n.label() + " everywhere" : "NEW " + n.label() + ", COLD " + c.label();
-        candidates.add(candidate(name, t, score, placementCost(u, row), budget));
+        Candidate cand = candidate(name, t, score, placementCost(u, row), budget);
+        candidates.add(cand);
+        if (t.equals(fit.table())) {
+          incumbent = cand;
+        }
       }
     }
-    Candidate best = null;
+    Candidate best = incumbent != null && incumbent.eligible() ? incumbent : null;
     for (Candidate c : candidates) {
-      if (c.eligible() && !Double.isNaN(c.score()) && (best == null || c.score() > best.score() + 1e-9)) {
+      double bar = best == null ? Double.NEGATIVE_INFINITY : best.score() + (best == incumbent ? MARGIN : 1e-9);
+      if (c.eligible() && c.score() > bar) {
         best = c;
       }
     }
@@ -259,7 +252,8 @@ public final class ServingFit {
       return new Choice(start, "start everywhere (nothing else within the placement budget)", Double.NaN, candidates,
           budget);
     }
-    return new Choice(best.table(), best.name(), best.score(), candidates, budget);
+    return new Choice(best.table(), best.name() + (best == incumbent ? " (the fitted pair)" : ""), best.score(),
+        candidates, budget);
   }
 
   private static Candidate candidate(String name, ServingTable t, double score, Map<String, Double> cost,
