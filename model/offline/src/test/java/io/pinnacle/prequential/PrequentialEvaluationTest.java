@@ -132,18 +132,14 @@ class PrequentialEvaluationTest {
   }
 
   /**
-   * The serving fit on a replay with every servable row: each cell with enough items takes the source with the
-   * highest targeting AUC plus placement HR@10 (recomputed here from the result), the others their group's choice,
-   * and the table serves what the cells chose.
+   * The serving fit on a replay with every servable row and pair: each group with enough items takes the source with
+   * the highest targeting AUC plus placement HR@10 (recomputed here from the result) unless the anchor is within the
+   * margin, every bucket of it the same; the pair served is the best within the placement budget.
    */
   @Test
-  void theServingFitTakesEachCellsBestSource() {
-    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 50, 64,
-        0.05f, 20, false, true);
-    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
-        promo.metadata().config().pinnacleMode());
-    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS, config)
-        .run();
+  void theServingFitTakesEachGroupsBestSourceAndTheBestPairWithinBudget() {
+    PrequentialEvaluation.Result r = new PrequentialEvaluation(split, base, promo, updaterConfig(),
+        TuningRates.DEFAULTS, SERVABLE_ONLY).run();
     @SuppressWarnings("unchecked")
     List<String> rows = (List<String>) r.json().get("rows");
     for (ServedSource src : ServedSource.values()) {
@@ -203,6 +199,14 @@ class PrequentialEvaluationTest {
     }
   }
 
+  /** The serving fit's replay: the servable rows and their pairs, the static base and the no-information row. */
+  private static final PrequentialConfig SERVABLE_ONLY = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS,
+      0.2, 5L, 50, 64, 0.05f, 20, false, true);
+
+  private static UpdaterConfig updaterConfig() {
+    return UpdaterConfig.defaults(promo.metadata().coldThreshold(), promo.metadata().config().pinnacleMode());
+  }
+
   /** A group's placement budget: one point, or the static base's standard error there when that is larger. */
   @Test
   void thePlacementBudgetIsAtLeastTheValidationsStandardError() {
@@ -223,10 +227,8 @@ class PrequentialEvaluationTest {
    */
   @Test
   void aPairOfServableRowsIsTheTableReplayed() {
-    PrequentialConfig config = new PrequentialConfig(100, 10, 7 * PrequentialConfig.DAY_MS, 0.2, 5L, 50, 64,
-        0.05f, 20, false, true);
-    UpdaterConfig uc = UpdaterConfig.defaults(promo.metadata().coldThreshold(),
-        promo.metadata().config().pinnacleMode());
+    PrequentialConfig config = SERVABLE_ONLY;
+    UpdaterConfig uc = updaterConfig();
     PrequentialEvaluation.Result pairs = new PrequentialEvaluation(split, base, promo, uc, TuningRates.DEFAULTS,
         config).run();
     io.pinnacle.tuning.ServingTable t = io.pinnacle.tuning.ServingTable.pair(ServedSource.POSTERIOR,
