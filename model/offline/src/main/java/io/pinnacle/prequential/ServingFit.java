@@ -19,8 +19,9 @@ import java.util.Map;
  * Buckets of positives are shown, not fitted: a validation bucket holds a few dozen items.
  *
  * <p>Every group pays for what the others are served: an item that rises in a user's ranking pushes another down.
- * So no group may be placed worse than the static base places it: a pair's placement HR@10 of warm, COLD and NEW
- * items may each fall below the static base's by at most the group's budget: {@link #PLACEMENT_BUDGET}, or the
+ * So no group the static base has embeddings for may be placed worse than it places them: a pair's placement HR@10
+ * of warm and COLD items may each fall below the static base's by at most the group's budget (NEW items' placement
+ * is in the score, see {@link #excess}): {@link #PLACEMENT_BUDGET}, or the
  * standard error of the static base's HR@10 on the group's validation positives when that is larger (a cost the
  * replay cannot tell from zero is no reason to refuse a table). A source is eligible for a group when serving it to
  * that group alone (the other group at its start) keeps warm placement within the budget; in the end
@@ -40,6 +41,8 @@ public final class ServingFit {
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
       ServedSource.CO_LIKED, ServedSource.CO_LIKED_SCALED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
   static final String[] GROUPS = {"NEW", "COLD"};
+  /** The groups whose placement a pair may not cost beyond the budget: the static base serves their own embeddings. */
+  static final String[] CONSTRAINED = {"WARM", "COLD"};
 
   private ServingFit() {}
 
@@ -248,9 +251,11 @@ public final class ServingFit {
       }
     }
     if (best == null) {
-      ServingTable start = ServingTable.uniform(ServedSource.START);
-      return new Choice(start, "start everywhere (nothing else within the placement budget)", Double.NaN, candidates,
-          budget);
+      // Nothing within the budget: the pair that exceeds it least, so that the fit still serves what costs least.
+      Candidate least = candidates.stream().min(java.util.Comparator.comparingDouble(
+          (Candidate c) -> excess(c.placementCost(), budget)).thenComparingDouble(c -> -c.score())).orElseThrow();
+      return new Choice(least.table(), least.name() + " (no pair within the placement budget: the least over it)",
+          least.score(), candidates, budget);
     }
     return new Choice(best.table(), best.name() + (best == incumbent ? " (the fitted pair)" : ""), best.score(),
         candidates, budget);
@@ -258,11 +263,24 @@ public final class ServingFit {
 
   private static Candidate candidate(String name, ServingTable t, double score, Map<String, Double> cost,
                                      Map<String, Double> budget) {
-    boolean within = t.equals(ServingTable.uniform(ServedSource.START)); // the static base itself
-    if (!within) {
-      within = cost.entrySet().stream().noneMatch(c -> c.getValue() > budget.get(c.getKey()));
+    return new Candidate(name, t, score, cost, excess(cost, budget) <= 0);
+  }
+
+  /**
+   * How far the worst constrained group's placement cost is over its budget (at most 0: within). NEW items are not
+   * constrained: the static base has no embedding for them, and its placement of them is that of a zero vector or a
+   * content start (on KuaiRand a zero vector outranks most items, whose scores are negative, and places 0.87 of
+   * them), not a bar of taste; their placement is part of every candidate's score instead.
+   */
+  private static double excess(Map<String, Double> cost, Map<String, Double> budget) {
+    double worst = Double.NEGATIVE_INFINITY;
+    for (String g : CONSTRAINED) {
+      Double c = cost.get(g);
+      if (c != null && !c.isNaN()) {
+        worst = Math.max(worst, c - budget.get(g));
+      }
     }
-    return new Candidate(name, t, score, cost, within);
+    return worst;
   }
 
   private static Map<String, Double> budgets(PrequentialVerdict.Results r) {
