@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.pinnacle.djl.DjlRuntime;
-import io.pinnacle.testing.FreedMemory;
+import io.pinnacle.djl.FreedMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.pinnacle.base.NamedTensors;
 import io.pinnacle.djl.DjlRuntime;
-import io.pinnacle.testing.FreedMemory;
+import io.pinnacle.djl.FreedMemory;
 import io.pinnacle.prompt.PromoConfig;
 import io.pinnacle.prompt.PromoForward;
 import io.pinnacle.prompt.PromoGlobals;

@@ -1,4 +1,4 @@
-package io.pinnacle.testing;
+package io.pinnacle.djl;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
