@@ -18,6 +18,7 @@ import io.pinnacle.runner.StreamRun;
 import io.pinnacle.schema.InteractionEvent;
 import io.pinnacle.schema.ItemEmbedding;
 import io.pinnacle.schema.codec.Codecs;
+import io.pinnacle.schema.codec.FloatLists;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -169,12 +170,11 @@ class RetrievalServiceITCase {
 
   private static void send(KafkaProducer<byte[], byte[]> producer, BaseModelArtifact base, long item, long seq)
       throws Exception {
-    float[] e = base.itemEmbedding(item);
-    List<Float> v = new java.util.ArrayList<>();
-    for (float x : e) {
-      v.add(x * (1 + seq));
+    float[] e = base.itemEmbedding(item).clone();
+    for (int k = 0; k < e.length; k++) {
+      e[k] *= 1 + seq;
     }
-    ItemEmbedding u = ItemEmbedding.newBuilder().setItemId(item).setEmbedding(v).setBaseModelVersion(base.version())
+    ItemEmbedding u = ItemEmbedding.newBuilder().setItemId(item).setEmbedding(FloatLists.boxed(e)).setBaseModelVersion(base.version())
         .setUpdateSeq(seq).setPhase(io.pinnacle.schema.Phase.COLD).setPositiveCount(seq).setNegativeCount(0)
         .setPinnacleCount(1).setLastEventTimeMs(System.currentTimeMillis())
         .setEmittedAtMs(System.currentTimeMillis()).build();
@@ -212,11 +212,7 @@ class RetrievalServiceITCase {
     for (ItemEmbedding e : latest.values()) {
       ItemIndex.Item held = service.index().get(e.getItemId());
       assertEquals(e.getUpdateSeq(), held.updateSeq(), "item " + e.getItemId());
-      float[] v = new float[e.getEmbedding().size()];
-      for (int k = 0; k < v.length; k++) {
-        v[k] = e.getEmbedding().get(k);
-      }
-      assertArrayEquals(v, held.embedding(), 0f);
+      assertArrayEquals(FloatLists.unboxed(e.getEmbedding()), held.embedding(), 0f);
     }
     for (long item : base.itemIds()) {
       if (!latest.containsKey(item)) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,18 +39,17 @@ public final class NewItemHoldout {
     for (InteractionEvent e : split.before().events()) {
       firstSeen.putIfAbsent(e.getItemId(), e.getEventTimeMs());
     }
-    Set<Long> liked = new HashSet<>();
+    Set<Long> after = new HashSet<>(); // liked after T_v, and below: refused too
     Set<Long> refused = new HashSet<>();
     for (InteractionEvent e : split.after()) {
       Label l = split.dataset().rules().label(e);
-      (l == Label.POSITIVE ? liked : l == Label.NEGATIVE ? refused : new HashSet<Long>()).add(e.getItemId());
-    }
-    Set<Long> after = new LinkedHashSet<>();
-    for (InteractionEvent e : split.after()) {
-      if (liked.contains(e.getItemId()) && refused.contains(e.getItemId())) {
+      if (l == Label.POSITIVE) {
         after.add(e.getItemId());
+      } else if (l == Label.NEGATIVE) {
+        refused.add(e.getItemId());
       }
     }
+    after.retainAll(refused);
     int fresh = (int) after.stream().filter(i -> !firstSeen.containsKey(i)).count();
     if (fresh >= wanted) {
       return new Result(split, fresh, List.of());

@@ -39,7 +39,8 @@ public final class ServingFit {
   public static final double MARGIN = 0.01;
   /** The incumbent first, then the method, the other parameter-free rows, the plain start last. */
   static final ServedSource[] ORDER = {ServedSource.ANCHOR, ServedSource.PROMO, ServedSource.POSTERIOR,
-      ServedSource.CO_LIKED, ServedSource.CO_LIKED_SCALED, ServedSource.USERS_SCALED, ServedSource.USERS, ServedSource.START};
+      ServedSource.CO_LIKED, ServedSource.CO_LIKED_SCALED, ServedSource.USERS_SCALED, ServedSource.USERS,
+      ServedSource.START};
   static final String[] GROUPS = {"NEW", "COLD"};
   /** The groups whose placement a pair may not cost beyond the budget: the static base serves their own embeddings. */
   static final String[] CONSTRAINED = {"WARM", "COLD"};
@@ -51,16 +52,17 @@ public final class ServingFit {
                      String chosen, String reason) {}
 
   /**
-   * The fitted table, its cells, and per group the warm placement cost of each source served to that group alone
+   * The fitted pair, its cells, and per group the warm placement cost of each source served to that group alone
    * and the sources over the budget there.
    */
   public record Fit(ServingTable table, List<Cell> cells, Map<String, List<String>> ineligible,
                     Map<String, Map<String, Double>> warmCost) {
     public Map<String, Object> json() {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("rule", "the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN + " higher; cells "
-          + "under " + MIN_ITEMS + " items take their group's choice, groups under it the anchor; placement budget "
-          + "against the static base per group: " + PLACEMENT_BUDGET + " or the static base's standard error");
+      out.put("rule", "per group the anchor unless a source's targeting AUC + placement HR@10 is " + MARGIN
+          + " higher (groups under " + MIN_ITEMS + " items: the anchor); buckets read, not fitted; among every pair, "
+          + "the fitted one unless another scores " + MARGIN + " higher; placement budget against the static base "
+          + "for warm and COLD items: " + PLACEMENT_BUDGET + " or the static base's standard error");
       out.put("warmPlacementCost", warmCost);
       out.put("table", table.toString());
       out.put("ineligible", ineligible);
@@ -115,24 +117,23 @@ public final class ServingFit {
           continue;
         }
         cost.put(s.label(), c);
-        if (c > budget(r, "WARM") && s != ServedSource.START) { // the start is the static base itself
+        if (c > budget(r, "WARM")) {
           out.add(s.label());
         }
       }
       warmCost.put(g, cost);
       ineligible.put(g, out);
     }
-    String[] groups = GROUPS;
     List<Cell> cells = new ArrayList<>();
     ServedSource[] groupChoice = new ServedSource[2];
     for (int g = 0; g < 2; g++) {
-      Cell all = cell(r, groups[g], "all", ineligible.get(groups[g]));
+      Cell all = cell(r, GROUPS[g], "all", ineligible.get(GROUPS[g]));
       if (all != null && all.items() >= MIN_ITEMS) {
         cells.add(all);
         groupChoice[g] = ServedSource.parse(all.chosen());
       } else {
         groupChoice[g] = ServedSource.ANCHOR;
-        cells.add(new Cell(groups[g], "all", all == null ? 0 : all.items(), all == null ? Map.of() : all.auc(),
+        cells.add(new Cell(GROUPS[g], "all", all == null ? 0 : all.items(), all == null ? Map.of() : all.auc(),
             all == null ? Map.of() : all.hr10(), ServedSource.ANCHOR.label(), "too few items: the anchor"));
       }
     }
@@ -140,8 +141,8 @@ public final class ServingFit {
     // chased their noise (it won on validation and lost warm placement after T).
     for (int g = 0; g < 2; g++) {
       for (int b = 0; b < ServingTable.BUCKETS; b++) {
-        Cell c = cell(r, groups[g], TargetingStats.BUCKETS[b], ineligible.get(groups[g]));
-        cells.add(new Cell(groups[g], TargetingStats.BUCKETS[b], c == null ? 0 : c.items(),
+        Cell c = cell(r, GROUPS[g], TargetingStats.BUCKETS[b], ineligible.get(GROUPS[g]));
+        cells.add(new Cell(GROUPS[g], TargetingStats.BUCKETS[b], c == null ? 0 : c.items(),
             c == null ? Map.of() : c.auc(), c == null ? Map.of() : c.hr10(), "-", "read, not fitted"));
       }
     }

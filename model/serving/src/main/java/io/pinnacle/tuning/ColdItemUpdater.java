@@ -411,17 +411,11 @@ public final class ColdItemUpdater {
         if (u == null) {
           return startEmbedding(itemId, s).clone();
         }
-        double sq = 0;
         for (int k = 0; k < u.length; k++) {
           u[k] /= f.likerCount();
-          sq += (double) u[k] * u[k];
         }
-        float target = models.meanItemNorm();
-        if (source == ServedSource.USERS_SCALED && sq > 0 && target > 0) {
-          float scale = (float) (target / Math.sqrt(sq));
-          for (int k = 0; k < u.length; k++) {
-            u[k] *= scale;
-          }
+        if (source == ServedSource.USERS_SCALED) {
+          rescale(u, models.meanItemNorm());
         }
         return u;
       }
